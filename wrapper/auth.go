@@ -1,0 +1,48 @@
+package wrapper
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode"
+)
+
+// checkAPIKey trims surrounding white space (a key read from a file often ends in a
+// newline) and refuses an empty key or one with inner white space or control
+// characters. The error never repeats the key.
+func checkAPIKey(key string) (string, error) {
+	key = strings.TrimSpace(key)
+	if key == "" {
+		return "", fmt.Errorf("%w: the API key is empty: pass a SendGrid API key (it starts with \"SG.\")", ErrInvalidConfig)
+	}
+	for _, r := range key {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			return "", fmt.Errorf("%w: the API key contains white space or control characters: check how it was copied", ErrInvalidConfig)
+		}
+	}
+	return key, nil
+}
+
+// authorize is the generated client's request editor: it puts the bearer key and the
+// User-Agent on each request. A request editor, not a RoundTripper, so a redirect or
+// a retry through the transport never adds the header a second time.
+func (c *Client) authorize(_ context.Context, req *http.Request) error {
+	req.Header["Authorization"] = []string{c.authorization}
+	req.Header["User-Agent"] = []string{c.userAgent}
+	return nil
+}
+
+// String describes the client without its API key.
+func (c *Client) String() string {
+	if c == nil {
+		return "wrapper.Client(nil)"
+	}
+	return fmt.Sprintf("wrapper.Client{BaseURL: %s, Region: %s, APIKey: [REDACTED]}", c.baseURL.Redacted(), c.region)
+}
+
+// GoString is String, so %#v does not print the key either.
+func (c *Client) GoString() string { return c.String() }
+
+// Format prints String for every verb, so no fmt verb reaches the key.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }

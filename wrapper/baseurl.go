@@ -1,0 +1,52 @@
+package wrapper
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// parseBaseURL checks a base URL given to WithBaseURL and returns it parsed, with a
+// path that ends in "/".
+func parseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: base URL %q does not parse: %w", ErrInvalidConfig, raw, err)
+	}
+	if !u.IsAbs() || u.Host == "" {
+		return nil, fmt.Errorf("%w: base URL %q must be absolute, with a scheme and a host, like https://api.sendgrid.com", ErrInvalidConfig, raw)
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("%w: base URL must not carry user info: the API key is the only credential", ErrInvalidConfig)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("%w: base URL %q must not have a query or a fragment", ErrInvalidConfig, raw)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return nil, fmt.Errorf("%w: base URL %q uses plain http: use https (http is allowed only for localhost, 127.0.0.0/8 and ::1)", ErrInvalidConfig, raw)
+		}
+	default:
+		return nil, fmt.Errorf("%w: base URL %q has scheme %q: use https", ErrInvalidConfig, raw, u.Scheme)
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+		if u.RawPath != "" {
+			u.RawPath += "/"
+		}
+	}
+	return u, nil
+}
+
+// isLoopback reports whether host is localhost or a loopback IP address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

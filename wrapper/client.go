@@ -1,0 +1,109 @@
+package wrapper
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/sendgrid-sso/sendgrid-sso/gen"
+)
+
+// Client calls SendGrid's single sign-on endpoints. It is safe for concurrent use by
+// many goroutines; build one and share it.
+type Client struct {
+	gen           *gen.Client
+	baseURL       *url.URL
+	region        Region
+	apiKey        string
+	authorization string
+	userAgent     string
+	retry         retryPolicy
+}
+
+// New returns a Client that authenticates with apiKey (surrounding white space is
+// trimmed). It fails, with an error wrapping ErrInvalidConfig, on an empty key, an
+// unknown region, a base URL that is not absolute https (plain http only on loopback),
+// or a negative retry count. It sends no request.
+func New(apiKey string, opts ...Option) (*Client, error) {
+	s := defaultSettings()
+	for _, o := range opts {
+		o(&s)
+	}
+	key, err := checkAPIKey(apiKey)
+	if err != nil {
+		return nil, err
+	}
+	raw := s.baseURL
+	if raw == "" {
+		var ok bool
+		if raw, ok = s.region.baseURL(); !ok {
+			return nil, fmt.Errorf("%w: unknown region %q: use %q or %q", ErrInvalidConfig, s.region, RegionGlobal, RegionEU)
+		}
+	}
+	base, err := parseBaseURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	if s.maxRetries < 0 {
+		return nil, fmt.Errorf("%w: max retries is %d: use 0 to turn retries off", ErrInvalidConfig, s.maxRetries)
+	}
+	if s.maxRetryWait < 0 {
+		return nil, fmt.Errorf("%w: max retry wait is %v: it must not be negative", ErrInvalidConfig, s.maxRetryWait)
+	}
+	hc := s.httpClient
+	if hc == nil {
+		hc = defaultHTTPClient()
+	}
+	c := &Client{
+		baseURL:       base,
+		region:        s.region,
+		apiKey:        key,
+		authorization: "Bearer " + key,
+		userAgent:     userAgent,
+		retry: retryPolicy{
+			maxRetries:  s.maxRetries,
+			maxWait:     s.maxRetryWait,
+			backoffBase: s.backoffBase,
+		},
+	}
+	if s.baseURL != "" {
+		c.region = ""
+	}
+	if s.userAgentNote != "" {
+		c.userAgent = s.userAgentNote + " " + userAgent
+	}
+	c.gen, err = gen.NewClient(base.String(),
+		gen.WithHTTPClient(noRedirects(hc)),
+		gen.WithRequestEditorFn(c.authorize))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	}
+	return c, nil
+}
+
+// BaseURL returns the API base URL the client sends to, ending in "/".
+func (c *Client) BaseURL() string { return c.baseURL.String() }
+
+// Region returns the configured region, or "" when WithBaseURL overrode it.
+func (c *Client) Region() Region { return c.region }
+
+// operation names the generated operations, for errors and retry rules.
+type operation struct {
+	name    string
+	success int
+	// idempotent operations are retried on 5xx and connection errors as well as 429.
+	idempotent bool
+}
+
+var (
+	opGetCertificate = operation{name: "GetSsoCertificate", success: http.StatusOK, idempotent: true}
+	opAuthenticate   = operation{name: "AuthenticateAccount", success: http.StatusSeeOther}
+)
+
+// result is a success response: its headers, its bounded body and when it arrived.
+type result struct {
+	resp    *http.Response
+	body    []byte
+	arrived time.Time
+}

@@ -1,0 +1,21 @@
+// Package wrapper is a Go client for SendGrid's two single sign-on endpoints:
+// fetching an SSO (SAML) certificate, and minting a partner SSO login into a
+// customer account.
+//
+// It wraps code generated from the hand-written OpenAPI document in api/ and adds
+// what the generated code leaves out:
+//
+//   - auth: the API key travels as "Authorization: Bearer <key>" and never appears in
+//     an error, a log line or a formatted Client (auth.go);
+//   - regions: global (api.sendgrid.com) or EU (api.eu.sendgrid.com), or any base URL
+//     for proxies and fakes (region.go, options.go);
+//   - redirects: never followed, even with a caller's http.Client, because following
+//     the 303 of AuthenticateAccount spends its one-time code (redirect.go, login.go);
+//   - typed errors: every non-success status is an *APIError, whatever the body's
+//     shape (errors.go);
+//   - retries: 429, 5xx and connection errors for GET, 429 only for POST, honouring
+//     Retry-After and the context (retry.go);
+//   - bounded reads: response bodies are capped at 1 MiB (body.go).
+//
+// The fake server in package ssotest serves both endpoints on loopback for tests.
+package wrapper

@@ -1,0 +1,74 @@
+package wrapper
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// LoginValidity is how long a partner SSO login code is valid after SendGrid mints it.
+const LoginValidity = 60 * time.Second
+
+// SSOLogin is a one-time login into a customer account. URL carries a code that is
+// valid until ExpiresAt and for one use: hand it to the person who logs in (a browser
+// redirect, a link) and do not request it yourself.
+//
+// Printing an SSOLogin with any fmt verb, or logging it with slog, shows only the
+// URL's scheme and host, never the code. URL.String() shows everything.
+type SSOLogin struct {
+	// URL is the absolute login URL on app.sendgrid.com, code included.
+	URL *url.URL
+	// ExpiresAt is when the response arrived plus LoginValidity.
+	ExpiresAt time.Time
+}
+
+// AuthenticateAccount mints a one-time login into the customer account accountID
+// (POST /v3/partners/accounts/{accountID}/sso). The API answers 303; the redirect is
+// never followed, because following it would spend the code. A relative Location is
+// resolved against the request URL; a Location that is missing, or not https on
+// sendgrid.com (or on the base URL's own host), is an error wrapping
+// ErrInvalidResponse that names the host only. Any other status is an *APIError.
+// Only 429 is retried: after a 5xx a code may already have been minted.
+func (c *Client) AuthenticateAccount(ctx context.Context, accountID string) (*SSOLogin, error) {
+	if err := checkID("account", accountID); err != nil {
+		return nil, err
+	}
+	res, err := c.send(ctx, opAuthenticate, func(ctx context.Context) (*http.Response, error) {
+		return c.gen.AuthenticateAccount(ctx, accountID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	u, err := c.loginLocation(res.resp)
+	if err != nil {
+		return nil, fmt.Errorf("sendgrid: %s: %w", opAuthenticate.name, err)
+	}
+	return &SSOLogin{URL: u, ExpiresAt: res.arrived.Add(LoginValidity)}, nil
+}
+
+// Redacted returns the login URL with everything after the host hidden.
+func (l SSOLogin) Redacted() string {
+	if l.URL == nil {
+		return ""
+	}
+	return l.URL.Scheme + "://" + l.URL.Host + "/[REDACTED]"
+}
+
+// String describes the login without its code.
+func (l SSOLogin) String() string {
+	return fmt.Sprintf("SSOLogin{URL: %s, ExpiresAt: %s}", l.Redacted(), l.ExpiresAt.Format(time.RFC3339))
+}
+
+// GoString is String, so %#v does not print the code.
+func (l SSOLogin) GoString() string { return l.String() }
+
+// Format prints String for every verb.
+func (l SSOLogin) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(l.String())) }
+
+// LogValue makes slog log the redacted URL and the expiry, never the code.
+func (l SSOLogin) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("url", l.Redacted()), slog.Time("expires_at", l.ExpiresAt))
+}

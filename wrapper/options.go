@@ -1,0 +1,72 @@
+package wrapper
+
+import (
+	"net/http"
+	"time"
+)
+
+// Option configures a Client in New.
+type Option func(*settings)
+
+// settings collects what the options say before New checks it.
+type settings struct {
+	region        Region
+	baseURL       string
+	httpClient    *http.Client
+	maxRetries    int
+	maxRetryWait  time.Duration
+	backoffBase   time.Duration
+	userAgentNote string
+}
+
+func defaultSettings() settings {
+	return settings{
+		region:       RegionGlobal,
+		maxRetries:   2,
+		maxRetryWait: 30 * time.Second,
+		backoffBase:  500 * time.Millisecond,
+	}
+}
+
+// WithRegion selects the SendGrid region; the default is RegionGlobal. An unknown
+// region makes New fail.
+func WithRegion(r Region) Option {
+	return func(s *settings) { s.region = r }
+}
+
+// WithBaseURL sends requests to baseURL instead of the region's API, for a proxy or a
+// fake server such as ssotest. It overrides WithRegion. The URL must be absolute and
+// https; plain http is accepted only for loopback hosts (localhost, 127.0.0.0/8, ::1).
+// A path is kept as a prefix: "https://proxy.example/sendgrid" sends
+// "https://proxy.example/sendgrid/v3/...".
+func WithBaseURL(baseURL string) Option {
+	return func(s *settings) { s.baseURL = baseURL }
+}
+
+// WithHTTPClient makes the Client send its requests through hc: its transport,
+// timeout, cookie jar and so on. The Client works on a copy whose CheckRedirect never
+// follows a redirect; hc itself is not changed. The default is a client with the
+// timeouts described in DefaultHTTPClient.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(s *settings) { s.httpClient = hc }
+}
+
+// WithMaxRetries sets how many times a failed request is retried; the default is 2
+// (three attempts in all) and 0 turns retries off. See the package documentation of
+// retries for what is retried. A negative n makes New fail.
+func WithMaxRetries(n int) Option {
+	return func(s *settings) { s.maxRetries = n }
+}
+
+// WithMaxRetryWait caps how long the Client waits before one retry, whatever
+// Retry-After says; the default is 30s. A wait that would pass the context's deadline
+// is not started: the call returns at once.
+func WithMaxRetryWait(d time.Duration) Option {
+	return func(s *settings) { s.maxRetryWait = d }
+}
+
+// WithUserAgent adds product to the User-Agent header, before this module's own
+// token: "my-console/2.1 sendgrid-sso-go/0.1.0 (...)".
+func WithUserAgent(product string) Option {
+	return func(s *settings) { s.userAgentNote = product }
+}

@@ -1,0 +1,57 @@
+package wrapper
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// noRedirects returns a copy of hc that never follows a redirect: the redirect
+// response itself is returned. hc is not changed. Following the 303 of
+// AuthenticateAccount would spend its one-time login code.
+func noRedirects(hc *http.Client) *http.Client {
+	c := *hc
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &c
+}
+
+// loginLocation resolves and checks the Location of a 303. It accepts https on
+// sendgrid.com or a subdomain of it, or the scheme and host of the configured base URL
+// (a fake server or a proxy). Errors name the host, never the URL: its query carries
+// the one-time code.
+func (c *Client) loginLocation(resp *http.Response) (*url.URL, error) {
+	raw := resp.Header.Get("Location")
+	if raw == "" {
+		return nil, fmt.Errorf("%w: the 303 response has no Location header", ErrInvalidResponse)
+	}
+	base := c.baseURL
+	if resp.Request != nil && resp.Request.URL != nil {
+		base = resp.Request.URL
+	}
+	u, err := base.Parse(raw)
+	if err != nil {
+		// err repeats the URL, code included: do not wrap it.
+		return nil, fmt.Errorf("%w: the 303 Location header does not parse as a URL", ErrInvalidResponse)
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("%w: the 303 Location on host %q carries user info: refusing it", ErrInvalidResponse, u.Hostname())
+	}
+	if !c.trustedLoginHost(u) {
+		if u.Scheme != "https" && u.Scheme != "http" {
+			return nil, fmt.Errorf("%w: the 303 Location has scheme %q, not https: refusing it", ErrInvalidResponse, u.Scheme)
+		}
+		return nil, fmt.Errorf("%w: the 303 Location points at %s://%s, not https on sendgrid.com: refusing it", ErrInvalidResponse, u.Scheme, u.Host)
+	}
+	return u, nil
+}
+
+// trustedLoginHost reports whether u is https on sendgrid.com or a subdomain, or on
+// the configured base URL's own scheme and host.
+func (c *Client) trustedLoginHost(u *url.URL) bool {
+	if u.Scheme == c.baseURL.Scheme && strings.EqualFold(u.Host, c.baseURL.Host) {
+		return true
+	}
+	host := strings.ToLower(u.Hostname())
+	return u.Scheme == "https" && (host == "sendgrid.com" || strings.HasSuffix(host, ".sendgrid.com"))
+}

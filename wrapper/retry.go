@@ -1,0 +1,138 @@
+package wrapper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"time"
+)
+
+// retryPolicy says what is retried and how long to wait.
+//
+// GET (GetSSOCertificate) is retried on 429, on any 5xx and on connection errors.
+// POST (AuthenticateAccount) is retried on 429 only: after a 5xx the API may already
+// have minted a login code. The wait before a retry is Retry-After (seconds or an HTTP
+// date) when the response has one, else the time until X-RateLimit-Reset, else an
+// exponential backoff with jitter; always at most maxWait. A wait that would end past
+// the context's deadline is not started: the call returns at once.
+type retryPolicy struct {
+	maxRetries  int
+	maxWait     time.Duration
+	backoffBase time.Duration
+}
+
+// send runs one operation with retries and returns its success response, or the last
+// error. call sends one attempt through the generated client.
+func (c *Client) send(ctx context.Context, op operation, call func(context.Context) (*http.Response, error)) (*result, error) {
+	for attempt := 1; ; attempt++ {
+		res, err, retryable := c.attempt(ctx, op, call)
+		if err == nil {
+			return res, nil
+		}
+		if !retryable || attempt > c.retry.maxRetries {
+			return nil, exhausted(err, attempt)
+		}
+		wait := c.retry.wait(attempt, err, time.Now())
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			return nil, fmt.Errorf("sendgrid: %s: not retrying: the next attempt would start in %v, after the context's deadline: %w",
+				op.name, wait.Round(time.Millisecond), exhausted(err, attempt))
+		}
+		if werr := sleep(ctx, wait); werr != nil {
+			return nil, fmt.Errorf("sendgrid: %s: waiting to retry: %w (last error: %w)", op.name, werr, exhausted(err, attempt))
+		}
+	}
+}
+
+// attempt sends one request and sorts its outcome: a success result, or an error and
+// whether the policy allows another try.
+func (c *Client) attempt(ctx context.Context, op operation, call func(context.Context) (*http.Response, error)) (*result, error, bool) {
+	resp, err := call(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("sendgrid: %s: %w", op.name, err), false
+		}
+		return nil, fmt.Errorf("sendgrid: %s: %w", op.name, err), op.idempotent
+	}
+	arrived := time.Now()
+	body, err := readBody(resp)
+	if err != nil {
+		return nil, fmt.Errorf("sendgrid: %s: %w", op.name, err), false
+	}
+	if resp.StatusCode == op.success {
+		return &result{resp: resp, body: body, arrived: arrived}, nil, false
+	}
+	apiErr := newAPIError(op.name, resp, body, arrived, c.apiKey)
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests:
+		return nil, apiErr, true
+	case resp.StatusCode >= 500 && resp.StatusCode <= 599:
+		return nil, apiErr, op.idempotent
+	}
+	return nil, apiErr, false
+}
+
+// wait returns how long to wait after the given failed attempt (1-based). A
+// Retry-After of 0 counts as absent.
+func (p retryPolicy) wait(attempt int, err error, now time.Time) time.Duration {
+	var d time.Duration
+	var apiErr *APIError
+	switch {
+	case errors.As(err, &apiErr) && apiErr.RetryAfter > 0:
+		d = apiErr.RetryAfter
+	case errors.As(err, &apiErr) && !apiErr.RateLimit.Reset.IsZero() && apiErr.RateLimit.Reset.After(now):
+		d = apiErr.RateLimit.Reset.Sub(now)
+	default:
+		d = p.backoff(attempt)
+	}
+	return min(d, p.maxWait)
+}
+
+// backoff is base·2^(attempt-1), with "equal jitter": a random point in its upper half.
+func (p retryPolicy) backoff(attempt int) time.Duration {
+	d := p.backoffBase << min(attempt-1, 16)
+	if d <= 0 || d > p.maxWait {
+		d = p.maxWait
+	}
+	half := d / 2
+	if half <= 0 {
+		return d
+	}
+	return half + rand.N(half+1)
+}
+
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// exhaustedError is the last error of a call that was tried more than once.
+type exhaustedError struct {
+	err      error
+	attempts int
+}
+
+func (e *exhaustedError) Error() string {
+	return fmt.Sprintf("%s (gave up after %d attempts)", e.err, e.attempts)
+}
+
+func (e *exhaustedError) Unwrap() error { return e.err }
+
+// exhausted adds the attempt count to err when there was more than one attempt.
+func exhausted(err error, attempts int) error {
+	if attempts <= 1 {
+		return err
+	}
+	return &exhaustedError{err: err, attempts: attempts}
+}

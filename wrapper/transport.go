@@ -1,0 +1,52 @@
+package wrapper
+
+import (
+	"crypto/tls"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Transport defaults. Change them by passing your own client to WithHTTPClient,
+// for example with a transport from DefaultTransport adjusted to taste.
+const (
+	dialTimeout           = 10 * time.Second
+	tlsHandshakeTimeout   = 10 * time.Second
+	responseHeaderTimeout = 30 * time.Second
+	idleConnTimeout       = 90 * time.Second
+	// defaultClientTimeout bounds one attempt, body included, when the caller's
+	// context has no earlier deadline.
+	defaultClientTimeout = 60 * time.Second
+)
+
+// DefaultTransport returns a new transport with this package's defaults: proxies from
+// the environment, 10s to dial and 10s for the TLS handshake, 30s to wait for response
+// headers, TLS 1.2 or newer, keep-alives, HTTP/2 where the server offers it, and up to
+// 16 idle connections per host.
+func DefaultTransport() *http.Transport {
+	return &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   dialTimeout,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
+		TLSHandshakeTimeout:   tlsHandshakeTimeout,
+		ResponseHeaderTimeout: responseHeaderTimeout,
+		IdleConnTimeout:       idleConnTimeout,
+		ExpectContinueTimeout: time.Second,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   16,
+	}
+}
+
+// sharedTransport is the transport of every Client built without WithHTTPClient, so
+// that they share one connection pool.
+var sharedTransport = sync.OnceValue(DefaultTransport)
+
+// defaultHTTPClient is the client New uses without WithHTTPClient.
+func defaultHTTPClient() *http.Client {
+	return &http.Client{Transport: sharedTransport(), Timeout: defaultClientTimeout}
+}
