@@ -70,3 +70,8 @@ func WithMaxRetryWait(d time.Duration) Option {
 func WithUserAgent(product string) Option {
 	return func(s *settings) { s.userAgentNote = product }
 }
+
+// withBackoffBase sets the first backoff step (default 500ms); tests shorten it.
+func withBackoffBase(d time.Duration) Option {
+	return func(s *settings) { s.backoffBase = d }
+}
