@@ -1,8 +1,12 @@
 package wrapper
 
 import (
+	"bufio"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -30,4 +34,81 @@ func newTestClient(t testing.TB, baseURL string, opts ...Option) *Client {
 		t.Fatalf("New: %v", err)
 	}
 	return c
+}
+
+// testLoginCode is a one-time login code that a leak check would spot anywhere.
+const testLoginCode = "OTC-one-time-code-NEVER-PRINT-ME-7f3a9c"
+
+// roundTripFn is an http.RoundTripper made of a function: a transport that answers
+// without a network, for fuzzing and for inspecting the requests the Client builds.
+type roundTripFn func(*http.Request) (*http.Response, error)
+
+func (f roundTripFn) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// rawServer listens on loopback and hands each connection, after reading one request
+// from it, to handle: for faults that net/http's server will not produce, such as a
+// reset in the middle of the headers. It returns the base URL and a count of accepted
+// connections. Connections still open when the test ends are closed.
+func rawServer(t testing.TB, handle func(conn net.Conn, req *http.Request)) (string, *atomic.Int64) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	var (
+		accepts atomic.Int64
+		mu      sync.Mutex
+		conns   = map[net.Conn]bool{}
+		wg      sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepts.Add(1)
+			mu.Lock()
+			conns[conn] = true
+			mu.Unlock()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer conn.Close()
+				req, err := http.ReadRequest(bufio.NewReader(conn))
+				if err != nil {
+					return
+				}
+				handle(conn, req)
+			}()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	return "http://" + ln.Addr().String(), &accepts
+}
+
+// resetConn closes conn with a TCP reset rather than an orderly FIN.
+func resetConn(conn net.Conn) {
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = conn.Close()
+}
+
+// serveUnstarted is serve for a server the test configures before it calls Start.
+func serveUnstarted(t testing.TB, h http.HandlerFunc) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(h)
+	t.Cleanup(srv.Close)
+	return srv
 }
