@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -12,10 +13,14 @@ import (
 func parseBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%w: base URL %q does not parse: %w", ErrInvalidConfig, raw, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // ue repeats raw, user info (a password, a key) included
+		}
+		return nil, fmt.Errorf("%w: base URL %q does not parse: %w", ErrInvalidConfig, withoutUserInfo(raw), err)
 	}
 	if !u.IsAbs() || u.Host == "" {
-		return nil, fmt.Errorf("%w: base URL %q must be absolute, with a scheme and a host, like https://api.sendgrid.com", ErrInvalidConfig, raw)
+		return nil, fmt.Errorf("%w: base URL %q must be absolute, with a scheme and a host, like https://api.sendgrid.com", ErrInvalidConfig, withoutUserInfo(raw))
 	}
 	if u.User != nil {
 		return nil, fmt.Errorf("%w: base URL must not carry user info: the API key is the only credential", ErrInvalidConfig)
@@ -49,4 +54,22 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// withoutUserInfo hides the user info of a URL, parsable or not, for an error
+// message: "https://user:secret@host/" becomes "https://[REDACTED]@host/".
+func withoutUserInfo(raw string) string {
+	i := strings.Index(raw, "//")
+	if i < 0 {
+		return raw
+	}
+	authority := raw[i+2:]
+	if end := strings.IndexAny(authority, "/?#"); end >= 0 {
+		authority = authority[:end]
+	}
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
+		return raw
+	}
+	return raw[:i+2] + "[REDACTED]" + raw[i+2+at:]
 }
