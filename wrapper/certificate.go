@@ -42,18 +42,19 @@ func (c *Client) GetSSOCertificate(ctx context.Context, certID string) (*Certifi
 	if err != nil {
 		return nil, err
 	}
-	cert, err := decodeCertificate(res.body)
+	cert, err := decodeCertificate(res.body, c.apiKey)
 	if err != nil {
 		return nil, fmt.Errorf("sendgrid: %s: %w", opGetCertificate.name, err)
 	}
 	return cert, nil
 }
 
-// decodeCertificate reads a 200 body through the generated model.
-func decodeCertificate(body []byte) (*Certificate, error) {
+// decodeCertificate reads a 200 body through the generated model. redact is removed
+// from the body excerpt of an error (the API key, should a proxy echo it).
+func decodeCertificate(body []byte, redact string) (*Certificate, error) {
 	var m gen.SSOCertificate
 	if err := json.Unmarshal(body, &m); err != nil {
-		return nil, fmt.Errorf("%w: the 200 body is not a certificate: %w (body %q)", ErrInvalidResponse, err, excerpt(body, ""))
+		return nil, fmt.Errorf("%w: the 200 body is not a certificate: %w (body %q)", ErrInvalidResponse, err, excerpt(body, redact))
 	}
 	c := &Certificate{
 		ID:                deref(m.ID),

@@ -155,11 +155,27 @@ func newAPIError(op string, resp *http.Response, body []byte, now time.Time, red
 	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now); ok {
 		e.RetryAfter = d
 	}
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		// A redirect's body only repeats its Location, which may carry a login code.
+		return e
+	}
 	e.Errors = decodeErrorBody(body)
+	for i := range e.Errors {
+		d := &e.Errors[i]
+		d.Message, d.Field, d.ErrorID = redacted(d.Message, redact), redacted(d.Field, redact), redacted(d.ErrorID, redact)
+	}
 	if len(e.Errors) == 0 {
 		e.Body = excerpt(body, redact)
 	}
 	return e
+}
+
+// redacted returns s with every occurrence of secret replaced by "[REDACTED]".
+func redacted(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, secret, "[REDACTED]")
 }
 
 // decodeErrorBody reads either error shape, a bare array or {"errors": [...]}, through
@@ -195,16 +211,14 @@ func decodeErrorBody(body []byte) []ErrorDetail {
 }
 
 // excerpt returns a short single-line printable prefix of body, with redact removed.
+// redact is removed after the unprintable runes, so that none can split it and slip
+// it past the check.
 func excerpt(body []byte, redact string) string {
-	s := string(bytes.TrimSpace(body))
-	if redact != "" {
-		s = strings.ReplaceAll(s, redact, "[REDACTED]")
-	}
 	var b strings.Builder
-	space := false
-	for _, r := range s {
-		if b.Len() >= bodyExcerptLen {
-			b.WriteString("…")
+	space, more := false, false
+	for _, r := range string(bytes.TrimSpace(body)) {
+		if b.Len() >= bodyExcerptLen+len(redact) {
+			more = true
 			break
 		}
 		switch {
@@ -222,7 +236,15 @@ func excerpt(body []byte, redact string) string {
 		space = false
 		b.WriteRune(r)
 	}
-	return b.String()
+	s := redacted(b.String(), redact)
+	if len(s) <= bodyExcerptLen && !more {
+		return s
+	}
+	cut := min(bodyExcerptLen, len(s))
+	for cut > 0 && cut < len(s) && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 func deref[T any](p *T) T {
