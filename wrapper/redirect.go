@@ -10,10 +10,37 @@ import (
 // noRedirects returns a copy of hc that never follows a redirect: the redirect
 // response itself is returned. hc is not changed. Following the 303 of
 // AuthenticateAccount would spend its one-time login code.
+//
+// The copy's transport also moves a redirect's Location out of net/http's sight:
+// http.Client parses it before it asks CheckRedirect, and when it does not parse,
+// returns an error that repeats it, code included, and drops the response.
 func noRedirects(hc *http.Client) *http.Client {
 	c := *hc
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	next := c.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	c.Transport = hideLocation{next}
 	return &c
+}
+
+// hiddenLocation is the header a redirect's Location is moved to.
+const hiddenLocation = "X-Sendgrid-Sso-Location"
+
+// hideLocation is a transport that moves the Location of a 3xx response to
+// hiddenLocation.
+type hideLocation struct{ next http.RoundTripper }
+
+func (h hideLocation) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := h.next.RoundTrip(req)
+	if err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		if loc := resp.Header.Values("Location"); len(loc) > 0 {
+			resp.Header.Del("Location")
+			resp.Header[hiddenLocation] = loc
+		}
+	}
+	return resp, err
 }
 
 // loginLocation resolves and checks the Location of a 303. It accepts https on
@@ -21,7 +48,7 @@ func noRedirects(hc *http.Client) *http.Client {
 // (a fake server or a proxy). Errors name the host, never the URL: its query carries
 // the one-time code.
 func (c *Client) loginLocation(resp *http.Response) (*url.URL, error) {
-	raw := resp.Header.Get("Location")
+	raw := resp.Header.Get(hiddenLocation)
 	if raw == "" {
 		return nil, fmt.Errorf("%w: the 303 response has no Location header", ErrInvalidResponse)
 	}
