@@ -28,7 +28,7 @@ func checkAPIKey(key string) (string, error) {
 // User-Agent on each request. A request editor, not a RoundTripper, so a redirect or
 // a retry through the transport never adds the header a second time.
 func (c *Client) authorize(_ context.Context, req *http.Request) error {
-	req.Header["Authorization"] = []string{c.authorization}
+	req.Header["Authorization"] = []string{c.authorization()}
 	req.Header["User-Agent"] = []string{c.userAgent}
 	return nil
 }
@@ -44,5 +44,13 @@ func (c *Client) String() string {
 // GoString is String, so %#v does not print the key either.
 func (c *Client) GoString() string { return c.String() }
 
-// Format prints String for every verb, so no fmt verb reaches the key.
-func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+// Format prints String for every verb, so no fmt verb reaches the key. Its receiver
+// is a value so that a Client value (*c, or a field of type Client) prints the same.
+func (c Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
+// secret holds a credential behind a function: printing a Client by reflection (a
+// Client in an unexported field, which fmt prints without calling its methods) shows
+// an address, never the credential.
+type secret func() string
+
+func newSecret(s string) secret { return func() string { return s } }

@@ -42,7 +42,7 @@ func (c *Client) GetSSOCertificate(ctx context.Context, certID string) (*Certifi
 	if err != nil {
 		return nil, err
 	}
-	cert, err := decodeCertificate(res.body, c.apiKey)
+	cert, err := decodeCertificate(res.body, c.apiKey())
 	if err != nil {
 		return nil, fmt.Errorf("sendgrid: %s: %w", opGetCertificate.name, err)
 	}

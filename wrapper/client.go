@@ -15,8 +15,8 @@ type Client struct {
 	gen           *gen.Client
 	baseURL       *url.URL
 	region        Region
-	apiKey        string
-	authorization string
+	apiKey        secret
+	authorization secret
 	userAgent     string
 	retry         retryPolicy
 }
@@ -58,8 +58,8 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 	c := &Client{
 		baseURL:       base,
 		region:        s.region,
-		apiKey:        key,
-		authorization: "Bearer " + key,
+		apiKey:        newSecret(key),
+		authorization: newSecret("Bearer " + key),
 		userAgent:     userAgent,
 		retry: retryPolicy{
 			maxRetries:  s.maxRetries,

@@ -66,7 +66,7 @@ func (c *Client) attempt(ctx context.Context, op operation, call func(context.Co
 	if resp.StatusCode == op.success {
 		return &result{resp: resp, body: body, arrived: arrived}, nil, false
 	}
-	apiErr := newAPIError(op.name, resp, body, arrived, c.apiKey)
+	apiErr := newAPIError(op.name, resp, body, arrived, c.apiKey())
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests:
 		return nil, apiErr, true
