@@ -2,6 +2,7 @@ package wrapper
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -71,4 +72,14 @@ func (l SSOLogin) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(l.String()
 // LogValue makes slog log the redacted URL and the expiry, never the code.
 func (l SSOLogin) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("url", l.Redacted()), slog.Time("expires_at", l.ExpiresAt))
+}
+
+// MarshalJSON encodes what LogValue logs, the redacted URL and the expiry, so that an
+// SSOLogin inside a value that slog's JSON handler or encoding/json prints never shows
+// the code. To hand the login to the person who uses it, send URL.String().
+func (l SSOLogin) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		URL       string    `json:"url"`
+		ExpiresAt time.Time `json:"expires_at"`
+	}{l.Redacted(), l.ExpiresAt})
 }
