@@ -26,11 +26,8 @@ const (
 // 16 idle connections per host.
 func DefaultTransport() *http.Transport {
 	return &http.Transport{
-		Proxy: http.ProxyFromEnvironment,
-		DialContext: (&net.Dialer{
-			Timeout:   dialTimeout,
-			KeepAlive: 30 * time.Second,
-		}).DialContext,
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           newDialer().DialContext,
 		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
 		TLSHandshakeTimeout:   tlsHandshakeTimeout,
 		ResponseHeaderTimeout: responseHeaderTimeout,
@@ -40,6 +37,12 @@ func DefaultTransport() *http.Transport {
 		MaxIdleConns:          100,
 		MaxIdleConnsPerHost:   16,
 	}
+}
+
+// newDialer returns the dialer of DefaultTransport: 10s to connect, TCP keep-alive
+// probes every 30s.
+func newDialer() *net.Dialer {
+	return &net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}
 }
 
 // sharedTransport is the transport of every Client built without WithHTTPClient, so
