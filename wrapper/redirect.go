@@ -79,6 +79,26 @@ func (c *Client) trustedLoginHost(u *url.URL) bool {
 	if u.Scheme == c.baseURL.Scheme && strings.EqualFold(u.Host, c.baseURL.Host) {
 		return true
 	}
-	host := strings.ToLower(u.Hostname())
-	return u.Scheme == "https" && (host == "sendgrid.com" || strings.HasSuffix(host, ".sendgrid.com"))
+	return u.Scheme == "https" && isSendGridHost(u.Hostname())
+}
+
+// isSendGridHost reports whether host is sendgrid.com or a subdomain of it, spelled
+// as a plain DNS name: labels of letters, digits and inner hyphens, none empty (so
+// ".sendgrid.com" and "a..sendgrid.com" are refused).
+func isSendGridHost(host string) bool {
+	host = strings.ToLower(host)
+	if host != "sendgrid.com" && !strings.HasSuffix(host, ".sendgrid.com") {
+		return false
+	}
+	for _, label := range strings.Split(host, ".") {
+		if label == "" || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '-' {
+				return false
+			}
+		}
+	}
+	return true
 }
