@@ -4,7 +4,7 @@ GO      ?= go
 TOOL    := $(GO) tool -modfile=tools/go.mod
 TMP     := $(shell mktemp -d 2>/dev/null || echo /tmp/sendgrid-sso-make)
 
-.PHONY: all generate check-generated test lint demo
+.PHONY: all generate check-generated test lint demo fuzz
 
 all: test
 
@@ -31,6 +31,18 @@ lint:
 ## test: what CI runs: generated code fresh, lint clean, every test under -race
 test: check-generated lint
 	$(GO) test -race -count=1 ./...
+	@$(MAKE) --no-print-directory fuzz
+
+## fuzz: fuzz every Fuzz target briefly, FUZZTIME each (go test takes one -fuzz target
+## per run, hence the loop); a failing input lands in testdata/fuzz/ as a regression seed
+FUZZTIME ?= 6s
+fuzz:
+	@for dir in $$(grep -l '^func Fuzz' $$(git ls-files '*_test.go') | xargs -n1 dirname | sort -u); do \
+		for target in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go | sed 's/^func //'); do \
+			echo "fuzz $$dir $$target ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) ./$$dir || exit 1; \
+		done; \
+	done
 
 ## demo: both operations through the real client against the embedded fake API
 demo:
