@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -31,3 +32,7 @@ func newTestClient(t testing.TB, baseURL string, opts ...Option) *Client {
 	}
 	return c
 }
+
+// sprintf is fmt.Sprintf, named so that vet's printf check leaves the verbs under test
+// alone.
+var sprintf = fmt.Sprintf

@@ -7,13 +7,41 @@ import (
 	"strings"
 )
 
+// heldLocation is where holdLocation keeps a redirect's Location header.
+const heldLocation = "X-Sendgrid-Sso-Go-Held-Location"
+
 // noRedirects returns a copy of hc that never follows a redirect: the redirect
 // response itself is returned. hc is not changed. Following the 303 of
 // AuthenticateAccount would spend its one-time login code.
+//
+// CheckRedirect alone is not enough: http.Client parses the Location before it asks
+// CheckRedirect, and its parse error quotes the whole URL, code included. So the
+// copy's transport also moves Location out of http.Client's sight (holdLocation).
 func noRedirects(hc *http.Client) *http.Client {
 	c := *hc
+	next := c.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	c.Transport = holdLocation{next: next}
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &c
+}
+
+// holdLocation moves the Location header of 3xx responses to heldLocation, so that
+// http.Client neither follows nor parses it.
+type holdLocation struct{ next http.RoundTripper }
+
+// RoundTrip sends req through the wrapped transport.
+func (h holdLocation) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := h.next.RoundTrip(req)
+	if err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		if v, ok := resp.Header["Location"]; ok {
+			resp.Header[heldLocation] = v
+			delete(resp.Header, "Location")
+		}
+	}
+	return resp, err
 }
 
 // loginLocation resolves and checks the Location of a 303. It accepts https on
@@ -21,7 +49,7 @@ func noRedirects(hc *http.Client) *http.Client {
 // (a fake server or a proxy). Errors name the host, never the URL: its query carries
 // the one-time code.
 func (c *Client) loginLocation(resp *http.Response) (*url.URL, error) {
-	raw := resp.Header.Get("Location")
+	raw := resp.Header.Get(heldLocation)
 	if raw == "" {
 		return nil, fmt.Errorf("%w: the 303 response has no Location header", ErrInvalidResponse)
 	}

@@ -3,10 +3,10 @@ package ssotest
 import (
 	"crypto/rand"
 	"crypto/x509"
-	"encoding/pem"
 	_ "embed"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
