@@ -39,7 +39,7 @@ func (c *Client) send(ctx context.Context, op operation, call func(context.Conte
 			return nil, fmt.Errorf("sendgrid: %s: not retrying: the next attempt would start in %v, after the context's deadline: %w",
 				op.name, wait.Round(time.Millisecond), exhausted(err, attempt))
 		}
-		if werr := sleep(ctx, wait); werr != nil {
+		if werr := c.sleep(ctx, wait); werr != nil {
 			return nil, fmt.Errorf("sendgrid: %s: waiting to retry: %w (last error: %w)", op.name, werr, exhausted(err, attempt))
 		}
 	}
