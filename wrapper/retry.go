@@ -58,7 +58,9 @@ func (c *Client) attempt(ctx context.Context, op operation, call func(context.Co
 	arrived := time.Now()
 	body, err := readBody(resp)
 	if err != nil {
-		return nil, fmt.Errorf("sendgrid: %s: %w", op.name, err), false
+		// A body cut off mid-way is a connection error; one over the limit is not.
+		retry := op.idempotent && ctx.Err() == nil && !errors.Is(err, ErrInvalidResponse)
+		return nil, fmt.Errorf("sendgrid: %s: %w", op.name, err), retry
 	}
 	if resp.StatusCode == op.success {
 		return &result{resp: resp, body: body, arrived: arrived}, nil, false

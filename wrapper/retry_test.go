@@ -206,3 +206,22 @@ func TestRetryWaitHonoursCancellation(t *testing.T) {
 }
 
 func itoa64(n int64) string { return sprintf("%d", n) }
+
+func TestGetIsRetriedWhenTheBodyIsCutOff(t *testing.T) {
+	cutOff := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100")
+		_, _ = w.Write([]byte(`{"id":`))
+		w.(http.Flusher).Flush()
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}
+	h, n := script(cutOff, certOK)
+	c := newTestClient(t, serve(t, h).URL)
+	recordSleeps(c)
+	cert, err := c.GetSSOCertificate(context.Background(), "5")
+	if err != nil || cert.ID != 5 || n.Load() != 2 {
+		t.Fatalf("cert %v, err %v after %d requests, want success after 2", cert, err, n.Load())
+	}
+}
