@@ -9,7 +9,9 @@ import (
 )
 
 func TestBodiesAreBounded(t *testing.T) {
-	pad := func(n int) string { return `{"id":9,"public_certificate":"` + strings.Repeat("A", n-len(`{"id":9,"public_certificate":""}`)) + `"}` }
+	pad := func(n int) string {
+		return `{"id":9,"public_certificate":"` + strings.Repeat("A", n-len(`{"id":9,"public_certificate":""}`)) + `"}`
+	}
 	for _, tc := range []struct {
 		size int
 		ok   bool
