@@ -2,7 +2,6 @@
 # in tools/go.mod and built on first use (about 90 s the first time).
 GO      ?= go
 TOOL    := $(GO) tool -modfile=tools/go.mod
-TMP     := $(shell mktemp -d 2>/dev/null || echo /tmp/sendgrid-sso-make)
 
 .PHONY: all generate check-generated test lint demo
 
@@ -14,12 +13,12 @@ generate:
 
 ## check-generated: fail when gen/ is stale against api/ or the generator config
 check-generated:
-	@sed 's|^output:.*|output: $(TMP)/sso.gen.go|' oapi-codegen.yaml > $(TMP)/oapi-codegen.yaml
-	@$(TOOL) oapi-codegen -config $(TMP)/oapi-codegen.yaml api/openapi.yaml
-	@cmp -s $(TMP)/sso.gen.go gen/sso.gen.go || { \
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	sed "s|^output:.*|output: $$tmp/sso.gen.go|" oapi-codegen.yaml > "$$tmp/oapi-codegen.yaml" && \
+	$(TOOL) oapi-codegen -config "$$tmp/oapi-codegen.yaml" api/openapi.yaml && \
+	if cmp -s "$$tmp/sso.gen.go" gen/sso.gen.go; then echo "gen/ is up to date"; else \
 		echo "gen/ is stale: api/openapi.yaml or oapi-codegen.yaml changed; run 'make generate' and commit gen/"; \
-		diff -u gen/sso.gen.go $(TMP)/sso.gen.go | head -40; exit 1; }
-	@echo "gen/ is up to date"
+		diff -u gen/sso.gen.go "$$tmp/sso.gen.go" | head -40; exit 1; fi
 
 ## lint: gofmt, go vet and staticcheck (pinned in tools/go.mod)
 lint:
