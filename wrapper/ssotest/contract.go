@@ -76,6 +76,9 @@ func NewContract(spec []byte, serverURL string) (*Contract, error) {
 			RejectWhenRequestBodyNotSpecified: true,
 			MultiError:                        true,
 			AuthenticationFunc:                checkCredentials,
+			// One line per violation: the schema and value dumps add nothing a
+			// reader of the spec lacks.
+			SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
 		},
 	}, nil
 }
@@ -182,10 +185,10 @@ func (c *Contract) input(req *http.Request) (*openapi3filter.RequestValidationIn
 		routed.URL = &u
 	}
 	route, params, err := c.router.FindRoute(routed)
-	switch {
-	case errors.Is(err, routers.ErrMethodNotAllowed):
-		return nil, fmt.Errorf("%w: %s %s", ErrMethodNotAllowed, req.Method, req.URL.EscapedPath())
-	case err != nil:
+	if err != nil {
+		if c.otherMethodMatches(routed) {
+			return nil, fmt.Errorf("%w: %s %s", ErrMethodNotAllowed, req.Method, req.URL.EscapedPath())
+		}
 		return nil, fmt.Errorf("%w: %s %s", ErrNoOperation, req.Method, req.URL.EscapedPath())
 	}
 	return &openapi3filter.RequestValidationInput{
@@ -194,6 +197,24 @@ func (c *Contract) input(req *http.Request) (*openapi3filter.RequestValidationIn
 		Route:      route,
 		Options:    c.opts,
 	}, nil
+}
+
+// otherMethodMatches reports whether the document has an operation on req's path with
+// another method. (The router itself says "method not allowed" only for paths
+// without parameters.)
+func (c *Contract) otherMethodMatches(req *http.Request) bool {
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodHead, http.MethodOptions, http.MethodTrace} {
+		if m == req.Method {
+			continue
+		}
+		other := *req
+		other.Method = m
+		if _, _, err := c.router.FindRoute(&other); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // describe turns a request validation error into one that says which operation and
