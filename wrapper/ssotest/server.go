@@ -72,10 +72,6 @@ func (s *Server) Requests() int { return int(s.requests.Load()) }
 // A client that follows the 303 makes this non-zero.
 func (s *Server) LoginsFollowed() int { return int(s.follows.Load()) }
 
-// Contract returns the contract the fake checks its traffic against, built for its
-// URL: a test can check a client's side of the traffic with the same rules.
-func (s *Server) Contract() *Contract { return s.contract }
-
 // serveHTTP checks the request against the spec, applies a pending fault, serves the
 // operation, and checks the answer against the spec before it leaves.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
