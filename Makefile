@@ -3,7 +3,7 @@
 GO      ?= go
 TOOL    := $(GO) tool -modfile=tools/go.mod
 
-.PHONY: all generate check-generated test lint demo
+.PHONY: all generate check-generated test lint demo contract lint-spec breaking breaking-self-test
 
 all: test
 
@@ -34,3 +34,24 @@ test: check-generated lint
 ## demo: both operations through the real client against the embedded fake API
 demo:
 	$(GO) run ./cmd/sendgrid-sso demo
+
+## contract: the contract suite, printing which declared (operation, status) pairs it covered
+contract:
+	$(GO) test -count=1 -run '^TestContract$$' -v ./tests/
+
+## lint-spec: Spectral (spectral:oas, ruleset .spectral.yaml) on api/openapi.yaml, failing on
+## warnings; Spectral is pinned in package-lock.json and installed with npm ci
+lint-spec: node_modules/.package-lock.json
+	SCARF_ANALYTICS=false npx --no-install spectral lint --ruleset .spectral.yaml --fail-severity=warn api/openapi.yaml
+
+node_modules/.package-lock.json: package.json package-lock.json
+	SCARF_ANALYTICS=false npm ci --ignore-scripts --no-audit --no-fund
+
+## breaking: oasdiff (pinned in tools/oasdiff/go.mod) between api/openapi.yaml at BASE
+## (default: the last tag, else HEAD~1) and the working copy; fails on a breaking change
+breaking:
+	./tools/oasdiff/breaking.sh $(BASE)
+
+## breaking-self-test: show that `make breaking` fails when the 303 is removed
+breaking-self-test:
+	./tools/oasdiff/breaking.sh --self-test
