@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -58,19 +59,20 @@ func NewContract(spec []byte, serverURL string) (*Contract, error) {
 	if err != nil || base.Scheme == "" || base.Host == "" {
 		return nil, fmt.Errorf("ssotest: server URL %q must be absolute, like http://127.0.0.1:8080", serverURL)
 	}
-	doc, err := openapi3.NewLoader().LoadFromData(spec)
+	loaded, err := load(spec)
 	if err != nil {
 		return nil, fmt.Errorf("ssotest: loading the spec: %w", err)
 	}
+	doc := *loaded // shared parts are only read
 	doc.Servers = openapi3.Servers{{URL: strings.TrimSuffix(serverURL, "/")}}
 	// Examples are the spec's own business (the contract tests check them); a
 	// contract checks traffic, so a wrong example does not stop it.
-	router, err := legacy.NewRouter(doc, openapi3.DisableExamplesValidation())
+	router, err := legacy.NewRouter(&doc, openapi3.DisableExamplesValidation())
 	if err != nil {
 		return nil, fmt.Errorf("ssotest: the spec is not a valid OpenAPI 3 document: %w", err)
 	}
 	return &Contract{
-		doc:    doc,
+		doc:    &doc,
 		router: router,
 		base:   base,
 		opts: &openapi3filter.Options{
@@ -83,6 +85,22 @@ func NewContract(spec []byte, serverURL string) (*Contract, error) {
 			SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
 		},
 	}, nil
+}
+
+// loaded caches parsed documents by their bytes: parsing the YAML is most of the cost
+// of a new server, and tests start many.
+var loaded sync.Map // string → *openapi3.T
+
+func load(spec []byte) (*openapi3.T, error) {
+	if doc, ok := loaded.Load(string(spec)); ok {
+		return doc.(*openapi3.T), nil
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(spec)
+	if err != nil {
+		return nil, err
+	}
+	loaded.Store(string(spec), doc)
+	return doc, nil
 }
 
 // checkCredentials accepts an HTTP bearer scheme when the request carries

@@ -69,6 +69,8 @@ func TestDeclaredErrors(t *testing.T) {
 		{"unknown certificate", "GET", certPath + "8", bearer(customKey), 400, "array", "invalid certificate id"},
 		{"replaced default certificate", "GET", certPath + fmt.Sprint(ssotest.DefaultCertificateID), bearer(customKey), 400, "array", "invalid certificate id"},
 		{"certificate ID not in canonical form", "GET", certPath + "07", bearer(customKey), 400, "array", "invalid certificate id"},
+		{"certificate ID with an escaped slash", "GET", certPath + "7%2F..", bearer(customKey), 400, "array", "invalid certificate id"},
+		{"account ID with an escaped slash", "POST", accountPath + "acc-1%2Fsso/sso", bearer(customKey), 404, "object", "account not found"},
 		{"wrong key, certificate", "GET", certPath + "7", bearer(ssotest.DefaultAPIKey), 401, "array", "Failed to authenticate user"},
 		{"unknown account", "POST", accountPath + "acc-2/sso", bearer(customKey), 404, "object", "account not found"},
 		{"replaced default account", "POST", accountPath + ssotest.DefaultAccountID + "/sso", bearer(customKey), 404, "object", "account not found"},
@@ -192,5 +194,32 @@ func TestLoginsFollowed(t *testing.T) {
 	}
 	if srv.LoginsFollowed() != 2 || srv.Requests() != 1 {
 		t.Errorf("LoginsFollowed() = %d, Requests() = %d, want 2 and 1", srv.LoginsFollowed(), srv.Requests())
+	}
+}
+
+// Fakes share the parsed spec: starting and using several at once is safe (run under
+// -race).
+func TestConcurrentServers(t *testing.T) {
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			srv := ssotest.NewServer()
+			defer srv.Close()
+			req, _ := http.NewRequest("GET", srv.URL+certPath+fmt.Sprint(ssotest.DefaultCertificateID), nil)
+			req.Header.Set("Authorization", bearer(srv.APIKey))
+			resp, err := http.DefaultClient.Do(req)
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					err = fmt.Errorf("status %d", resp.StatusCode)
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }
