@@ -35,8 +35,8 @@ type Fault struct {
 }
 
 // FailNext makes the next n API calls (login page visits not counted) answer with f,
-// after the faults already queued. Requests that break the spec are refused before
-// faults apply, and do not use one up.
+// after the faults already queued (n <= 0 queues none). Requests that break the spec
+// are refused before faults apply, and do not use one up.
 //
 // Go's http.Transport resends an idempotent request (a GET) once on a new connection
 // when a reused connection is dropped before any answer: a Drop fault may then use up
