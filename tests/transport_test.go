@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
+	"testing"
 
+	"github.com/sendgrid-sso/sendgrid-sso/api"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
 
@@ -70,4 +73,55 @@ func (v *validatingTransport) RoundTrip(req *http.Request) (*http.Response, erro
 	v.log.exercised[ssotest.Pair{Operation: route.Operation, Status: fmt.Sprint(resp.StatusCode)}]++
 	v.log.mu.Unlock()
 	return resp, nil
+}
+
+// The transport catches what a client gets wrong on its own, fake or no fake: a
+// request without credentials, a body on the bodiless POST, and an undeclared status.
+func TestValidatingTransportBites(t *testing.T) {
+	srv := ssotest.NewServer()
+	defer srv.Close()
+	contract, err := ssotest.NewContract(api.Spec(), srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := newTrafficLog()
+	hc := &http.Client{Transport: &validatingTransport{base: &http.Transport{}, contract: contract, log: log}}
+	srv.FailNext(1, ssotest.Fault{Status: http.StatusTeapot})
+
+	send := func(req *http.Request) {
+		t.Helper()
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	req, _ := http.NewRequest("GET", srv.URL+"/v3/sso/certificates/1", nil)
+	req.Header.Set("Authorization", "Bearer "+srv.APIKey)
+	send(req) // the fault: 418
+	req, _ = http.NewRequest("GET", srv.URL+"/v3/sso/certificates/1", nil)
+	send(req) // no credentials
+	req, _ = http.NewRequest("POST", srv.URL+"/v3/partners/accounts/"+ssotest.DefaultAccountID+"/sso", strings.NewReader("{}"))
+	req.Header.Set("Authorization", "Bearer "+srv.APIKey)
+	send(req) // a body
+
+	want := []string{
+		"response: the 418 response to GetSsoCertificate (GET) breaks the spec: status is not supported",
+		"request: GET /v3/sso/certificates/1 (GetSsoCertificate): the request lacks the credentials the spec requires",
+		"request: POST /v3/partners/accounts/" + ssotest.DefaultAccountID + "/sso (AuthenticateAccount) breaks the spec: request body not allowed",
+		// The fake refuses that request with a 400, which the POST does not declare.
+		"response: the 400 response to AuthenticateAccount (POST) breaks the spec: status is not supported",
+	}
+	if len(log.violations) != len(want) {
+		t.Fatalf("violations %q, want %d", log.violations, len(want))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(log.violations[i], w) {
+			t.Errorf("violation %d = %q, want it to start %q", i, log.violations[i], w)
+		}
+	}
+	// Only the 401 refusal of the request without credentials is a declared answer.
+	if want := (ssotest.Pair{Operation: "GetSsoCertificate", Status: "401"}); len(log.exercised) != 1 || log.exercised[want] != 1 {
+		t.Errorf("exercised %v, want only %s", log.exercised, want)
+	}
 }
