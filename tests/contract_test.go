@@ -21,6 +21,18 @@ type world struct {
 	vt  *validatingTransport
 }
 
+// newWorld starts a fake checking against spec and a validating transport for it,
+// logging to log. The caller closes w.srv.
+func newWorld(spec []byte, log *trafficLog) (*world, error) {
+	srv := ssotest.NewServer(ssotest.WithSpec(spec))
+	contract, err := ssotest.NewContract(spec, srv.URL)
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
+	return &world{srv: srv, vt: &validatingTransport{base: &http.Transport{}, contract: contract, log: log}}, nil
+}
+
 // client builds a wrapper.Client for the fake with key, sending through the
 // validating transport, with retry waits capped at 1ms.
 func (w *world) client(key string, opts ...wrapper.Option) *wrapper.Client {
@@ -208,13 +220,12 @@ func runContract(spec []byte) report {
 // runScenario runs sc against a fresh fake and returns the problems it found and the
 // pairs spec declares.
 func runScenario(sc scenario, spec []byte, log *trafficLog) (problems []string, declared []ssotest.Pair) {
-	srv := ssotest.NewServer(ssotest.WithSpec(spec))
-	defer srv.Close()
-	contract, err := ssotest.NewContract(spec, srv.URL)
+	w, err := newWorld(spec, log)
 	if err != nil {
 		return []string{err.Error()}, nil
 	}
-	w := &world{srv: srv, vt: &validatingTransport{base: &http.Transport{}, contract: contract, log: log}}
+	defer w.srv.Close()
+	srv, contract := w.srv, w.vt.contract
 	before := log.count(pairOf(sc.pair))
 	if err := sc.run(context.Background(), w); err != nil {
 		problems = append(problems, fmt.Sprintf("scenario %s: %v", sc.pair, err))

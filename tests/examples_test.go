@@ -169,14 +169,12 @@ func TestEveryExampleDecodes(t *testing.T) {
 	}
 	for _, e := range examples {
 		t.Run(e.String(), func(t *testing.T) {
-			srv := ssotest.NewServer()
-			defer srv.Close()
-			contract, err := ssotest.NewContract(api.Spec(), srv.URL)
+			log := newTrafficLog()
+			w, err := newWorld(api.Spec(), log)
 			if err != nil {
 				t.Fatal(err)
 			}
-			log := newTrafficLog()
-			w := &world{srv: srv, vt: &validatingTransport{base: &http.Transport{}, contract: contract, log: log}}
+			defer w.srv.Close()
 			if err := checkExample(w, e); err != nil {
 				t.Error(err)
 			}

@@ -78,14 +78,13 @@ func (v *validatingTransport) RoundTrip(req *http.Request) (*http.Response, erro
 // The transport catches what a client gets wrong on its own, fake or no fake: a
 // request without credentials, a body on the bodiless POST, and an undeclared status.
 func TestValidatingTransportBites(t *testing.T) {
-	srv := ssotest.NewServer()
-	defer srv.Close()
-	contract, err := ssotest.NewContract(api.Spec(), srv.URL)
+	log := newTrafficLog()
+	w, err := newWorld(api.Spec(), log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := newTrafficLog()
-	hc := &http.Client{Transport: &validatingTransport{base: &http.Transport{}, contract: contract, log: log}}
+	defer w.srv.Close()
+	srv, hc := w.srv, &http.Client{Transport: w.vt}
 	srv.FailNext(1, ssotest.Fault{Status: http.StatusTeapot})
 
 	send := func(req *http.Request) {
