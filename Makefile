@@ -2,9 +2,8 @@
 # in tools/go.mod and built on first use (about 90 s the first time).
 GO      ?= go
 TOOL    := $(GO) tool -modfile=tools/go.mod
-TMP     := $(shell mktemp -d 2>/dev/null || echo /tmp/sendgrid-sso-make)
 
-.PHONY: all generate check-generated test lint demo fuzz
+.PHONY: all generate check-generated test lint demo contract lint-spec breaking breaking-self-test fuzz
 
 all: test
 
@@ -14,12 +13,12 @@ generate:
 
 ## check-generated: fail when gen/ is stale against api/ or the generator config
 check-generated:
-	@sed 's|^output:.*|output: $(TMP)/sso.gen.go|' oapi-codegen.yaml > $(TMP)/oapi-codegen.yaml
-	@$(TOOL) oapi-codegen -config $(TMP)/oapi-codegen.yaml api/openapi.yaml
-	@cmp -s $(TMP)/sso.gen.go gen/sso.gen.go || { \
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	sed "s|^output:.*|output: $$tmp/sso.gen.go|" oapi-codegen.yaml > "$$tmp/oapi-codegen.yaml" && \
+	$(TOOL) oapi-codegen -config "$$tmp/oapi-codegen.yaml" api/openapi.yaml && \
+	if cmp -s "$$tmp/sso.gen.go" gen/sso.gen.go; then echo "gen/ is up to date"; else \
 		echo "gen/ is stale: api/openapi.yaml or oapi-codegen.yaml changed; run 'make generate' and commit gen/"; \
-		diff -u gen/sso.gen.go $(TMP)/sso.gen.go | head -40; exit 1; }
-	@echo "gen/ is up to date"
+		diff -u gen/sso.gen.go "$$tmp/sso.gen.go" | head -40; exit 1; fi
 
 ## lint: gofmt, go vet and staticcheck (pinned in tools/go.mod)
 lint:
@@ -47,3 +46,24 @@ fuzz:
 ## demo: both operations through the real client against the embedded fake API
 demo:
 	$(GO) run ./cmd/sendgrid-sso demo
+
+## contract: the contract suite, printing which declared (operation, status) pairs it covered
+contract:
+	$(GO) test -count=1 -run '^TestContract$$' -v ./tests/
+
+## lint-spec: Spectral (spectral:oas, ruleset .spectral.yaml) on api/openapi.yaml, failing on
+## warnings; Spectral is pinned in package-lock.json and installed with npm ci
+lint-spec: node_modules/.package-lock.json
+	SCARF_ANALYTICS=false npx --no-install spectral lint --ruleset .spectral.yaml --fail-severity=warn api/openapi.yaml
+
+node_modules/.package-lock.json: package.json package-lock.json
+	SCARF_ANALYTICS=false npm ci --ignore-scripts --no-audit --no-fund
+
+## breaking: oasdiff (pinned in tools/oasdiff/go.mod) between api/openapi.yaml at BASE
+## (default: the last tag, else HEAD~1) and the working copy; fails on a breaking change
+breaking:
+	./tools/oasdiff/breaking.sh $(BASE)
+
+## breaking-self-test: show that `make breaking` fails when the 303 is removed
+breaking-self-test:
+	./tools/oasdiff/breaking.sh --self-test

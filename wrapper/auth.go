@@ -33,16 +33,18 @@ func (c *Client) authorize(_ context.Context, req *http.Request) error {
 	return nil
 }
 
-// String describes the client without its API key.
-func (c *Client) String() string {
-	if c == nil {
-		return "wrapper.Client(nil)"
+// String describes the client without its API key. Value receivers, so that a
+// dereferenced Client prints redacted too.
+func (c Client) String() string {
+	base := ""
+	if c.baseURL != nil {
+		base = c.baseURL.Redacted()
 	}
-	return fmt.Sprintf("wrapper.Client{BaseURL: %s, Region: %s, APIKey: [REDACTED]}", c.baseURL.Redacted(), c.region)
+	return fmt.Sprintf("wrapper.Client{BaseURL: %s, Region: %q, APIKey: [REDACTED]}", base, c.region)
 }
 
 // GoString is String, so %#v does not print the key either.
-func (c *Client) GoString() string { return c.String() }
+func (c Client) GoString() string { return c.String() }
 
 // Format prints String for every verb, so no fmt verb reaches the key. Its receiver
 // is a value so that a Client value (*c, or a field of type Client) prints the same.

@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -19,6 +20,8 @@ type Client struct {
 	authorization secret
 	userAgent     string
 	retry         retryPolicy
+	// sleep waits between attempts; tests replace it to record the waits.
+	sleep func(context.Context, time.Duration) error
 }
 
 // New returns a Client that authenticates with apiKey (surrounding white space is
@@ -66,6 +69,7 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 			maxWait:     s.maxRetryWait,
 			backoffBase: s.backoffBase,
 		},
+		sleep: sleep,
 	}
 	if s.baseURL != "" {
 		c.region = ""

@@ -7,37 +7,38 @@ import (
 	"strings"
 )
 
+// heldLocation is where holdLocation keeps a redirect's Location header.
+const heldLocation = "X-Sendgrid-Sso-Go-Held-Location"
+
 // noRedirects returns a copy of hc that never follows a redirect: the redirect
 // response itself is returned. hc is not changed. Following the 303 of
 // AuthenticateAccount would spend its one-time login code.
 //
-// The copy's transport also moves a redirect's Location out of net/http's sight:
-// http.Client parses it before it asks CheckRedirect, and when it does not parse,
-// returns an error that repeats it, code included, and drops the response.
+// CheckRedirect alone is not enough: http.Client parses the Location before it asks
+// CheckRedirect, and its parse error quotes the whole URL, code included. So the
+// copy's transport also moves Location out of http.Client's sight (holdLocation).
 func noRedirects(hc *http.Client) *http.Client {
 	c := *hc
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	next := c.Transport
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	c.Transport = hideLocation{next}
+	c.Transport = holdLocation{next: next}
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &c
 }
 
-// hiddenLocation is the header a redirect's Location is moved to.
-const hiddenLocation = "X-Sendgrid-Sso-Location"
+// holdLocation moves the Location header of 3xx responses to heldLocation, so that
+// http.Client neither follows nor parses it.
+type holdLocation struct{ next http.RoundTripper }
 
-// hideLocation is a transport that moves the Location of a 3xx response to
-// hiddenLocation.
-type hideLocation struct{ next http.RoundTripper }
-
-func (h hideLocation) RoundTrip(req *http.Request) (*http.Response, error) {
+// RoundTrip sends req through the wrapped transport.
+func (h holdLocation) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := h.next.RoundTrip(req)
 	if err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
-		if loc := resp.Header.Values("Location"); len(loc) > 0 {
-			resp.Header.Del("Location")
-			resp.Header[hiddenLocation] = loc
+		if v, ok := resp.Header["Location"]; ok {
+			resp.Header[heldLocation] = v
+			delete(resp.Header, "Location")
 		}
 	}
 	return resp, err
@@ -48,7 +49,7 @@ func (h hideLocation) RoundTrip(req *http.Request) (*http.Response, error) {
 // (a fake server or a proxy). Errors name the host, never the URL: its query carries
 // the one-time code.
 func (c *Client) loginLocation(resp *http.Response) (*url.URL, error) {
-	raw := resp.Header.Get(hiddenLocation)
+	raw := resp.Header.Get(heldLocation)
 	if raw == "" {
 		return nil, fmt.Errorf("%w: the 303 response has no Location header", ErrInvalidResponse)
 	}

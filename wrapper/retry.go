@@ -39,7 +39,7 @@ func (c *Client) send(ctx context.Context, op operation, call func(context.Conte
 			return nil, fmt.Errorf("sendgrid: %s: not retrying: the next attempt would start in %v, after the context's deadline: %w",
 				op.name, wait.Round(time.Millisecond), exhausted(err, attempt))
 		}
-		if werr := sleep(ctx, wait); werr != nil {
+		if werr := c.sleep(ctx, wait); werr != nil {
 			return nil, fmt.Errorf("sendgrid: %s: waiting to retry: %w (last error: %w)", op.name, werr, exhausted(err, attempt))
 		}
 	}
@@ -58,8 +58,7 @@ func (c *Client) attempt(ctx context.Context, op operation, call func(context.Co
 	arrived := time.Now()
 	body, err := readBody(resp)
 	if err != nil {
-		// A connection lost mid-body is a connection error: retried like one. A body
-		// over the limit (ErrInvalidResponse) would only be over it again.
+		// A body cut off mid-way is a connection error; one over the limit is not.
 		retry := op.idempotent && ctx.Err() == nil && !errors.Is(err, ErrInvalidResponse)
 		return nil, fmt.Errorf("sendgrid: %s: %w", op.name, err), retry
 	}

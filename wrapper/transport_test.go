@@ -68,7 +68,7 @@ func TestDefaultClient(t *testing.T) {
 		if hc.Timeout != 60*time.Second {
 			t.Errorf("%s: client timeout = %v, want 60s", name, hc.Timeout)
 		}
-		if h, ok := hc.Transport.(hideLocation); !ok || h.next != sharedTransport() {
+		if h, ok := hc.Transport.(holdLocation); !ok || h.next != sharedTransport() {
 			t.Errorf("%s: transport = %#v, want the shared default transport", name, hc.Transport)
 		}
 		if hc.CheckRedirect == nil || hc.CheckRedirect(nil, nil) != http.ErrUseLastResponse {

@@ -1,0 +1,150 @@
+package wrapper
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+const testCode = "CODE-NEVER-PRINT-ME-7f3a9c"
+
+// redirectTo serves every request a 303 to location (no Location header when empty).
+func redirectTo(location string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if location != "" {
+			w.Header().Set("Location", location)
+		}
+		w.WriteHeader(http.StatusSeeOther)
+	}
+}
+
+func TestAuthenticateAccountLogin(t *testing.T) {
+	srv := serve(t, redirectTo("https://app.sendgrid.com/sso/partner/login?code="+testCode))
+	c := newTestClient(t, srv.URL)
+	before := time.Now()
+	login, err := c.AuthenticateAccount(context.Background(), "acct")
+	after := time.Now()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := login.URL.String(); got != "https://app.sendgrid.com/sso/partner/login?code="+testCode {
+		t.Errorf("URL = %q", got)
+	}
+	if login.ExpiresAt.Before(before.Add(LoginValidity)) || login.ExpiresAt.After(after.Add(LoginValidity)) {
+		t.Errorf("ExpiresAt = %v, want the response time + 60s (between %v and %v)", login.ExpiresAt, before.Add(LoginValidity), after.Add(LoginValidity))
+	}
+}
+
+func TestAuthenticateAccountResolvesRelativeLocation(t *testing.T) {
+	srv := serve(t, redirectTo("../../login?code="+testCode))
+	c := newTestClient(t, srv.URL+"/base")
+	login, err := c.AuthenticateAccount(context.Background(), "acct")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Request URL: /base/v3/partners/accounts/acct/sso; "../../login" resolves against it.
+	if got, want := login.URL.String(), srv.URL+"/base/v3/partners/login?code="+testCode; got != want {
+		t.Errorf("URL = %q, want %q", got, want)
+	}
+	if !login.URL.IsAbs() {
+		t.Error("the login URL is not absolute")
+	}
+}
+
+func TestAuthenticateAccountRefusesUntrustedLocation(t *testing.T) {
+	cases := []struct {
+		location string
+		want     string // in the error
+	}{
+		{"", "no Location header"},
+		{"https://evil.example/login?code=" + testCode, `https://evil.example`},
+		{"https://sendgrid.com.evil.example/x?code=" + testCode, "sendgrid.com.evil.example"},
+		{"https://evilsendgrid.com/x?code=" + testCode, "evilsendgrid.com"},
+		{"http://app.sendgrid.com/login?code=" + testCode, "http://app.sendgrid.com"},
+		{"javascript:alert(1)//" + testCode, `scheme "javascript"`},
+		{"https://user@app.sendgrid.com/?code=" + testCode, "user info"},
+		{"https://app.sendgrid.com/%zz?code=" + testCode, "does not parse"},
+		{"//evil.example/login?code=" + testCode, "evil.example"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.location, func(t *testing.T) {
+			srv := serve(t, redirectTo(tc.location))
+			c := newTestClient(t, srv.URL)
+			login, err := c.AuthenticateAccount(context.Background(), "acct")
+			if err == nil {
+				t.Fatalf("accepted %q as %v", tc.location, login)
+			}
+			if !errors.Is(err, ErrInvalidResponse) {
+				t.Errorf("err %q does not wrap ErrInvalidResponse", err)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err %q does not contain %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), testCode) {
+				t.Errorf("err %q shows the one-time code", err)
+			}
+		})
+	}
+}
+
+func TestAuthenticateAccountAcceptsSendGridHosts(t *testing.T) {
+	for _, loc := range []string{
+		"https://app.sendgrid.com/login?code=" + testCode,
+		"https://sendgrid.com/login?code=" + testCode,
+		"https://APP.SendGrid.com/login?code=" + testCode,
+		"https://eu.app.sendgrid.com:443/login?code=" + testCode,
+	} {
+		srv := serve(t, redirectTo(loc))
+		if _, err := newTestClient(t, srv.URL).AuthenticateAccount(context.Background(), "a"); err != nil {
+			t.Errorf("refused %q: %v", loc, err)
+		}
+	}
+}
+
+func TestSSOLoginPrintsNoCode(t *testing.T) {
+	srv := serve(t, redirectTo("https://app.sendgrid.com/login/"+testCode+"?code="+testCode+"#"+testCode))
+	login, err := newTestClient(t, srv.URL).AuthenticateAccount(context.Background(), "acct")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	slog.New(slog.NewTextHandler(&logs, nil)).Info("minted", "login", login, "value", *login)
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("minted", "login", login)
+	outs := []string{
+		login.String(), login.GoString(), login.Redacted(), logs.String(),
+		sprintf("%v", login), sprintf("%+v", login), sprintf("%#v", login), sprintf("%s", login), sprintf("%q", login),
+		sprintf("%v", *login), sprintf("%+v", *login), sprintf("%#v", *login), sprintf("%x", *login), sprintf("%d", *login),
+		sprintf("%v", []*SSOLogin{login}), sprintf("%+v", struct{ L SSOLogin }{*login}),
+	}
+	for _, s := range outs {
+		if strings.Contains(s, testCode) {
+			t.Errorf("output shows the code: %s", s)
+		}
+	}
+	if !strings.Contains(login.String(), "https://app.sendgrid.com/") {
+		t.Errorf("String() %q should still name the host", login.String())
+	}
+}
+
+func TestAuthenticateAccountIsNotRetriedOn5xx(t *testing.T) {
+	for _, status := range []int{500, 502, 503, 504} {
+		n := 0
+		srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+			n++
+			w.WriteHeader(status)
+		})
+		_, err := newTestClient(t, srv.URL).AuthenticateAccount(context.Background(), "acct")
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != status {
+			t.Fatalf("err = %v, want an APIError %d", err, status)
+		}
+		if n != 1 {
+			t.Errorf("POST got %d requests after a %d, want 1: a code may have been minted", n, status)
+		}
+	}
+}

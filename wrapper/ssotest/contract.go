@@ -1,0 +1,265 @@
+package ssotest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+)
+
+// Contract checks HTTP traffic against an OpenAPI 3 document with kin-openapi: which
+// operation a request is, whether the request is one the document allows, and whether
+// a response is one the operation declares (status, headers, content type and body).
+// The fake server checks every request and response with one; a test can wrap a
+// client's transport with another. It is safe for concurrent use.
+type Contract struct {
+	doc    *openapi3.T
+	router routers.Router
+	base   *url.URL
+	opts   *openapi3filter.Options
+}
+
+// Pair is one response an operation declares: an operationId and a status key of
+// its responses, such as "303".
+type Pair struct {
+	// Operation is the operationId, such as "AuthenticateAccount".
+	Operation string
+	// Status is the declared status, such as "404".
+	Status string
+}
+
+// String renders the pair as "Operation Status".
+func (p Pair) String() string { return p.Operation + " " + p.Status }
+
+// Errors CheckRequest wraps, to tell why a request has no place in the document.
+var (
+	// ErrNoOperation is wrapped when no path of the document matches the request.
+	ErrNoOperation = errors.New("no operation in the spec matches the request path")
+	// ErrMethodNotAllowed is wrapped when the path matches but not the method.
+	ErrMethodNotAllowed = errors.New("the spec declares no operation for this method on this path")
+	// ErrNoCredentials is wrapped when the request does not carry the credentials the
+	// document's security requirement asks for ("Authorization: Bearer <key>").
+	ErrNoCredentials = errors.New("the request lacks the credentials the spec requires")
+)
+
+// NewContract loads spec (YAML or JSON), validates it (examples aside), and routes
+// requests sent to serverURL: the document's own servers are replaced by serverURL, so
+// requests to a fake or a proxy find their operations.
+func NewContract(spec []byte, serverURL string) (*Contract, error) {
+	base, err := url.Parse(serverURL)
+	if err != nil || base.Scheme == "" || base.Host == "" {
+		return nil, fmt.Errorf("ssotest: server URL %q must be absolute, like http://127.0.0.1:8080", serverURL)
+	}
+	loaded, err := load(spec)
+	if err != nil {
+		return nil, fmt.Errorf("ssotest: loading the spec: %w", err)
+	}
+	doc := *loaded // shared parts are only read
+	doc.Servers = openapi3.Servers{{URL: strings.TrimSuffix(serverURL, "/")}}
+	// Examples are the spec's own business (the contract tests check them); a
+	// contract checks traffic, so a wrong example does not stop it.
+	router, err := legacy.NewRouter(&doc, openapi3.DisableExamplesValidation())
+	if err != nil {
+		return nil, fmt.Errorf("ssotest: the spec is not a valid OpenAPI 3 document: %w", err)
+	}
+	return &Contract{
+		doc:    &doc,
+		router: router,
+		base:   base,
+		opts: &openapi3filter.Options{
+			IncludeResponseStatus:             true,
+			RejectWhenRequestBodyNotSpecified: true,
+			MultiError:                        true,
+			AuthenticationFunc:                checkCredentials,
+			// One line per violation: the schema and value dumps add nothing a
+			// reader of the spec lacks.
+			SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
+		},
+	}, nil
+}
+
+// loaded caches parsed documents by their bytes: parsing the YAML is most of the cost
+// of a new server, and tests start many.
+var loaded sync.Map // string → *openapi3.T
+
+func load(spec []byte) (*openapi3.T, error) {
+	if doc, ok := loaded.Load(string(spec)); ok {
+		return doc.(*openapi3.T), nil
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(spec)
+	if err != nil {
+		return nil, err
+	}
+	loaded.Store(string(spec), doc)
+	return doc, nil
+}
+
+// checkCredentials accepts an HTTP bearer scheme when the request carries
+// "Authorization: Bearer <token>" with a non-empty token. Whether the token is the
+// right key is the server's business (a 401 the document declares), not the
+// document's. The error never repeats the header.
+func checkCredentials(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+	scheme := in.SecurityScheme
+	if scheme == nil || scheme.Type != "http" || !strings.EqualFold(scheme.Scheme, "bearer") {
+		return fmt.Errorf("security scheme %q is not an HTTP bearer scheme, which is all this checker knows", in.SecuritySchemeName)
+	}
+	auth := in.RequestValidationInput.Request.Header.Get("Authorization")
+	prefix, token, ok := strings.Cut(auth, " ")
+	switch {
+	case auth == "":
+		return fmt.Errorf("%w: no Authorization header; send \"Authorization: Bearer <API key>\"", ErrNoCredentials)
+	case !ok || !strings.EqualFold(prefix, "Bearer") || strings.TrimSpace(token) == "":
+		return fmt.Errorf("%w: the Authorization header is not \"Bearer <API key>\"", ErrNoCredentials)
+	}
+	return nil
+}
+
+// Pairs returns every (operation, status) pair the document declares, sorted.
+func (c *Contract) Pairs() []Pair {
+	var pairs []Pair
+	for _, item := range c.doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			for status := range op.Responses.Map() {
+				pairs = append(pairs, Pair{Operation: op.OperationID, Status: status})
+			}
+		}
+	}
+	sort.Slice(pairs, func(i, j int) bool {
+		if pairs[i].Operation != pairs[j].Operation {
+			return pairs[i].Operation < pairs[j].Operation
+		}
+		return pairs[i].Status < pairs[j].Status
+	})
+	return pairs
+}
+
+// Route names the operation a request is for, and its path parameters unescaped.
+type Route struct {
+	// Operation is the operationId.
+	Operation string
+	// Params maps each path parameter to its value, unescaped ("a%2Fb" gives "a/b").
+	Params map[string]string
+}
+
+// CheckRequest finds the operation req is for and checks req against it: security
+// requirement, parameters and body. The Route is filled in whenever an operation
+// matched, even when err says the request breaks the document. err wraps
+// ErrNoOperation, ErrMethodNotAllowed or ErrNoCredentials where they apply. A request
+// body is read and put back.
+func (c *Contract) CheckRequest(req *http.Request) (Route, error) {
+	in, err := c.input(req)
+	if err != nil {
+		return Route{}, err
+	}
+	route := Route{Operation: in.Route.Operation.OperationID, Params: make(map[string]string, len(in.PathParams))}
+	for k, v := range in.PathParams {
+		if u, err := url.PathUnescape(v); err == nil {
+			v = u
+		}
+		route.Params[k] = v
+	}
+	if err := openapi3filter.ValidateRequest(req.Context(), in); err != nil {
+		return route, describe(req, route.Operation, err)
+	}
+	return route, nil
+}
+
+// CheckResponse checks a response to req against the operation req is for: a status
+// the operation declares, its declared headers, content type and body.
+func (c *Contract) CheckResponse(req *http.Request, status int, header http.Header, body []byte) error {
+	in, err := c.input(req)
+	if err != nil {
+		return err
+	}
+	op := in.Route.Operation.OperationID
+	out := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in,
+		Status:                 status,
+		Header:                 header,
+		Options:                c.opts,
+	}
+	out.SetBodyBytes(body)
+	if err := openapi3filter.ValidateResponse(req.Context(), out); err != nil {
+		return fmt.Errorf("the %d response to %s (%s) breaks the spec: %w", status, op, req.Method, flatten(err))
+	}
+	return nil
+}
+
+// input routes req. A request that arrived at a server has no scheme and host in its
+// URL; they are taken from the server URL the contract was built for.
+func (c *Contract) input(req *http.Request) (*openapi3filter.RequestValidationInput, error) {
+	routed := req
+	if req.URL.Host == "" {
+		u := *req.URL
+		u.Scheme, u.Host = c.base.Scheme, c.base.Host
+		routed = req.Clone(req.Context())
+		routed.URL = &u
+	}
+	route, params, err := c.router.FindRoute(routed)
+	if err != nil {
+		if c.otherMethodMatches(routed) {
+			return nil, fmt.Errorf("%w: %s %s", ErrMethodNotAllowed, req.Method, req.URL.EscapedPath())
+		}
+		return nil, fmt.Errorf("%w: %s %s", ErrNoOperation, req.Method, req.URL.EscapedPath())
+	}
+	return &openapi3filter.RequestValidationInput{
+		Request:    req,
+		PathParams: params,
+		Route:      route,
+		Options:    c.opts,
+	}, nil
+}
+
+// otherMethodMatches reports whether the document has an operation on req's path with
+// another method. (The router itself says "method not allowed" only for paths
+// without parameters.)
+func (c *Contract) otherMethodMatches(req *http.Request) bool {
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodHead, http.MethodOptions, http.MethodTrace} {
+		if m == req.Method {
+			continue
+		}
+		other := *req
+		other.Method = m
+		if _, _, err := c.router.FindRoute(&other); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// describe turns a request validation error into one that says which operation and
+// what was wrong, keeping ErrNoCredentials visible to errors.Is.
+func describe(req *http.Request, op string, err error) error {
+	var sec *openapi3filter.SecurityRequirementsError
+	if errors.As(err, &sec) {
+		for _, e := range sec.Errors {
+			if errors.Is(e, ErrNoCredentials) {
+				return fmt.Errorf("%s %s (%s): %w", req.Method, req.URL.EscapedPath(), op, e)
+			}
+		}
+	}
+	return fmt.Errorf("%s %s (%s) breaks the spec: %w", req.Method, req.URL.EscapedPath(), op, flatten(err))
+}
+
+// flatten joins a kin-openapi MultiError into one line.
+func flatten(err error) error {
+	var me openapi3.MultiError
+	if !errors.As(err, &me) {
+		return err
+	}
+	msgs := make([]string, len(me))
+	for i, e := range me {
+		msgs[i] = strings.ReplaceAll(e.Error(), "\n", " ")
+	}
+	return errors.New(strings.Join(msgs, "; "))
+}

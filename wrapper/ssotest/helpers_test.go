@@ -1,0 +1,81 @@
+package ssotest_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
+)
+
+// Shared by the test files of this package.
+
+// newServer starts a fake closed when the test ends.
+func newServer(t testing.TB, opts ...ssotest.Option) *ssotest.Server {
+	t.Helper()
+	srv := ssotest.NewServer(opts...)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// noRedirects is a client that hands back redirects instead of following them.
+var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// send sends method path to srv with "Authorization: <auth>" (none when auth is "")
+// and body, and returns the response with its body read.
+func send(t testing.TB, srv *ssotest.Server, method, path, auth, body string) (*http.Response, []byte) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, srv.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	resp, err := noRedirects.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: reading the body: %v", method, path, err)
+	}
+	return resp, b
+}
+
+// bearer is the Authorization header value for key.
+func bearer(key string) string { return "Bearer " + key }
+
+// errorMessages decodes either error shape and returns its messages, failing the
+// test when the body is neither; shape is "array" or "object".
+func errorMessages(t testing.TB, body []byte) (shape string, msgs []string) {
+	t.Helper()
+	type detail struct {
+		Message string  `json:"message"`
+		Field   *string `json:"field"`
+		ErrorID string  `json:"error_id"`
+	}
+	var list []detail
+	if err := json.Unmarshal(body, &list); err == nil {
+		shape = "array"
+	} else {
+		var env struct {
+			Errors []detail `json:"errors"`
+		}
+		if err := json.Unmarshal(body, &env); err != nil || env.Errors == nil {
+			t.Fatalf("body is neither error shape: %s", body)
+		}
+		shape, list = "object", env.Errors
+	}
+	for _, d := range list {
+		msgs = append(msgs, d.Message)
+	}
+	return shape, msgs
+}

@@ -1,0 +1,225 @@
+package ssotest_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
+)
+
+const (
+	certPath    = "/v3/sso/certificates/"
+	accountPath = "/v3/partners/accounts/"
+)
+
+func TestServesWhatItKnows(t *testing.T) {
+	srv := newServer(t)
+	cert := ssotest.DefaultCertificate()
+
+	resp, body := send(t, srv, http.MethodGet, certPath+fmt.Sprint(ssotest.DefaultCertificateID), bearer(srv.APIKey), "")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET known certificate: %d %s", resp.StatusCode, body)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{
+		"id":                 float64(cert.ID),
+		"public_certificate": cert.PublicCertificate,
+		"not_before":         float64(cert.NotBefore.Unix()),
+		"not_after":          float64(cert.NotAfter.Unix()),
+		"intergration_id":    cert.IntegrationID,
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("certificate %s = %v, want %v", k, got[k], v)
+		}
+	}
+
+	resp, body = send(t, srv, http.MethodPost, accountPath+ssotest.DefaultAccountID+"/sso", bearer(srv.APIKey), "")
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("POST known account: %d %s", resp.StatusCode, body)
+	}
+	if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, srv.URL+"/login?code=") {
+		t.Errorf("Location = %q, want a login URL on the fake", loc)
+	}
+	if n := len(srv.InvalidRequests()) + len(srv.InvalidResponses()); n != 0 {
+		t.Errorf("violations: %v %v", srv.InvalidRequests(), srv.InvalidResponses())
+	}
+	if srv.Requests() != 2 {
+		t.Errorf("Requests() = %d, want 2", srv.Requests())
+	}
+}
+
+// The errors the spec declares come in the status and shape it declares, and none of
+// them counts as a violation.
+func TestDeclaredErrors(t *testing.T) {
+	const customKey = "SG.custom-key"
+	srv := newServer(t, ssotest.WithAPIKey(customKey), ssotest.WithAccount("acc-1"),
+		ssotest.WithCertificate(ssotest.Certificate{ID: 7}))
+	for _, tc := range []struct {
+		name, method, path, auth string
+		status                   int
+		shape, msg               string
+	}{
+		{"unknown certificate", "GET", certPath + "8", bearer(customKey), 400, "array", "invalid certificate id"},
+		{"replaced default certificate", "GET", certPath + fmt.Sprint(ssotest.DefaultCertificateID), bearer(customKey), 400, "array", "invalid certificate id"},
+		{"certificate ID not in canonical form", "GET", certPath + "07", bearer(customKey), 400, "array", "invalid certificate id"},
+		{"certificate ID with an escaped slash", "GET", certPath + "7%2F..", bearer(customKey), 400, "array", "invalid certificate id"},
+		{"account ID with an escaped slash", "POST", accountPath + "acc-1%2Fsso/sso", bearer(customKey), 404, "object", "account not found"},
+		{"wrong key, certificate", "GET", certPath + "7", bearer(ssotest.DefaultAPIKey), 401, "array", "Failed to authenticate user"},
+		{"unknown account", "POST", accountPath + "acc-2/sso", bearer(customKey), 404, "object", "account not found"},
+		{"replaced default account", "POST", accountPath + ssotest.DefaultAccountID + "/sso", bearer(customKey), 404, "object", "account not found"},
+		{"wrong key, account", "POST", accountPath + "acc-1/sso", bearer("SG.other"), 401, "object", "Failed to authenticate user"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := send(t, srv, tc.method, tc.path, tc.auth, "")
+			if resp.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tc.status, body)
+			}
+			shape, msgs := errorMessages(t, body)
+			if shape != tc.shape || len(msgs) != 1 || msgs[0] != tc.msg {
+				t.Errorf("body %s: got %s %q, want %s [%q]", body, shape, msgs, tc.shape, tc.msg)
+			}
+		})
+	}
+	if v := append(srv.InvalidRequests(), srv.InvalidResponses()...); len(v) != 0 {
+		t.Errorf("declared errors were recorded as violations: %v", v)
+	}
+	resp, _ := send(t, srv, "GET", certPath+"7", bearer(customKey), "")
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET the added certificate: %d", resp.StatusCode)
+	}
+}
+
+// Requests the spec does not allow are refused with a body that says why, and
+// recorded.
+func TestInvalidRequests(t *testing.T) {
+	srv := newServer(t)
+	key := bearer(srv.APIKey)
+	certURL := certPath + fmt.Sprint(ssotest.DefaultCertificateID)
+	for _, tc := range []struct {
+		name, method, path, auth, body string
+		status                         int
+		operation, reason              string
+	}{
+		{"no Authorization", "GET", certURL, "", "", 401, "GetSsoCertificate", "no Authorization header"},
+		{"not a bearer", "POST", accountPath + ssotest.DefaultAccountID + "/sso", "Basic " + srv.APIKey, "", 401, "AuthenticateAccount", `not "Bearer <API key>"`},
+		{"empty bearer", "GET", certURL, "Bearer ", "", 401, "GetSsoCertificate", `not "Bearer <API key>"`},
+		{"unknown path", "GET", "/v3/sso/certificate/1", key, "", 404, "", "no operation in the spec matches"},
+		{"path split by an unescaped slash", "GET", certPath + "a/b", key, "", 404, "", "no operation in the spec matches"},
+		{"wrong method", "DELETE", certURL, key, "", 405, "", "no operation for this method"},
+		{"body where none is declared", "POST", accountPath + ssotest.DefaultAccountID + "/sso", key, `{"x":1}`, 400, "AuthenticateAccount", "request body not allowed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(srv.InvalidRequests())
+			resp, body := send(t, srv, tc.method, tc.path, tc.auth, tc.body)
+			if resp.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tc.status, body)
+			}
+			_, msgs := errorMessages(t, body)
+			if len(msgs) != 1 || !strings.Contains(msgs[0], tc.reason) || !strings.Contains(msgs[0], "breaks the spec") {
+				t.Errorf("message %q does not say %q", msgs, tc.reason)
+			}
+			if strings.Contains(string(body), srv.APIKey) {
+				t.Errorf("the body repeats the API key: %s", body)
+			}
+			got := srv.InvalidRequests()
+			if len(got) != before+1 {
+				t.Fatalf("recorded %d invalid requests, want %d", len(got), before+1)
+			}
+			v := got[before]
+			if v.Method != tc.method || v.Status != tc.status || v.Operation != tc.operation || !strings.Contains(v.Reason, tc.reason) {
+				t.Errorf("recorded %+v", v)
+			}
+		})
+	}
+	if srv.Requests() != 7 {
+		t.Errorf("Requests() = %d, want 7", srv.Requests())
+	}
+}
+
+// A fake whose answer drifts from the spec answers 500 naming the violation, and
+// records it.
+func TestDriftFailsLoudly(t *testing.T) {
+	spec := mutate(t, "          description: The IdP's X.509 certificate, PEM or bare base64 DER.\n",
+		"          description: The IdP's X.509 certificate, PEM or bare base64 DER.\n          maxLength: 100\n")
+	srv := newServer(t, ssotest.WithSpec(spec))
+	resp, body := send(t, srv, "GET", certPath+fmt.Sprint(ssotest.DefaultCertificateID), bearer(srv.APIKey), "")
+	if resp.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("status %d, want 500: %s", resp.StatusCode, body)
+	}
+	_, msgs := errorMessages(t, body)
+	if len(msgs) != 1 || !strings.Contains(msgs[0], "the fake's answer breaks the spec") || !strings.Contains(msgs[0], `"/public_certificate"`) {
+		t.Errorf("message %q does not name the violation", msgs)
+	}
+	got := srv.InvalidResponses()
+	if len(got) != 1 || got[0].Status != 200 || got[0].Operation != "GetSsoCertificate" || !strings.Contains(got[0].Reason, "maximum string length is 100") {
+		t.Errorf("InvalidResponses() = %v", got)
+	}
+	if len(srv.InvalidRequests()) != 0 {
+		t.Errorf("InvalidRequests() = %v", srv.InvalidRequests())
+	}
+}
+
+func TestNewServerPanicsOnABadSpec(t *testing.T) {
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "spec") {
+			t.Errorf("recovered %v, want a panic about the spec", r)
+		}
+	}()
+	ssotest.NewServer(ssotest.WithSpec([]byte("openapi: 3.0.3\npaths: 7\n")))
+}
+
+func TestLoginsFollowed(t *testing.T) {
+	srv := newServer(t)
+	resp, _ := send(t, srv, "POST", accountPath+ssotest.DefaultAccountID+"/sso", bearer(srv.APIKey), "")
+	loc := resp.Header.Get("Location")
+	if srv.LoginsFollowed() != 0 {
+		t.Fatalf("LoginsFollowed() = %d before anyone followed", srv.LoginsFollowed())
+	}
+	for i, want := range []int{http.StatusOK, http.StatusForbidden} {
+		r, err := http.Get(loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		if r.StatusCode != want {
+			t.Errorf("visit %d: status %d, want %d (a code is good once)", i+1, r.StatusCode, want)
+		}
+	}
+	if srv.LoginsFollowed() != 2 || srv.Requests() != 1 {
+		t.Errorf("LoginsFollowed() = %d, Requests() = %d, want 2 and 1", srv.LoginsFollowed(), srv.Requests())
+	}
+}
+
+// Fakes share the parsed spec: starting and using several at once is safe (run under
+// -race).
+func TestConcurrentServers(t *testing.T) {
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			srv := ssotest.NewServer()
+			defer srv.Close()
+			req, _ := http.NewRequest("GET", srv.URL+certPath+fmt.Sprint(ssotest.DefaultCertificateID), nil)
+			req.Header.Set("Authorization", bearer(srv.APIKey))
+			resp, err := http.DefaultClient.Do(req)
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					err = fmt.Errorf("status %d", resp.StatusCode)
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
