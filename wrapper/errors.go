@@ -141,8 +141,13 @@ func (d ErrorDetail) String() string {
 	return s
 }
 
-// bodyExcerptLen bounds APIError.Body.
-const bodyExcerptLen = 200
+// Bounds on what an APIError keeps of a body: an excerpt of a body without JSON errors,
+// how many error details, and the length of each of their strings.
+const (
+	bodyExcerptLen  = 200
+	maxErrorDetails = 50
+	maxDetailLen    = 1000
+)
 
 // newAPIError builds the error for a non-success response from its bounded body.
 // redact is removed from any body excerpt (the API key, should a proxy echo it).
@@ -162,7 +167,9 @@ func newAPIError(op string, resp *http.Response, body []byte, now time.Time, red
 	e.Errors = decodeErrorBody(body)
 	for i := range e.Errors {
 		d := &e.Errors[i]
-		d.Message, d.Field, d.ErrorID = redacted(d.Message, redact), redacted(d.Field, redact), redacted(d.ErrorID, redact)
+		d.Message = printable(d.Message, redact, maxDetailLen)
+		d.Field = printable(d.Field, redact, maxDetailLen)
+		d.ErrorID = printable(d.ErrorID, redact, maxDetailLen)
 	}
 	if len(e.Errors) == 0 {
 		e.Body = excerpt(body, redact)
@@ -203,21 +210,28 @@ func decodeErrorBody(body []byte) []ErrorDetail {
 	if len(list) == 0 {
 		return nil
 	}
-	out := make([]ErrorDetail, len(list))
-	for i, d := range list {
+	out := make([]ErrorDetail, min(len(list), maxErrorDetails))
+	for i, d := range list[:len(out)] {
 		out[i] = ErrorDetail{Message: d.Message, Field: deref(d.Field), ErrorID: deref(d.ErrorID)}
 	}
 	return out
 }
 
 // excerpt returns a short single-line printable prefix of body, with redact removed.
-// redact is removed after the unprintable runes, so that none can split it and slip
-// it past the check.
 func excerpt(body []byte, redact string) string {
+	return printable(string(body), redact, bodyExcerptLen)
+}
+
+// printable folds s onto one line of at most limit bytes ("…" marks a cut): runs of
+// white space become one space, other non-printable runes and invalid UTF-8 are
+// dropped, and redact is replaced by "[REDACTED]". Control characters are dropped
+// before redacting, so none hidden in an echoed secret lets it through; and nothing
+// from the server can start a new line in a log.
+func printable(s, redact string, limit int) string {
 	var b strings.Builder
 	space, more := false, false
-	for _, r := range string(bytes.TrimSpace(body)) {
-		if b.Len() >= bodyExcerptLen+len(redact) {
+	for _, r := range strings.TrimSpace(s) {
+		if b.Len() >= limit+len(redact) {
 			more = true
 			break
 		}
@@ -236,15 +250,15 @@ func excerpt(body []byte, redact string) string {
 		space = false
 		b.WriteRune(r)
 	}
-	s := redacted(b.String(), redact)
-	if len(s) <= bodyExcerptLen && !more {
-		return s
+	out := redacted(b.String(), redact)
+	if len(out) <= limit && !more {
+		return out
 	}
-	cut := min(bodyExcerptLen, len(s))
-	for cut > 0 && cut < len(s) && !utf8.RuneStart(s[cut]) {
+	cut := min(limit, len(out))
+	for cut > 0 && cut < len(out) && !utf8.RuneStart(out[cut]) {
 		cut--
 	}
-	return s[:cut] + "…"
+	return out[:cut] + "…"
 }
 
 func deref[T any](p *T) T {

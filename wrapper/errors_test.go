@@ -148,3 +148,31 @@ func TestParseRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+func TestAPIErrorTextIsOneBoundedLine(t *testing.T) {
+	many := `{"errors":[` + strings.Repeat(`{"message":"m"},`, 300) + `{"message":"last"}]}`
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusBadRequest)
+		if r.URL.Path == "/v3/sso/certificates/many" {
+			_, _ = w.Write([]byte(many))
+			return
+		}
+		_, _ = w.Write([]byte(`[{"message":"bad\nINFO forged log line\r\u001b[31m","field":"a\tb","error_id":"` + strings.Repeat("9", 5000) + `"}]`))
+	})
+	c := newTestClient(t, srv.URL)
+	_, err := c.GetSSOCertificate(context.Background(), "ctl")
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(err.Error(), "\n\r\t\x1b") {
+		t.Errorf("Error() %q carries control characters", err)
+	}
+	if d := apiErr.Errors[0]; d.Message != "bad INFO forged log line [31m" || d.Field != "a b" || len(d.ErrorID) > maxDetailLen+len("…") {
+		t.Errorf("detail = %q %q (error_id %d bytes)", d.Message, d.Field, len(d.ErrorID))
+	}
+	_, err = c.GetSSOCertificate(context.Background(), "many")
+	if !errors.As(err, &apiErr) || len(apiErr.Errors) != maxErrorDetails {
+		t.Errorf("kept %d error details of 301, want %d", len(apiErr.Errors), maxErrorDetails)
+	}
+}

@@ -148,3 +148,25 @@ func TestAuthenticateAccountIsNotRetriedOn5xx(t *testing.T) {
 		}
 	}
 }
+
+// A 303 whose body is cut off still carries a whole Location: the login it minted
+// must not be lost.
+func TestAuthenticateAccountSurvivesACutOffRedirectBody(t *testing.T) {
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", "https://app.sendgrid.com/login?code="+testCode)
+		w.Header().Set("Content-Length", "100")
+		w.WriteHeader(http.StatusSeeOther)
+		_, _ = w.Write([]byte("<a href="))
+		w.(http.Flusher).Flush()
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			conn.Close()
+		}
+	})
+	login, err := newTestClient(t, srv.URL).AuthenticateAccount(context.Background(), "acct")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if login.URL.Query().Get("code") != testCode {
+		t.Errorf("URL lost its code: %v", login)
+	}
+}

@@ -57,6 +57,11 @@ func (c *Client) attempt(ctx context.Context, op operation, call func(context.Co
 	}
 	arrived := time.Now()
 	body, err := readBody(resp)
+	if err != nil && resp.StatusCode == op.success && op.success == http.StatusSeeOther {
+		// The 303's headers, Location included, arrived whole; its body is not used.
+		// Failing here would lose a login that was already minted.
+		err = nil
+	}
 	if err != nil {
 		// A body cut off mid-way is a connection error; one over the limit is not.
 		retry := op.idempotent && ctx.Err() == nil && !errors.Is(err, ErrInvalidResponse)
