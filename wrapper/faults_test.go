@@ -29,6 +29,7 @@ import (
 //	| reset in the middle of the headers     | POST | connection error, not retried (a code may be minted)       | 1        | TestFaultResets/headers/POST
 //	| reset in the middle of the body        | GET  | read error, retried                                        | 3        | TestFaultResets/body/GET
 //	| reset in the middle of the body        | POST | read error, not retried                                    | 1        | TestFaultResets/body/POST
+//	| 303 whose body is reset mid-way        | POST | the login is returned (Location arrived whole)             | 1        | TestAuthenticateAccountSurvivesACutOffRedirectBody
 //	| server never answers                   | both | context.DeadlineExceeded soon after the caller's deadline  | 1        | TestFaultNeverAnswers
 //	| slow trickling body that completes     | GET  | success: a slow body is not an error                       | 1        | TestFaultTrickle/completes
 //	| slow trickling body that never ends    | GET  | context.DeadlineExceeded soon after the caller's deadline  | 1        | TestFaultTrickle/endless
