@@ -28,6 +28,10 @@ sendgrid-sso (or your own code) at it with --base-url. It runs until interrupted
 	setup: func(fs *flag.FlagSet) runFunc {
 		addr := fs.String("addr", defaultFakeAddr, "listen on this loopback `host:port` (port 0 picks a free one)")
 		return func(ctx context.Context, g *globals, _ []string) error {
+			// Catch the interrupt before announcing the URL, so that no one can stop the
+			// fake by signal before it says how it stopped.
+			ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+			defer stop()
 			l, err := listenLoopback(*addr)
 			if err != nil {
 				return err
@@ -45,8 +49,6 @@ Try it:
   sendgrid-sso --base-url %[1]s cert %[3]d
   sendgrid-sso --base-url %[1]s login %[4]s
 `, srv.URL, srv.APIKey, ssotest.DefaultCertificateID, ssotest.DefaultAccountID, wrapper.EnvAPIKey)
-			ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-			defer stop()
 			<-ctx.Done()
 			fmt.Fprintf(g.stderr, "fake stopped after %d API requests; login URLs opened: %d\n", srv.Requests(), srv.LoginsFollowed())
 			return nil
