@@ -1,59 +1,85 @@
 // Command sendgrid-sso calls SendGrid's single sign-on endpoints from the shell.
 //
-//	sendgrid-sso demo    both operations against an in-process fake API
+//	sendgrid-sso [global flags] COMMAND [command flags] [ARG]
+//
+//	cert [--json] [--pem] CERT_ID   show an SSO certificate and when it expires
+//	login ACCOUNT_ID                 print a one-time login URL into a customer account
+//	fake [--addr ADDR]               run a fake SendGrid SSO API on loopback
+//	demo                             both operations against an in-process fake
+//
+// The API key comes from SENDGRID_API_KEY only. Exit status: 0 success, 1 the API
+// answered with an error or an unusable response, 2 usage or configuration error,
+// 3 network failure or timeout. Run "sendgrid-sso --help" for the details.
 package main
 
 import (
 	"context"
-	"fmt"
+	"errors"
+	"flag"
 	"io"
 	"os"
-	"time"
-
-	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
-	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
 
 func main() {
-	if len(os.Args) != 2 || os.Args[1] != "demo" {
-		fmt.Fprintln(os.Stderr, "usage: sendgrid-sso demo")
-		os.Exit(2)
-	}
-	if err := demo(context.Background(), os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "sendgrid-sso:", err)
-		os.Exit(1)
-	}
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// demo runs both operations through the real client against an in-process fake.
-func demo(ctx context.Context, w io.Writer) error {
-	srv := ssotest.NewServer()
-	defer srv.Close()
-	client, err := wrapper.New(srv.APIKey, wrapper.WithBaseURL(srv.URL))
+// run is the whole program: it parses args, runs the command and returns the exit
+// status, having reported any error on stderr.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	g := &globals{stdout: stdout, stderr: stderr}
+	err := dispatch(ctx, g, args)
 	if err != nil {
-		return err
+		report(stderr, err, g.apiKey)
 	}
-	fmt.Fprintf(w, "fake SendGrid API at %s\n\n", srv.URL)
+	return exitCode(err)
+}
 
-	cert, err := client.GetSSOCertificate(ctx, fmt.Sprint(ssotest.DefaultCertificateID))
-	if err != nil {
+// dispatch parses the global flags, picks the command, parses its flags and runs it.
+// --help at any level prints help on stdout and returns nil.
+func dispatch(ctx context.Context, g *globals, args []string) error {
+	gfs := g.flagSet()
+	if err := gfs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printHelp(g.stdout, gfs)
+			return nil
+		}
+		return &usageError{err: err}
+	}
+	if err := g.check(); err != nil {
 		return err
 	}
-	x, err := cert.X509()
-	if err != nil {
+	rest := gfs.Args()
+	if len(rest) == 0 {
+		return &usageError{err: errors.New("no command given")}
+	}
+	name, rest := rest[0], rest[1:]
+	if name == "help" {
+		return runHelp(g.stdout, gfs, rest)
+	}
+	cmd, ok := commandNamed(name)
+	if !ok {
+		return &usageError{err: errUnknownCommand(name)}
+	}
+	fs := newFlagSet(cmd.name)
+	runCmd := cmd.setup(fs)
+	if err := fs.Parse(rest); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printCommandHelp(g.stdout, cmd, fs)
+			return nil
+		}
+		return &usageError{cmd: cmd, err: explainFlagError(err)}
+	}
+	if err := cmd.checkArgs(fs.Args()); err != nil {
+		return &usageError{cmd: cmd, err: err}
+	}
+	if err := g.checkFor(cmd); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "certificate %d (integration %s)\n", cert.ID, cert.IntegrationID)
-	fmt.Fprintf(w, "  valid    %s to %s\n", cert.NotBefore.UTC().Format(time.RFC3339), cert.NotAfter.UTC().Format(time.RFC3339))
-	fmt.Fprintf(w, "  subject  %s\n  issuer   %s\n  serial   %X\n\n", x.Subject, x.Issuer, x.SerialNumber)
-
-	login, err := client.AuthenticateAccount(ctx, ssotest.DefaultAccountID)
-	if err != nil {
-		return err
+	err := runCmd(ctx, g, fs.Args())
+	var usage *usageError
+	if errors.As(err, &usage) && usage.cmd == nil {
+		usage.cmd = cmd
 	}
-	fmt.Fprintf(w, "login for account %s\n", ssotest.DefaultAccountID)
-	fmt.Fprintf(w, "  url      %s\n", login.URL)
-	fmt.Fprintf(w, "  expires  %s (in %v)\n", login.ExpiresAt.UTC().Format(time.RFC3339), time.Until(login.ExpiresAt).Round(time.Second))
-	fmt.Fprintf(w, "  redirect followed by the client: %d times (the code is unspent)\n", srv.LoginsFollowed())
-	return nil
+	return err
 }

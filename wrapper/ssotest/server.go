@@ -1,6 +1,7 @@
 package ssotest
 
 import (
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -23,6 +24,7 @@ type Server struct {
 	accounts       map[string]bool
 	customCerts    bool
 	customAccounts bool
+	listener       net.Listener // from WithListener, or nil
 
 	mu       sync.Mutex
 	codes    map[string]bool // one-time codes minted and not yet used
@@ -50,6 +52,10 @@ func NewServer(opts ...Option) *Server {
 		s.spec = api.Spec()
 	}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	if s.listener != nil {
+		_ = s.srv.Listener.Close()
+		s.srv.Listener = s.listener
+	}
 	s.URL = "http://" + s.srv.Listener.Addr().String()
 	c, err := NewContract(s.spec, s.URL)
 	if err != nil {

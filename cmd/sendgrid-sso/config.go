@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
+)
+
+// defaultTimeout bounds one command's API call, retries included.
+const defaultTimeout = 30 * time.Second
+
+// userAgent names the tool in front of the library's own User-Agent token.
+const userAgent = "sendgrid-sso-cli/" + wrapper.Version
+
+// globals holds the global flags and the streams every command writes to.
+type globals struct {
+	region  string
+	baseURL string
+	timeout time.Duration
+
+	stdout, stderr io.Writer
+	// apiKey is the API key: read from SENDGRID_API_KEY when a command first needs
+	// it, or set beforehand (demo uses the fake's). report removes it from any error.
+	apiKey string
+}
+
+// flagSet returns the global flags, bound to g.
+func (g *globals) flagSet() *flag.FlagSet {
+	fs := newFlagSet("sendgrid-sso")
+	fs.StringVar(&g.region, "region", "", "the SendGrid `region` of the API key: global or eu (default $"+wrapper.EnvRegion+", else global)")
+	fs.StringVar(&g.baseURL, "base-url", "", "send requests to `URL` instead of the region's API: a proxy, or a fake such as 'sendgrid-sso fake'")
+	fs.DurationVar(&g.timeout, "timeout", defaultTimeout, "give up on the API call, retries included, after this `duration`")
+	return fs
+}
+
+// check refuses global flag values that are wrong whatever the command.
+func (g *globals) check() error {
+	if g.timeout <= 0 {
+		return &usageError{err: fmt.Errorf("--timeout is %v: give a positive duration such as 10s", g.timeout)}
+	}
+	return nil
+}
+
+// checkFor refuses global flags that do not apply to cmd, rather than ignore them.
+func (g *globals) checkFor(cmd *command) error {
+	if cmd.usesAPI {
+		return nil
+	}
+	for name, v := range map[string]string{"region": g.region, "base-url": g.baseURL} {
+		if v != "" {
+			return &usageError{cmd: cmd, err: fmt.Errorf("--%s does not apply to %s: it runs its own fake API", name, cmd.name)}
+		}
+	}
+	return nil
+}
+
+// resolveRegion returns --region, else $SENDGRID_REGION, else global.
+func (g *globals) resolveRegion() (wrapper.Region, error) {
+	if g.region != "" {
+		r, err := wrapper.ParseRegion(g.region)
+		if err != nil {
+			return "", fmt.Errorf("--region: %w", err)
+		}
+		return r, nil
+	}
+	r, err := wrapper.ParseRegion(os.Getenv(wrapper.EnvRegion))
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", wrapper.EnvRegion, err)
+	}
+	return r, nil
+}
+
+// client builds the API client from the key (SENDGRID_API_KEY unless g.apiKey is
+// already set) and the global flags. Every error wraps wrapper.ErrInvalidConfig.
+func (g *globals) client() (*wrapper.Client, error) {
+	if g.apiKey == "" {
+		g.apiKey = os.Getenv(wrapper.EnvAPIKey)
+	}
+	if strings.TrimSpace(g.apiKey) == "" {
+		return nil, fmt.Errorf("%w: %s is not set: export your SendGrid API key in it (the key is never taken as a flag, where shell history and ps would show it)",
+			wrapper.ErrInvalidConfig, wrapper.EnvAPIKey)
+	}
+	opts := []wrapper.Option{wrapper.WithUserAgent(userAgent)}
+	if g.baseURL != "" {
+		opts = append(opts, wrapper.WithBaseURL(g.baseURL))
+	}
+	// $SENDGRID_REGION does not matter when --base-url replaces the region; --region is
+	// checked whenever it is given.
+	if g.baseURL == "" || g.region != "" {
+		region, err := g.resolveRegion()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, wrapper.WithRegion(region))
+	}
+	return wrapper.New(g.apiKey, opts...)
+}
+
+// callAPI builds the client and runs call on it within --timeout. A timeout error
+// says which flag to raise.
+func callAPI[T any](ctx context.Context, g *globals, call func(context.Context, *wrapper.Client) (T, error)) (T, error) {
+	var zero T
+	client, err := g.client()
+	if err != nil {
+		return zero, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, g.timeout)
+	defer cancel()
+	v, err := call(ctx, client)
+	if err != nil && errors.Is(err, context.DeadlineExceeded) {
+		return zero, fmt.Errorf("%w (timed out after --timeout %v)", err, g.timeout)
+	}
+	return v, err
+}

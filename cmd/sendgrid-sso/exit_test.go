@@ -1,0 +1,204 @@
+package main
+
+import (
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
+)
+
+// TestAPIErrorShowsStatusAndEveryMessage: exit 1, the status, then each message with
+// its field and error ID on a line of its own.
+func TestAPIErrorShowsStatusAndEveryMessage(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(`{"errors":[{"message":"access forbidden","field":null,"error_id":"10-40300"},` +
+			`{"message":"scope missing","field":"scopes","error_id":"10-40301"}]}`))
+	}))
+	defer srv.Close()
+	for _, args := range [][]string{{"cert", "1"}, {"login", "acct"}} {
+		r := sso(t, keyEnv(), append([]string{"--base-url", srv.URL}, args...)...)
+		r.wantExit(t, exitAPI)
+		lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+		if len(lines) != 3 {
+			t.Fatalf("%v: want a headline and two message lines, got:\n%s", args, r.stderr)
+		}
+		r.wantStderr(t, "403 Forbidden")
+		if want := "  access forbidden [10-40300]"; lines[1] != want {
+			t.Errorf("%v: line 2 = %q, want %q", args, lines[1], want)
+		}
+		if want := "  scope missing (field scopes) [10-40301]"; lines[2] != want {
+			t.Errorf("%v: line 3 = %q, want %q", args, lines[2], want)
+		}
+	}
+}
+
+func TestWrongKeyIsAnAPIErrorWithoutTheKey(t *testing.T) {
+	fake := newFake(t)
+	const wrong = "SG.wrong-key-NEVER-PRINT-ME"
+	r := sso(t, []string{"SENDGRID_API_KEY=" + wrong}, "--base-url", fake.URL, "cert", "1")
+	r.wantExit(t, exitAPI)
+	r.wantStderr(t, "401 Unauthorized")
+	// sso already failed the test if stderr showed the key.
+}
+
+// TestKeyEchoedByTheServerIsRedacted: even an API (or proxy) that quotes the key in
+// its error message does not get it onto stderr.
+func TestKeyEchoedByTheServerIsRedacted(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized)
+		_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
+			"message": "bad key " + strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), "error_id": "10-40100"}}})
+	}))
+	defer srv.Close()
+	r := sso(t, keyEnv(), "--base-url", srv.URL, "login", "acct")
+	r.wantExit(t, exitAPI)
+	r.wantStderr(t, "bad key [REDACTED] [10-40100]")
+}
+
+// TestRetriesExhaustedSayHowManyAttempts: GET is retried on 5xx; the last error is
+// reported with the attempt count, still as an API error.
+func TestRetriesExhaustedSayHowManyAttempts(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(`[{"message":"try later","error_id":"10-50300"}]`))
+	}))
+	defer srv.Close()
+	r := sso(t, keyEnv(), "--base-url", srv.URL, "cert", "1")
+	r.wantExit(t, exitAPI)
+	r.wantStderr(t, "GetSsoCertificate: the API answered 503 Service Unavailable (gave up after 3 attempts)", "  try later [10-50300]")
+}
+
+func TestNetworkFailureExits3(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + l.Addr().String()
+	l.Close()
+	for _, args := range [][]string{{"login", "acct"}, {"cert", "1"}} {
+		r := sso(t, keyEnv(), append([]string{"--base-url", closed}, args...)...)
+		r.wantExit(t, exitNetwork)
+		r.wantStderr(t, "connection refused")
+	}
+}
+
+func TestTimeoutExits3(t *testing.T) {
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done() // never answers; the client's disconnect ends it
+	}))
+	defer hang.Close()
+	for _, args := range [][]string{{"login", "acct"}, {"cert", "1"}} {
+		r := sso(t, keyEnv(), append([]string{"--base-url", hang.URL, "--timeout", "200ms"}, args...)...)
+		r.wantExit(t, exitNetwork)
+		r.wantStderr(t, "deadline exceeded", "timed out after --timeout 200ms")
+	}
+}
+
+// TestUsageAndConfigErrorsExit2: each mistake exits 2 with a message saying what was
+// wrong, before any request reaches the API.
+func TestUsageAndConfigErrorsExit2(t *testing.T) {
+	fake := newFake(t)
+	base := []string{"--base-url", fake.URL}
+	cases := []struct {
+		name string
+		env  []string
+		args []string
+		want []string
+	}{
+		{"no command", keyEnv(), nil, []string{"no command given", "sendgrid-sso --help"}},
+		{"unknown command", keyEnv(), []string{"certs"}, []string{`unknown command "certs"`, "cert, login, fake, demo"}},
+		{"missing cert ID", keyEnv(), append(base, "cert"), []string{"missing CERT_ID", "usage: sendgrid-sso [global flags] cert [--json] [--pem] CERT_ID"}},
+		{"missing account ID", keyEnv(), append(base, "login"), []string{"missing ACCOUNT_ID", "sendgrid-sso login --help"}},
+		{"extra argument", keyEnv(), append(base, "cert", "1", "2"), []string{`unexpected argument "2"`}},
+		{"flag after the argument", keyEnv(), append(base, "cert", "1", "--json"), []string{"--json comes after CERT_ID"}},
+		{"json and pem", keyEnv(), append(base, "cert", "--json", "--pem", "1"), []string{"--json and --pem exclude each other"}},
+		{"global flag after the command", keyEnv(), append(base, "cert", "--region", "eu", "1"), []string{"--region is a global flag: put it before the command"}},
+		{"unknown command flag", keyEnv(), append(base, "cert", "--yaml", "1"), []string{"unknown flag --yaml"}},
+		{"unknown global flag", keyEnv(), append(base, "--verbose", "cert", "1"), []string{"not defined: -verbose"}},
+		{"zero timeout", keyEnv(), append(base, "--timeout", "0s", "cert", "1"), []string{"--timeout is 0s: give a positive duration"}},
+		{"bad timeout", keyEnv(), append(base, "--timeout", "soon", "cert", "1"), []string{`invalid value "soon" for flag -timeout`}},
+		{"unknown region flag", keyEnv(), append(base, "--region", "mars", "cert", "1"), []string{"--region", `unknown region "mars"`}},
+		{"unknown region env", keyEnv("SENDGRID_REGION=mars"), []string{"cert", "1"}, []string{"SENDGRID_REGION", `unknown region "mars"`}},
+		{"http base URL off loopback", keyEnv(), []string{"--base-url", "http://api.example.com", "cert", "1"}, []string{"plain http"}},
+		{"missing key", nil, append(base, "cert", "1"), []string{"SENDGRID_API_KEY is not set"}},
+		{"blank key", []string{"SENDGRID_API_KEY=  "}, append(base, "login", "acct"), []string{"SENDGRID_API_KEY is not set"}},
+		{"dot-dot cert ID", keyEnv(), append(base, "cert", ".."), []string{"invalid ID", `".."`}},
+		{"empty account ID", keyEnv(), append(base, "login", ""), []string{"invalid ID", "account ID is empty"}},
+		{"region on demo", keyEnv(), []string{"--region", "eu", "demo"}, []string{"--region does not apply to demo"}},
+		{"base URL on fake", keyEnv(), append(base, "fake"), []string{"--base-url does not apply to fake"}},
+		{"argument to demo", keyEnv(), []string{"demo", "now"}, []string{`unexpected argument "now"`}},
+		{"help for an unknown command", keyEnv(), []string{"help", "nope"}, []string{`unknown command "nope"`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := sso(t, tc.env, tc.args...)
+			r.wantExit(t, exitUsage)
+			r.wantStderr(t, tc.want...)
+			if r.stdout != "" {
+				t.Errorf("stdout is not empty:\n%s", r.stdout)
+			}
+		})
+	}
+	if n := fake.Requests(); n != 0 {
+		t.Errorf("the fake answered %d requests; usage errors must be found before any", n)
+	}
+}
+
+func TestHelpAtEveryLevel(t *testing.T) {
+	cases := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--help"}, []string{"Commands:", "cert [--json] [--pem] CERT_ID", "login ACCOUNT_ID", "fake [--addr ADDR]", "demo",
+			"--region", "--base-url", "--timeout", "(default 30s)", "SENDGRID_API_KEY", "SENDGRID_REGION", "Exit status:"}},
+		{[]string{"-h"}, []string{"Commands:"}},
+		{[]string{"help"}, []string{"Commands:"}},
+		{[]string{"--region", "eu", "--help"}, []string{"Commands:"}},
+		{[]string{"cert", "--help"}, []string{"Usage: sendgrid-sso [global flags] cert [--json] [--pem] CERT_ID", "--json", "--pem", "openssl"}},
+		{[]string{"help", "cert"}, []string{"Usage: sendgrid-sso [global flags] cert", "--json"}},
+		{[]string{"login", "--help"}, []string{"Usage: sendgrid-sso [global flags] login ACCOUNT_ID", "never requests it"}},
+		{[]string{"fake", "-h"}, []string{"Usage: sendgrid-sso [global flags] fake [--addr ADDR]", "--addr", "(default 127.0.0.1:8025)"}},
+		{[]string{"demo", "--help"}, []string{"Usage: sendgrid-sso [global flags] demo", "make demo"}},
+	}
+	for _, tc := range cases {
+		// No key, no server: help needs neither.
+		r := sso(t, nil, tc.args...)
+		r.wantExit(t, exitOK)
+		for _, s := range tc.want {
+			if !strings.Contains(r.stdout, s) {
+				t.Errorf("%v: help lacks %q:\n%s", tc.args, s, r.stdout)
+			}
+		}
+		if r.stderr != "" {
+			t.Errorf("%v: stderr is not empty:\n%s", tc.args, r.stderr)
+		}
+	}
+}
+
+func TestDemo(t *testing.T) {
+	r := sso(t, nil, "demo")
+	r.wantExit(t, exitOK)
+	x := defaultX509(t)
+	for _, s := range []string{
+		"$ sendgrid-sso cert 66138975",
+		"subject      " + x.Subject.String(),
+		"valid until  " + ssotest.DefaultCertificate().NotAfter.UTC().Format(time.RFC3339) + " (expires in ",
+		"$ sendgrid-sso login " + ssotest.DefaultAccountID,
+		"/login?code=",
+		"valid for one login",
+		"redirect 0 times",
+	} {
+		if !strings.Contains(r.stdout, s) {
+			t.Errorf("demo output lacks %q:\n%s", s, r.stdout)
+		}
+	}
+	f := textFields(t, strings.SplitN(strings.SplitN(r.stdout, "$ sendgrid-sso cert 66138975\n", 2)[1], "\n\n", 2)[0])
+	wantFingerprint(t, f["sha256"], x.Raw)
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
+)
+
+const helpIntro = `sendgrid-sso calls SendGrid's single sign-on endpoints: check an SSO certificate
+before it expires, hand a support engineer a one-time login link.
+
+Usage:
+  sendgrid-sso [global flags] COMMAND [command flags] [ARG]
+`
+
+var helpEnvironment = `Environment:
+  ` + wrapper.EnvAPIKey + `  the API key, for cert and login; never a flag (shell history, ps)
+  ` + wrapper.EnvRegion + `   default for --region
+
+Exit status:
+  0  success
+  1  the API answered with an error status, or with a response that cannot be used
+  2  usage or configuration error: a missing argument or key, an unknown region, an invalid ID
+  3  network failure or timeout: no answer from the API
+
+Run 'sendgrid-sso COMMAND --help' for a command's flags.
+`
+
+// printHelp writes the top-level help.
+func printHelp(w io.Writer, global *flag.FlagSet) {
+	fmt.Fprint(w, helpIntro, "\nCommands:\n")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-32s %s\n", c.name+" "+c.synopsis, c.summary)
+	}
+	fmt.Fprint(w, "\nGlobal flags (before the command):\n")
+	printFlags(w, global)
+	fmt.Fprint(w, "\n", helpEnvironment)
+}
+
+// printCommandHelp writes the help of one command.
+func printCommandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "Usage: %s\n\n%s\n", usageLine(c), strings.TrimSpace(c.about))
+	if hasFlags(fs) {
+		fmt.Fprint(w, "\nFlags (before any argument):\n")
+		printFlags(w, fs)
+	}
+	if c.usesAPI {
+		fmt.Fprint(w, "\nGlobal flags --region, --base-url and --timeout apply; see 'sendgrid-sso --help'.\n")
+	}
+}
+
+// runHelp is "sendgrid-sso help [COMMAND]".
+func runHelp(w io.Writer, global *flag.FlagSet, args []string) error {
+	switch len(args) {
+	case 0:
+		printHelp(w, global)
+		return nil
+	case 1:
+		c, ok := commandNamed(args[0])
+		if !ok {
+			return &usageError{err: errUnknownCommand(args[0])}
+		}
+		fs := newFlagSet(c.name)
+		c.setup(fs)
+		printCommandHelp(w, c, fs)
+		return nil
+	}
+	return &usageError{err: fmt.Errorf("help takes at most one command, got %d arguments", len(args))}
+}
+
+// usageLine is the synopsis of c.
+func usageLine(c *command) string {
+	s := "sendgrid-sso [global flags] " + c.name
+	if c.synopsis != "" {
+		s += " " + c.synopsis
+	}
+	return s
+}
+
+// writeUsageHint follows a usage error: the synopsis and where to read more.
+func writeUsageHint(w io.Writer, c *command) {
+	if c == nil {
+		fmt.Fprint(w, "usage: sendgrid-sso [global flags] COMMAND [command flags] [ARG]\nRun 'sendgrid-sso --help' for the commands and flags.\n")
+		return
+	}
+	fmt.Fprintf(w, "usage: %s\nRun 'sendgrid-sso %s --help' for more.\n", usageLine(c), c.name)
+}
+
+func hasFlags(fs *flag.FlagSet) bool {
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	return n > 0
+}
+
+// printFlags lists fs's flags as "--name ARG  usage (default d)".
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		arg, usage := flag.UnquoteUsage(f)
+		name := "--" + f.Name
+		if arg != "" && arg != "value" {
+			name += " " + arg
+		}
+		if f.DefValue != "" && f.DefValue != "false" {
+			usage += fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		fmt.Fprintf(w, "  %-20s %s\n", name, usage)
+	})
+}

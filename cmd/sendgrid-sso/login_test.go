@@ -1,0 +1,84 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
+)
+
+func TestLoginPrintsTheURLAloneAndNeverOpensIt(t *testing.T) {
+	fake := newFake(t)
+	before := time.Now()
+	r := sso(t, keyEnv(), "--base-url", fake.URL, "login", ssotest.DefaultAccountID)
+	r.wantExit(t, exitOK)
+
+	line, ok := strings.CutSuffix(r.stdout, "\n")
+	if !ok || strings.Contains(line, "\n") {
+		t.Fatalf("stdout is not one line: %q", r.stdout)
+	}
+	u, err := url.Parse(line)
+	if err != nil || !strings.HasPrefix(line, fake.URL+"/") || u.Query().Get("code") == "" {
+		t.Fatalf("stdout %q is not a login URL with a code on the fake", line)
+	}
+	if n := fake.LoginsFollowed(); n != 0 {
+		t.Errorf("the login URL was requested %d times; sendgrid-sso must never open it", n)
+	}
+	if strings.Contains(r.stderr, u.Query().Get("code")) {
+		t.Errorf("stderr repeats the one-time code:\n%s", r.stderr)
+	}
+
+	// stderr says when it expires: 60 s after the answer.
+	_, rest, _ := strings.Cut(r.stderr, "expires ")
+	stamp, _, _ := strings.Cut(rest, " ")
+	exp, err := time.Parse(time.RFC3339, stamp)
+	if err != nil {
+		t.Fatalf("stderr does not say when the URL expires (RFC 3339): %q", r.stderr)
+	}
+	if lo, hi := before.Add(time.Minute).Truncate(time.Second), time.Now().Add(time.Minute); exp.Before(lo) || exp.After(hi) {
+		t.Errorf("expires %v, want between %v and %v (60 s after the answer)", exp, lo, hi)
+	}
+
+	// The code is unspent: the person who opens the URL gets in, once.
+	resp, err := http.Get(line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("opening the printed URL: %s, want 200 (the code should be unspent)", resp.Status)
+	}
+}
+
+func TestLoginUnknownAccountIsAnAPIError(t *testing.T) {
+	fake := newFake(t)
+	r := sso(t, keyEnv(), "--base-url", fake.URL, "login", "no-such-account")
+	r.wantExit(t, exitAPI)
+	r.wantStderr(t, "AuthenticateAccount", "404 Not Found")
+	if r.stdout != "" {
+		t.Errorf("stdout is not empty: %q", r.stdout)
+	}
+}
+
+// TestLoginUntrustedLocation: a 303 to a foreign host is refused (exit 1) and the error
+// names the host, never the code.
+func TestLoginUntrustedLocation(t *testing.T) {
+	const code = "ONE-TIME-CODE-NEVER-PRINT-ME"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", "https://evil.example.com/login?code="+code)
+		w.WriteHeader(http.StatusSeeOther)
+	}))
+	defer srv.Close()
+	r := sso(t, keyEnv(), "--base-url", srv.URL, "login", "acct")
+	r.wantExit(t, exitAPI)
+	r.wantStderr(t, "evil.example.com")
+	if strings.Contains(r.stderr+r.stdout, code) {
+		t.Errorf("output shows the one-time code:\nstdout: %s\nstderr: %s", r.stdout, r.stderr)
+	}
+}
