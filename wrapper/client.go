@@ -37,12 +37,13 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	regionURL, ok := s.region.baseURL()
+	if !ok {
+		return nil, fmt.Errorf("%w: unknown region %q: use %q or %q", ErrInvalidConfig, s.region, RegionGlobal, RegionEU)
+	}
 	raw := s.baseURL
 	if raw == "" {
-		var ok bool
-		if raw, ok = s.region.baseURL(); !ok {
-			return nil, fmt.Errorf("%w: unknown region %q: use %q or %q", ErrInvalidConfig, s.region, RegionGlobal, RegionEU)
-		}
+		raw = regionURL
 	}
 	base, err := parseBaseURL(raw)
 	if err != nil {

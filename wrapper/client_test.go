@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestNewRefusesBadConfiguration(t *testing.T) {
@@ -28,6 +29,8 @@ func TestNewRefusesBadConfiguration(t *testing.T) {
 		{"user info", testKey, []Option{WithBaseURL("https://user:pw@api.sendgrid.com")}, "user info"},
 		{"query", testKey, []Option{WithBaseURL("https://api.sendgrid.com/?a=b")}, "query"},
 		{"negative retries", testKey, []Option{WithMaxRetries(-1)}, "max retries is -1"},
+		{"negative retry wait", testKey, []Option{WithMaxRetryWait(-time.Second)}, "max retry wait is -1s"},
+		{"unknown region beside a base URL", testKey, []Option{WithRegion("mars"), WithBaseURL("https://proxy.example")}, `unknown region "mars"`},
 		{"unparsable", testKey, []Option{WithBaseURL("https://a b/%zz")}, "does not parse"},
 	}
 	for _, tc := range cases {

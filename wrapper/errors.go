@@ -26,7 +26,7 @@ var (
 	// ErrInvalidResponse is wrapped when a success response cannot be used: a body
 	// that is not the declared JSON, a body over the size limit, or a 303 whose
 	// Location is missing or untrusted.
-	ErrInvalidResponse = errors.New("sendgrid: invalid response")
+	ErrInvalidResponse = errors.New("invalid response")
 
 	// ErrUnauthorized matches an *APIError with status 401: a wrong or revoked key, or
 	// a key of the other region.
@@ -224,17 +224,15 @@ func excerpt(body []byte, redact string) string {
 
 // printable folds s onto one line of at most limit bytes ("…" marks a cut): runs of
 // white space become one space, other non-printable runes and invalid UTF-8 are
-// dropped, and redact is replaced by "[REDACTED]". Control characters are dropped
-// before redacting, so none hidden in an echoed secret lets it through; and nothing
-// from the server can start a new line in a log.
+// dropped, and redact is replaced by "[REDACTED]". The whole string is folded and
+// redacted before it is cut, so that no copy of the secret is cut in half (and so
+// missed), and no control character hidden in an echoed secret lets it through;
+// nothing from the server can start a new line in a log either. s is at most a
+// bounded body.
 func printable(s, redact string, limit int) string {
 	var b strings.Builder
-	space, more := false, false
+	space := false
 	for _, r := range strings.TrimSpace(s) {
-		if b.Len() >= limit+len(redact) {
-			more = true
-			break
-		}
 		switch {
 		case r == utf8.RuneError:
 			continue
@@ -251,11 +249,11 @@ func printable(s, redact string, limit int) string {
 		b.WriteRune(r)
 	}
 	out := redacted(b.String(), redact)
-	if len(out) <= limit && !more {
+	if len(out) <= limit {
 		return out
 	}
-	cut := min(limit, len(out))
-	for cut > 0 && cut < len(out) && !utf8.RuneStart(out[cut]) {
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(out[cut]) {
 		cut--
 	}
 	return out[:cut] + "…"

@@ -176,3 +176,21 @@ func TestAPIErrorTextIsOneBoundedLine(t *testing.T) {
 		t.Errorf("kept %d error details of 301, want %d", len(apiErr.Errors), maxErrorDetails)
 	}
 }
+
+// A key echoed more than once must be redacted everywhere, also where the excerpt is
+// cut: a copy cut in half would otherwise slip past the redaction.
+func TestPrintableRedactsBeforeCutting(t *testing.T) {
+	for _, gap := range []int{0, 1, 150, 180, 199, 250} {
+		s := testKey + strings.Repeat("x", gap) + testKey + " " + testKey
+		for _, limit := range []int{10, 100, 200, 1000} {
+			out := printable(s, testKey, limit)
+			// Any piece of a key cut short starts with its first characters.
+			if strings.Contains(out, testKey[:6]) {
+				t.Errorf("gap %d limit %d: %q shows part of the key", gap, limit, out)
+			}
+			if len(out) > limit+len("…") {
+				t.Errorf("gap %d limit %d: %d bytes", gap, limit, len(out))
+			}
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -117,3 +118,13 @@ func serveUnstarted(t testing.TB, h http.HandlerFunc) *httptest.Server {
 // sprintf is fmt.Sprintf, named so that vet's printf check leaves the verbs under test
 // alone.
 var sprintf = fmt.Sprintf
+
+// mustParse parses a URL or fails the test.
+func mustParse(t testing.TB, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}

@@ -170,3 +170,32 @@ func TestAuthenticateAccountSurvivesACutOffRedirectBody(t *testing.T) {
 		t.Errorf("URL lost its code: %v", login)
 	}
 }
+
+func TestLoginHostMatchesTheBaseURLExactly(t *testing.T) {
+	c := newTestClient(t, "https://proxy.example")
+	cases := map[string]bool{
+		"https://proxy.example/login?code=c":     true,
+		"https://proxy.example:443/login?code=c": true,
+		"https://PROXY.example/login?code=c":     true,
+		"http://proxy.example/login?code=c":      false, // same host, weaker scheme
+		"https://proxy.example:8443/login":       false,
+		"https://other.example/login":            false,
+	}
+	for loc, ok := range cases {
+		resp := &http.Response{StatusCode: http.StatusSeeOther, Header: http.Header{heldLocation: {loc}}}
+		_, err := c.loginLocation(resp)
+		if (err == nil) != ok {
+			t.Errorf("%s: err = %v, want accepted=%v", loc, err, ok)
+		}
+	}
+}
+
+func TestSSOLoginLogsStructured(t *testing.T) {
+	var out bytes.Buffer
+	login := SSOLogin{URL: mustParse(t, "https://app.sendgrid.com/l?code="+testCode), ExpiresAt: time.Unix(1893456000, 0).UTC()}
+	slog.New(slog.NewTextHandler(&out, nil)).Info("minted", "login", login)
+	want := `login.url=https://app.sendgrid.com/[REDACTED] login.expires_at=2030-01-01T00:00:00.000Z`
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("slog line %q lacks %q", out.String(), want)
+	}
+}

@@ -46,7 +46,7 @@ func WithBaseURL(baseURL string) Option {
 // WithHTTPClient makes the Client send its requests through hc: its transport,
 // timeout, cookie jar and so on. The Client works on a copy whose CheckRedirect never
 // follows a redirect; hc itself is not changed. The default is a client with the
-// timeouts described in DefaultHTTPClient.
+// transport of DefaultTransport and a 60s timeout per attempt.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(s *settings) { s.httpClient = hc }
 }

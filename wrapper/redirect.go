@@ -2,6 +2,7 @@ package wrapper
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -69,7 +70,7 @@ func (c *Client) loginLocation(resp *http.Response) (*url.URL, error) {
 		if u.Scheme != "https" && u.Scheme != "http" {
 			return nil, fmt.Errorf("%w: the 303 Location has scheme %q, not https: refusing it", ErrInvalidResponse, u.Scheme)
 		}
-		return nil, fmt.Errorf("%w: the 303 Location points at %s://%s, not https on sendgrid.com: refusing it", ErrInvalidResponse, u.Scheme, u.Host)
+		return nil, fmt.Errorf("%w: the 303 Location points at %s://%s, neither https on sendgrid.com nor the base URL's own host: refusing it", ErrInvalidResponse, u.Scheme, u.Host)
 	}
 	return u, nil
 }
@@ -77,7 +78,7 @@ func (c *Client) loginLocation(resp *http.Response) (*url.URL, error) {
 // trustedLoginHost reports whether u is https on sendgrid.com or a subdomain, or on
 // the configured base URL's own scheme and host.
 func (c *Client) trustedLoginHost(u *url.URL) bool {
-	if u.Scheme == c.baseURL.Scheme && strings.EqualFold(u.Host, c.baseURL.Host) {
+	if u.Scheme == c.baseURL.Scheme && strings.EqualFold(hostPort(u), hostPort(c.baseURL)) {
 		return true
 	}
 	return u.Scheme == "https" && isSendGridHost(u.Hostname())
@@ -102,4 +103,14 @@ func isSendGridHost(host string) bool {
 		}
 	}
 	return true
+}
+
+// hostPort returns u's host and port, the scheme's default port written out, so that
+// "https://h" and "https://h:443" compare equal.
+func hostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"https": "443", "http": "80"}[u.Scheme]
+	}
+	return net.JoinHostPort(u.Hostname(), port)
 }

@@ -36,11 +36,11 @@ func (c *Client) send(ctx context.Context, op operation, call func(context.Conte
 		}
 		wait := c.retry.wait(attempt, err, time.Now())
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-			return nil, fmt.Errorf("sendgrid: %s: not retrying: the next attempt would start in %v, after the context's deadline: %w",
-				op.name, wait.Round(time.Millisecond), exhausted(err, attempt))
+			return nil, fmt.Errorf("%w; not retrying: the next attempt would start in %v, after the context's deadline",
+				exhausted(err, attempt), wait.Round(time.Millisecond))
 		}
 		if werr := c.sleep(ctx, wait); werr != nil {
-			return nil, fmt.Errorf("sendgrid: %s: waiting to retry: %w (last error: %w)", op.name, werr, exhausted(err, attempt))
+			return nil, fmt.Errorf("%w; the wait to retry ended early: %w", exhausted(err, attempt), werr)
 		}
 	}
 }

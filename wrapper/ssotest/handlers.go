@@ -2,10 +2,12 @@ package ssotest
 
 import (
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // loginPath is where the fake's login URLs point.
@@ -19,7 +21,7 @@ const (
 
 // serveOperation answers a request that the spec allows.
 func (s *Server) serveOperation(w http.ResponseWriter, r *http.Request, route Route) {
-	if r.Header.Get("Authorization") != "Bearer "+s.APIKey {
+	if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte("Bearer "+s.APIKey)) != 1 {
 		writeErrors(w, http.StatusUnauthorized, route.Operation, "Failed to authenticate user")
 		return
 	}
@@ -27,7 +29,7 @@ func (s *Server) serveOperation(w http.ResponseWriter, r *http.Request, route Ro
 	case opGetCertificate:
 		s.serveCertificate(w, route.Params["cert_id"])
 	case opAuthenticate:
-		s.serveLoginRedirect(w, route.Params["accountID"])
+		s.serveLoginRedirect(w, r, route.Params["accountID"])
 	default:
 		writeErrors(w, http.StatusNotFound, route.Operation, "ssotest: the fake does not serve operation "+route.Operation)
 	}
@@ -43,28 +45,40 @@ func (s *Server) serveCertificate(w http.ResponseWriter, id string) {
 	writeJSON(w, http.StatusOK, c.wire())
 }
 
-func (s *Server) serveLoginRedirect(w http.ResponseWriter, account string) {
+// codeValidity is how long a minted login code can be used, as with SendGrid.
+const codeValidity = 60 * time.Second
+
+// serveLoginRedirect mints a code and answers 303 to the fake's login page, on the host
+// the client addressed (127.0.0.1 or localhost), as SendGrid's Location is on a host
+// the client trusts.
+func (s *Server) serveLoginRedirect(w http.ResponseWriter, r *http.Request, account string) {
 	if !s.accounts[account] {
 		writeErrors(w, http.StatusNotFound, opAuthenticate, "account not found")
 		return
 	}
 	code := newCode()
+	now := time.Now()
 	s.mu.Lock()
-	s.codes[code] = true
+	for c, expires := range s.codes {
+		if now.After(expires) {
+			delete(s.codes, c)
+		}
+	}
+	s.codes[code] = now.Add(codeValidity)
 	s.mu.Unlock()
-	w.Header().Set("Location", s.URL+loginPath+"?code="+code)
+	w.Header().Set("Location", "http://"+r.Host+loginPath+"?code="+code)
 	w.WriteHeader(http.StatusSeeOther)
 }
 
-// serveLogin spends a code, as app.sendgrid.com would.
+// serveLogin spends a code, as app.sendgrid.com would: once, within 60 seconds.
 func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 	code := r.URL.Query().Get("code")
 	s.mu.Lock()
-	ok := s.codes[code]
+	expires, ok := s.codes[code]
 	delete(s.codes, code)
 	s.mu.Unlock()
-	if !ok {
-		http.Error(w, "this login code is unknown or spent", http.StatusForbidden)
+	if !ok || time.Now().After(expires) {
+		http.Error(w, "this login code is unknown, spent or expired", http.StatusForbidden)
 		return
 	}
 	_, _ = w.Write([]byte("logged in\n"))

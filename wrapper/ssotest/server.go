@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/api"
 )
@@ -27,8 +28,8 @@ type Server struct {
 	listener       net.Listener // from WithListener, or nil
 
 	mu       sync.Mutex
-	codes    map[string]bool // one-time codes minted and not yet used
-	faults   []Fault         // what the next calls answer, first first
+	codes    map[string]time.Time // one-time codes minted and not yet used, with their expiry
+	faults   []Fault              // what the next calls answer, first first
 	badReqs  []Violation
 	badResps []Violation
 	requests atomic.Int64
@@ -43,7 +44,7 @@ func NewServer(opts ...Option) *Server {
 		APIKey:   DefaultAPIKey,
 		certs:    map[int64]Certificate{DefaultCertificateID: DefaultCertificate()},
 		accounts: map[string]bool{DefaultAccountID: true},
-		codes:    map[string]bool{},
+		codes:    map[string]time.Time{},
 	}
 	for _, o := range opts {
 		o(s)

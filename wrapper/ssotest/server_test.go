@@ -1,12 +1,14 @@
 package ssotest_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
 
@@ -221,5 +223,23 @@ func TestConcurrentServers(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// The 303 points at the host the client addressed, so a client configured with
+// "localhost" trusts it as its own base URL's host (and does not lose the code).
+func TestLoginLocationFollowsTheAddressedHost(t *testing.T) {
+	srv := newServer(t)
+	base := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+	client, err := wrapper.New(srv.APIKey, wrapper.WithBaseURL(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	login, err := client.AuthenticateAccount(context.Background(), ssotest.DefaultAccountID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if login.URL.Hostname() != "localhost" || !strings.HasPrefix(login.URL.String(), base+"/login?code=") {
+		t.Errorf("login on %v, want on %s", login, base)
 	}
 }
