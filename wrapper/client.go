@@ -22,6 +22,9 @@ type Client struct {
 	retry         retryPolicy
 	// sleep waits between attempts; tests replace it to record the waits.
 	sleep func(context.Context, time.Duration) error
+	// timeout bounds each attempt, body included: the http.Client's Timeout, which
+	// the Client applies itself (see noRedirects).
+	timeout time.Duration
 }
 
 // New returns a Client that authenticates with apiKey (surrounding white space is
@@ -65,6 +68,7 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 		apiKey:        newSecret(key),
 		authorization: newSecret("Bearer " + key),
 		userAgent:     userAgent,
+		timeout:       hc.Timeout,
 		retry: retryPolicy{
 			maxRetries:  s.maxRetries,
 			maxWait:     s.maxRetryWait,

@@ -18,8 +18,14 @@ const heldLocation = "X-Sendgrid-Sso-Go-Held-Location"
 // CheckRedirect alone is not enough: http.Client parses the Location before it asks
 // CheckRedirect, and its parse error quotes the whole URL, code included. So the
 // copy's transport also moves Location out of http.Client's sight (holdLocation).
+//
+// The copy has no Timeout: with a transport that is not an *http.Transport, as
+// holdLocation is, http.Client enforces a Timeout with a timer, a goroutine and six
+// allocations per request. The Client applies hc.Timeout to each attempt's context
+// instead (see attempt), which bounds the same thing: the request and its body.
 func noRedirects(hc *http.Client) *http.Client {
 	c := *hc
+	c.Timeout = 0
 	next := c.Transport
 	if next == nil {
 		next = http.DefaultTransport

@@ -48,7 +48,13 @@ func (c *Client) send(ctx context.Context, op operation, call func(context.Conte
 // attempt sends one request and sorts its outcome: a success result, or an error and
 // whether the policy allows another try.
 func (c *Client) attempt(ctx context.Context, op operation, call func(context.Context) (*http.Response, error)) (*result, error, bool) {
-	resp, err := call(ctx)
+	actx := ctx
+	if c.timeout > 0 {
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+	}
+	resp, err := call(actx)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("sendgrid: %s: %w", op.name, err), false

@@ -65,8 +65,8 @@ func TestDefaultClient(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s: the generated client sends through %T, want *http.Client", name, c.gen.Client)
 		}
-		if hc.Timeout != 60*time.Second {
-			t.Errorf("%s: client timeout = %v, want 60s", name, hc.Timeout)
+		if c.timeout != 60*time.Second {
+			t.Errorf("%s: per-attempt timeout = %v, want 60s", name, c.timeout)
 		}
 		if h, ok := hc.Transport.(holdLocation); !ok || h.next != sharedTransport() {
 			t.Errorf("%s: transport = %#v, want the shared default transport", name, hc.Transport)

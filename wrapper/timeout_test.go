@@ -1,0 +1,67 @@
+package wrapper
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// The Client applies an http.Client's Timeout to each attempt itself (noRedirects):
+// these tests hold that it still bounds the wait for headers and the body read, that
+// a timed-out GET is retried, and that the caller's client is left as it was.
+
+// stallingServer answers after headers (and, with body, a first byte) and then waits
+// until the client gives up. It counts the requests that reached it.
+func stallingServer(t *testing.T, body bool) (string, *atomic.Int32) {
+	t.Helper()
+	var calls atomic.Int32
+	release := make(chan struct{})
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		if body {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte("{"))
+			w.(http.Flusher).Flush()
+		}
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	})
+	t.Cleanup(func() { close(release) }) // runs before the server closes
+	return srv.URL, &calls
+}
+
+func TestHTTPClientTimeoutBoundsEachAttempt(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		body bool
+	}{{"awaiting headers", false}, {"reading the body", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			url, calls := stallingServer(t, tc.body)
+			hc := &http.Client{Timeout: 50 * time.Millisecond}
+			c := newTestClient(t, url, WithHTTPClient(hc), WithMaxRetries(1))
+			// Should the timeout not apply, this cancels the call (context.Canceled)
+			// rather than letting it hang.
+			ctx, cancel := context.WithCancel(context.Background())
+			defer time.AfterFunc(10*time.Second, cancel).Stop()
+			_, err := c.GetSSOCertificate(ctx, "1")
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("err = %v, want a timeout (context.DeadlineExceeded)", err)
+			}
+			var ex *exhaustedError
+			if !tc.body && (!errors.As(err, &ex) || ex.attempts != 2) {
+				t.Errorf("err = %v, want 2 attempts: a GET that timed out awaiting headers is retried", err)
+			}
+			if calls.Load() == 0 {
+				t.Error("no request reached the server")
+			}
+			if hc.Timeout != 50*time.Millisecond || hc.CheckRedirect != nil || hc.Transport != nil {
+				t.Errorf("the caller's http.Client was changed: %+v", hc)
+			}
+		})
+	}
+}
