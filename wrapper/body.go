@@ -12,14 +12,30 @@ const maxBodyBytes = 1 << 20
 // readBody reads resp's body up to maxBodyBytes and closes it. A larger body is an
 // error wrapping ErrInvalidResponse; it is not read further, so nothing near its size
 // is allocated (the connection is dropped instead of drained).
+//
+// When the response declares its length, the body is read into one buffer of that
+// length plus the byte that shows it ends there, sparing io.ReadAll's growth.
 func readBody(resp *http.Response) ([]byte, error) {
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading the %d response body: %w", resp.StatusCode, err)
+	size := int64(512)
+	if n := resp.ContentLength; n >= 0 {
+		size = min(n, maxBodyBytes) + 1
 	}
-	if len(b) > maxBodyBytes {
-		return nil, fmt.Errorf("%w: the %d response body is larger than %d bytes", ErrInvalidResponse, resp.StatusCode, maxBodyBytes)
+	b := make([]byte, 0, size)
+	for {
+		n, err := resp.Body.Read(b[len(b):min(cap(b), maxBodyBytes+1)])
+		b = b[:len(b)+n]
+		if len(b) > maxBodyBytes {
+			return nil, fmt.Errorf("%w: the %d response body is larger than %d bytes", ErrInvalidResponse, resp.StatusCode, maxBodyBytes)
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading the %d response body: %w", resp.StatusCode, err)
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
 	}
-	return b, nil
 }

@@ -1,0 +1,62 @@
+package wrapper
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+	"testing"
+	"testing/iotest"
+)
+
+// closeCounter is a body that counts its Close calls.
+type closeCounter struct {
+	io.Reader
+	closed int
+}
+
+func (c *closeCounter) Close() error { c.closed++; return nil }
+
+func TestReadBodyBound(t *testing.T) {
+	for _, size := range []int{0, 1, 511, 512, 513, 5000, maxBodyBytes, maxBodyBytes + 1, 3 * maxBodyBytes} {
+		content := bytes.Repeat([]byte("0123456789abcdef"), size/16+1)[:size]
+		for _, declared := range []bool{true, false} {
+			for _, chunked := range []bool{false, true} {
+				var r io.Reader = bytes.NewReader(content)
+				if chunked {
+					r = iotest.HalfReader(r) // short reads: the buffer grows
+				}
+				body := &closeCounter{Reader: r}
+				resp := &http.Response{StatusCode: http.StatusOK, Body: body, ContentLength: -1}
+				if declared {
+					resp.ContentLength = int64(size)
+				}
+				got, err := readBody(resp)
+				if size > maxBodyBytes {
+					if !errors.Is(err, ErrInvalidResponse) || got != nil {
+						t.Errorf("size %d, declared %v, chunked %v: got %d bytes, err %v; want ErrInvalidResponse", size, declared, chunked, len(got), err)
+					}
+				} else if err != nil || !bytes.Equal(got, content) {
+					t.Errorf("size %d, declared %v, chunked %v: got %d bytes, err %v; want the body", size, declared, chunked, len(got), err)
+				}
+				if body.closed != 1 {
+					t.Errorf("size %d, declared %v, chunked %v: body closed %d times, want 1", size, declared, chunked, body.closed)
+				}
+			}
+		}
+	}
+}
+
+func TestReadBodyReadError(t *testing.T) {
+	broken := errors.New("connection reset")
+	for _, declared := range []int64{-1, 100} {
+		body := &closeCounter{Reader: io.MultiReader(bytes.NewReader(make([]byte, 10)), iotest.ErrReader(broken))}
+		_, err := readBody(&http.Response{StatusCode: http.StatusOK, Body: body, ContentLength: declared})
+		if !errors.Is(err, broken) || errors.Is(err, ErrInvalidResponse) {
+			t.Errorf("declared %d: err = %v, want the read error, not ErrInvalidResponse", declared, err)
+		}
+		if body.closed != 1 {
+			t.Errorf("declared %d: body closed %d times, want 1", declared, body.closed)
+		}
+	}
+}
