@@ -28,8 +28,11 @@ func checkAPIKey(key string) (string, error) {
 // User-Agent on each request. A request editor, not a RoundTripper, so a redirect or
 // a retry through the transport never adds the header a second time.
 func (c *Client) authorize(_ context.Context, req *http.Request) error {
-	req.Header["Authorization"] = []string{c.authorization()}
-	req.Header["User-Agent"] = []string{c.userAgent}
+	// One allocation for both values; each slice is capped so that an append to one
+	// cannot write into the other.
+	v := []string{c.authorization(), c.userAgent}
+	req.Header["Authorization"] = v[0:1:1]
+	req.Header["User-Agent"] = v[1:2:2]
 	return nil
 }
 
