@@ -21,9 +21,9 @@ type ErrorBody struct {
 
 // ErrorDetail defines model for ErrorDetail.
 type ErrorDetail struct {
-	ErrorID *string `json:"error_id,omitempty"`
-	Field   *string `json:"field,omitempty"`
-	Message string  `json:"message"`
+	ErrorID string `json:"error_id,omitempty"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
 }
 
 // ErrorEnvelope The object error shape.
@@ -38,13 +38,13 @@ type ErrorList = []ErrorDetail
 // SSOCertificate One SAML certificate of an SSO integration. No field is required.
 type SSOCertificate struct {
 	// ID The certificate's ID.
-	ID *int64 `json:"id,omitempty"`
+	ID int64 `json:"id,omitempty"`
 
 	// IntegrationID The integration's ID, corrected spelling.
-	IntegrationID *string `json:"integration_id,omitempty"`
+	IntegrationID string `json:"integration_id,omitempty"`
 
 	// IntergrationID The integration's ID, as the API spells it in its responses.
-	IntergrationID *string `json:"intergration_id,omitempty"`
+	IntergrationID string `json:"intergration_id,omitempty"`
 
 	// NotAfter End of the validity window, unix seconds.
 	NotAfter *int64 `json:"not_after,omitempty"`
@@ -53,7 +53,7 @@ type SSOCertificate struct {
 	NotBefore *int64 `json:"not_before,omitempty"`
 
 	// PublicCertificate The IdP's X.509 certificate, PEM or bare base64 DER.
-	PublicCertificate *string `json:"public_certificate,omitempty"`
+	PublicCertificate string `json:"public_certificate,omitempty"`
 }
 
 // BadGateway Either error shape.
@@ -461,7 +461,7 @@ type AuthenticateAccountResponse303Headers struct {
 
 // AuthenticateAccountResponse503Headers the declared response headers of an HTTP 503 response for AuthenticateAccount
 type AuthenticateAccountResponse503Headers struct {
-	RetryAfter *string
+	RetryAfter string
 }
 
 type AuthenticateAccountResponse struct {
@@ -553,17 +553,17 @@ func (r AuthenticateAccountResponse) ContentType() string {
 
 // GetSsoCertificateResponse200Headers the declared response headers of an HTTP 200 response for GetSsoCertificate
 type GetSsoCertificateResponse200Headers struct {
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
+	XRateLimitLimit     int
+	XRateLimitRemaining int
+	XRateLimitReset     int64
 }
 
 // GetSsoCertificateResponse429Headers the declared response headers of an HTTP 429 response for GetSsoCertificate
 type GetSsoCertificateResponse429Headers struct {
-	RetryAfter          *string
-	XRateLimitLimit     *int
-	XRateLimitRemaining *int
-	XRateLimitReset     *int64
+	RetryAfter          string
+	XRateLimitLimit     int
+	XRateLimitRemaining int
+	XRateLimitReset     int64
 }
 
 type GetSsoCertificateResponse struct {
@@ -765,7 +765,7 @@ func ParseAuthenticateAccountResponse(rsp *http.Response) (*AuthenticateAccountR
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		response.Headers503 = &headers
 	}
@@ -839,21 +839,21 @@ func ParseGetSsoCertificateResponse(rsp *http.Response) (*GetSsoCertificateRespo
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRateLimitLimit = &value
+			headers.XRateLimitLimit = value
 		}
 		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRateLimitRemaining = &value
+			headers.XRateLimitRemaining = value
 		}
 		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRateLimitReset = &value
+			headers.XRateLimitReset = value
 		}
 		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
@@ -863,28 +863,28 @@ func ParseGetSsoCertificateResponse(rsp *http.Response) (*GetSsoCertificateRespo
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRateLimitLimit = &value
+			headers.XRateLimitLimit = value
 		}
 		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.XRateLimitRemaining = &value
+			headers.XRateLimitRemaining = value
 		}
 		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
 			var value int64
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			}
-			headers.XRateLimitReset = &value
+			headers.XRateLimitReset = value
 		}
 		response.Headers429 = &headers
 	}

@@ -57,12 +57,12 @@ func decodeCertificate(body []byte, redact string) (*Certificate, error) {
 		return nil, fmt.Errorf("%w: the 200 body is not a certificate: %w (body %q)", ErrInvalidResponse, err, excerpt(body, redact))
 	}
 	c := &Certificate{
-		ID:                deref(m.ID),
-		PublicCertificate: deref(m.PublicCertificate),
-		IntegrationID:     deref(m.IntegrationID),
+		ID:                m.ID,
+		PublicCertificate: m.PublicCertificate,
+		IntegrationID:     m.IntegrationID,
 	}
 	if c.IntegrationID == "" {
-		c.IntegrationID = deref(m.IntergrationID)
+		c.IntegrationID = m.IntergrationID
 	}
 	if m.NotBefore != nil {
 		c.NotBefore = time.Unix(*m.NotBefore, 0)

@@ -212,7 +212,7 @@ func decodeErrorBody(body []byte) []ErrorDetail {
 	}
 	out := make([]ErrorDetail, min(len(list), maxErrorDetails))
 	for i, d := range list[:len(out)] {
-		out[i] = ErrorDetail{Message: d.Message, Field: deref(d.Field), ErrorID: deref(d.ErrorID)}
+		out[i] = ErrorDetail{Message: d.Message, Field: d.Field, ErrorID: d.ErrorID}
 	}
 	return out
 }
@@ -257,12 +257,4 @@ func printable(s, redact string, limit int) string {
 		cut--
 	}
 	return out[:cut] + "…"
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }
