@@ -25,29 +25,29 @@ type retryPolicy struct {
 
 // send runs one operation with retries and returns its success response, or the last
 // error. call sends one attempt through the generated client.
-func (c *Client) send(ctx context.Context, op operation, call func(context.Context) (*http.Response, error)) (*result, error) {
+func (c *Client) send(ctx context.Context, op operation, call func(context.Context) (*http.Response, error)) (result, error) {
 	for attempt := 1; ; attempt++ {
 		res, err, retryable := c.attempt(ctx, op, call)
 		if err == nil {
 			return res, nil
 		}
 		if !retryable || attempt > c.retry.maxRetries {
-			return nil, exhausted(err, attempt)
+			return result{}, exhausted(err, attempt)
 		}
 		wait := c.retry.wait(attempt, err, time.Now())
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-			return nil, fmt.Errorf("%w; not retrying: the next attempt would start in %v, after the context's deadline",
+			return result{}, fmt.Errorf("%w; not retrying: the next attempt would start in %v, after the context's deadline",
 				exhausted(err, attempt), wait.Round(time.Millisecond))
 		}
 		if werr := c.sleep(ctx, wait); werr != nil {
-			return nil, fmt.Errorf("%w; the wait to retry ended early: %w", exhausted(err, attempt), werr)
+			return result{}, fmt.Errorf("%w; the wait to retry ended early: %w", exhausted(err, attempt), werr)
 		}
 	}
 }
 
 // attempt sends one request and sorts its outcome: a success result, or an error and
 // whether the policy allows another try.
-func (c *Client) attempt(ctx context.Context, op operation, call func(context.Context) (*http.Response, error)) (*result, error, bool) {
+func (c *Client) attempt(ctx context.Context, op operation, call func(context.Context) (*http.Response, error)) (result, error, bool) {
 	actx := ctx
 	if c.timeout > 0 {
 		var cancel context.CancelFunc
@@ -57,9 +57,9 @@ func (c *Client) attempt(ctx context.Context, op operation, call func(context.Co
 	resp, err := call(actx)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("sendgrid: %s: %w", op.name, err), false
+			return result{}, fmt.Errorf("sendgrid: %s: %w", op.name, err), false
 		}
-		return nil, fmt.Errorf("sendgrid: %s: %w", op.name, err), op.idempotent
+		return result{}, fmt.Errorf("sendgrid: %s: %w", op.name, err), op.idempotent
 	}
 	arrived := time.Now()
 	body, err := readBody(resp)
@@ -71,19 +71,19 @@ func (c *Client) attempt(ctx context.Context, op operation, call func(context.Co
 	if err != nil {
 		// A body cut off mid-way is a connection error; one over the limit is not.
 		retry := op.idempotent && ctx.Err() == nil && !errors.Is(err, ErrInvalidResponse)
-		return nil, fmt.Errorf("sendgrid: %s: %w", op.name, err), retry
+		return result{}, fmt.Errorf("sendgrid: %s: %w", op.name, err), retry
 	}
 	if resp.StatusCode == op.success {
-		return &result{resp: resp, body: body, arrived: arrived}, nil, false
+		return result{resp: resp, body: body, arrived: arrived}, nil, false
 	}
 	apiErr := newAPIError(op.name, resp, body, arrived, c.apiKey())
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests:
-		return nil, apiErr, true
+		return result{}, apiErr, true
 	case resp.StatusCode >= 500 && resp.StatusCode <= 599:
-		return nil, apiErr, op.idempotent
+		return result{}, apiErr, op.idempotent
 	}
-	return nil, apiErr, false
+	return result{}, apiErr, false
 }
 
 // wait returns how long to wait after the given failed attempt (1-based). A
