@@ -1,0 +1,126 @@
+// Command ratios reads Go benchmark output whose sub-benchmarks are named impl=<name>
+// and prints, per benchmark and metric, the median of each implementation and the
+// client's ratio to the others in the same package, with the targets of BENCHMARKS.md: against the
+// hand-written baseline, time at most 1.10x, bytes at most 1.12x, allocations at most
+// the baseline's + 8; against sendgrid-go, below it on all three. It reports; it never
+// fails on a figure (benchmarks are not tests).
+//
+//	go run ./cmd/ratios wrapper.txt sdk.txt
+package main
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"golang.org/x/perf/benchfmt"
+)
+
+// metrics are the figures compared, in print order.
+var metrics = []string{"sec/op", "B/op", "allocs/op"}
+
+// procs is the -GOMAXPROCS suffix of a benchmark name.
+var procs = regexp.MustCompile(`-\d+$`)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: ratios FILE...")
+		os.Exit(2)
+	}
+	// samples[benchmark][impl][metric] are the values of every run.
+	samples := map[string]map[string]map[string][]float64{}
+	files := benchfmt.Files{Paths: os.Args[1:]}
+	for files.Scan() {
+		r, ok := files.Result().(*benchfmt.Result)
+		if !ok {
+			continue
+		}
+		bench, impl, ok := strings.Cut(procs.ReplaceAllString(r.Name.String(), ""), "/impl=")
+		if !ok {
+			continue
+		}
+		// The same benchmark in two packages is two comparisons.
+		pkg := r.GetConfig("pkg")
+		bench = pkg[strings.LastIndex(pkg, "/")+1:] + "." + bench
+		if samples[bench] == nil {
+			samples[bench] = map[string]map[string][]float64{}
+		}
+		if samples[bench][impl] == nil {
+			samples[bench][impl] = map[string][]float64{}
+		}
+		for _, v := range r.Values {
+			samples[bench][impl][v.Unit] = append(samples[bench][impl][v.Unit], v.Value)
+		}
+	}
+	if err := files.Err(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fmt.Printf("%-30s %-12s %-10s %14s %14s %8s  %-10s %s\n", "benchmark", "vs", "metric", "other", "client", "ratio", "target", "")
+	for _, bench := range sortedKeys(samples) {
+		client := samples[bench]["client"]
+		for _, other := range sortedKeys(samples[bench]) {
+			if other == "client" || client == nil {
+				continue
+			}
+			for _, m := range metrics {
+				o, c := median(samples[bench][other][m]), median(client[m])
+				if o == 0 || c == 0 {
+					continue
+				}
+				target, met := goal(other, m, o, c)
+				mark := "met"
+				if !met {
+					mark = "MISSED"
+				}
+				n := min(len(samples[bench][other][m]), len(client[m]))
+				fmt.Printf("%-30s %-12s %-10s %14s %14s %7.3fx  %-10s %s (n=%d)\n", bench, other, m, format(o, m), format(c, m), c/o, target, mark, n)
+			}
+		}
+	}
+}
+
+// goal returns the target for the client's median c against other's median o.
+func goal(other, metric string, o, c float64) (string, bool) {
+	if other != "baseline" {
+		return "< 1x", c < o
+	}
+	switch metric {
+	case "sec/op":
+		return "<= 1.10x", c <= 1.10*o
+	case "B/op":
+		return "<= 1.12x", c <= 1.12*o
+	default:
+		return fmt.Sprintf("<= %+.0f", 8.0), c <= o+8
+	}
+}
+
+func format(v float64, metric string) string {
+	if metric == "sec/op" {
+		return fmt.Sprintf("%.1fµs", v*1e6)
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(xs))
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
