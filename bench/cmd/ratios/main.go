@@ -5,7 +5,7 @@
 // the baseline's + 8; against sendgrid-go, below it on all three. It reports; it never
 // fails on a figure (benchmarks are not tests).
 //
-//	go run ./cmd/ratios wrapper.txt sdk.txt
+//	go run ./cmd/ratios calls.txt
 package main
 
 import (

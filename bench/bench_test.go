@@ -1,0 +1,145 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"testing"
+
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
+)
+
+// Sub-benchmarks are named impl=baseline, impl=client and impl=sendgrid-go, so that
+// `benchstat -col /impl` sets them side by side; `make bench` runs them interleaved
+// and prints the client's ratios (cmd/ratios).
+
+// impl is one implementation of the calls; a nil call is one it does not offer.
+type impl struct {
+	name string
+	get  func(context.Context, string) (*wrapper.Certificate, error)
+	auth func(context.Context, string) (*wrapper.SSOLogin, error)
+}
+
+// impls returns every implementation pointed at srv: the hand-written baseline, the
+// client as New builds it by default, and sendgrid-go.
+func impls(tb testing.TB, srv *server) []impl {
+	tb.Helper()
+	c, err := wrapper.New(key, wrapper.WithBaseURL(srv.URL))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	bl := newBaseline(srv.URL)
+	return []impl{
+		{name: "impl=baseline", get: bl.getCertificate, auth: bl.authenticateAccount},
+		{name: "impl=client", get: c.GetSSOCertificate, auth: c.AuthenticateAccount},
+		{name: "impl=sendgrid-go", get: newSDK(srv.URL).getCertificate},
+	}
+}
+
+var (
+	certID  = strconv.Itoa(ssotest.DefaultCertificateID)
+	account = ssotest.DefaultAccountID
+)
+
+// getCertificate is one GET through im; check says whether to check the answer.
+func getCertificate(ctx context.Context, im impl, check bool) error {
+	cert, err := im.get(ctx, certID)
+	if err != nil || !check {
+		return err
+	}
+	want := ssotest.DefaultCertificate()
+	if cert.ID != want.ID || cert.IntegrationID != want.IntegrationID || !cert.NotAfter.Equal(want.NotAfter) || cert.PublicCertificate != want.PublicCertificate {
+		return fmt.Errorf("got certificate %+v, want %+v", cert, want)
+	}
+	return nil
+}
+
+// authenticateAccount is one POST through im; check says whether to check the answer.
+func authenticateAccount(ctx context.Context, im impl, check bool) error {
+	login, err := im.auth(ctx, account)
+	if err != nil || !check {
+		return err
+	}
+	if login.URL.Query().Get("code") != loginCode || login.ExpiresAt.IsZero() {
+		return fmt.Errorf("got login %v, want the code %s", login, loginCode)
+	}
+	return nil
+}
+
+// benchCalls runs call for every implementation that offers it, the first call
+// checked.
+func benchCalls(b *testing.B, offers func(impl) bool, call func(context.Context, impl, bool) error) {
+	srv := newServer(b)
+	ctx := context.Background()
+	for _, im := range impls(b, srv) {
+		if !offers(im) {
+			continue
+		}
+		b.Run(im.name, func(b *testing.B) {
+			if err := call(ctx, im, true); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := call(ctx, im, false); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkGetSSOCertificate(b *testing.B) {
+	benchCalls(b, func(im impl) bool { return im.get != nil }, getCertificate)
+}
+
+func BenchmarkAuthenticateAccount(b *testing.B) {
+	benchCalls(b, func(im impl) bool { return im.auth != nil }, authenticateAccount)
+}
+
+// BenchmarkNew is the cost of building a Client: options, the key and base URL
+// checks, the generated client. It parses no spec and sends nothing.
+func BenchmarkNew(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := wrapper.New(key, wrapper.WithBaseURL("https://api.sendgrid.com")); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// sequentialCalls is how many calls BenchmarkConnections makes.
+const sequentialCalls = 300
+
+// BenchmarkConnections makes 300 sequential calls on a fresh server, the two
+// operations in turn where the implementation offers both, and reports how many
+// connections they opened. Every body is drained and closed, so that is one; the
+// benchmark fails otherwise.
+func BenchmarkConnections(b *testing.B) {
+	ctx := context.Background()
+	for k, im := range impls(b, newServer(b)) {
+		b.Run(im.name, func(b *testing.B) {
+			var conns int64
+			for b.Loop() {
+				srv := newServer(b)
+				im := impls(b, srv)[k]
+				for i := range sequentialCalls {
+					call := getCertificate
+					if i%2 == 1 && im.auth != nil {
+						call = authenticateAccount
+					}
+					if err := call(ctx, im, false); err != nil {
+						b.Fatal(err)
+					}
+				}
+				conns = srv.conns.Load()
+				srv.Close()
+				if conns != 1 {
+					b.Fatalf("%d sequential calls opened %d connections, want 1", sequentialCalls, conns)
+				}
+			}
+			b.ReportMetric(float64(conns), "conns/300calls")
+		})
+	}
+}
