@@ -48,8 +48,10 @@ func (c *Client) send(ctx context.Context, op operation, call func(context.Conte
 // attempt sends one request and sorts its outcome: a success result, or an error and
 // whether the policy allows another try.
 func (c *Client) attempt(ctx context.Context, op operation, call func(context.Context) (*http.Response, error)) (result, error, bool) {
+	// The http.Client's Timeout bounds the attempt, body read included (noRedirects);
+	// a context that ends sooner bounds it already, as http.Client has it.
 	actx := ctx
-	if c.timeout > 0 {
+	if deadline, ok := ctx.Deadline(); c.timeout > 0 && (!ok || time.Until(deadline) > c.timeout) {
 		var cancel context.CancelFunc
 		actx, cancel = context.WithTimeout(ctx, c.timeout)
 		defer cancel()
