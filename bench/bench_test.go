@@ -13,6 +13,11 @@ import (
 // Sub-benchmarks are named impl=baseline, impl=client and impl=sendgrid-go, so that
 // `benchstat -col /impl` sets them side by side; `make bench` runs them interleaved
 // and prints the client's ratios (cmd/ratios).
+//
+// Besides time, bytes and allocations per call, the call benchmarks report
+// cpu-ns/op: the CPU time the process (client, server and garbage collector) spent
+// per call. On a machine shared with other work it varies less than the wall time,
+// which also counts the time spent waiting for a CPU.
 
 // impl is one implementation of the calls; a nil call is one it does not offer.
 type impl struct {
@@ -81,10 +86,14 @@ func benchCalls(b *testing.B, offers func(impl) bool, call func(context.Context,
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
+			cpu := cpuTime()
 			for b.Loop() {
 				if err := call(ctx, im, false); err != nil {
 					b.Fatal(err)
 				}
+			}
+			if cpu := cpuTime() - cpu; cpu > 0 {
+				b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 			}
 		})
 	}
