@@ -3,7 +3,7 @@
 GO      ?= go
 TOOL    := $(GO) tool -modfile=tools/go.mod
 
-.PHONY: all generate check-generated test lint demo contract lint-spec breaking breaking-self-test fuzz
+.PHONY: all generate check-generated test lint demo contract lint-spec breaking breaking-self-test fuzz bench bench-smoke
 
 all: test
 
@@ -67,3 +67,18 @@ breaking:
 ## breaking-self-test: show that `make breaking` fails when the 303 is removed
 breaking-self-test:
 	./tools/oasdiff/breaking.sh --self-test
+
+## bench: the client against a hand-written net/http baseline and against sendgrid-go v3
+## on one loopback server (bench/, its own module), BENCH_COUNT interleaved rounds of
+## BENCH_TIME per implementation and operation; prints benchstat and the client's ratios
+## (BENCHMARKS.md). BENCH_OUT keeps the raw results.
+BENCH_COUNT ?= 10
+BENCH_TIME  ?= 1s
+bench:
+	BENCH_COUNT=$(BENCH_COUNT) BENCH_TIME=$(BENCH_TIME) BENCH_OUT=$(BENCH_OUT) ./bench/run.sh
+
+## bench-smoke: every benchmark once (-benchtime 1x), so that they keep compiling and
+## working; vet and staticcheck the bench module
+bench-smoke:
+	cd bench && $(GO) vet ./... && $(GO) tool -modfile=../tools/go.mod staticcheck ./... && \
+		$(GO) test -run '^$$' -bench . -benchtime 1x ./...
