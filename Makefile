@@ -11,7 +11,8 @@ all: test
 generate:
 	$(GO) generate ./...
 
-## check-generated: fail when gen/ is stale against api/ or the generator config
+## check-generated: fail when gen/ is stale against api/ or the generator config, or
+## when the pinned generator's client template is no longer the one ours derives from
 check-generated:
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	sed "s|^output:.*|output: $$tmp/sso.gen.go|" oapi-codegen.yaml > "$$tmp/oapi-codegen.yaml" && \
@@ -19,6 +20,10 @@ check-generated:
 	if cmp -s "$$tmp/sso.gen.go" gen/sso.gen.go; then echo "gen/ is up to date"; else \
 		echo "gen/ is stale: api/openapi.yaml or oapi-codegen.yaml changed; run 'make generate' and commit gen/"; \
 		diff -u gen/sso.gen.go "$$tmp/sso.gen.go" | head -40; exit 1; fi
+	@upstream=$$($(GO) list -m -modfile=tools/go.mod -f '{{.Dir}}' github.com/oapi-codegen/oapi-codegen/v2)/pkg/codegen/templates/client.tmpl && \
+	if [ "$$(sha256sum < "$$upstream" | cut -d' ' -f1)" != "$$(cat api/templates/client.tmpl.upstream.sha256)" ]; then \
+		echo "the generator's client.tmpl changed upstream: port its changes into api/templates/client.tmpl,"; \
+		echo "then record the new hash in api/templates/client.tmpl.upstream.sha256"; exit 1; fi
 
 ## lint: gofmt, go vet and staticcheck (pinned in tools/go.mod)
 lint:
@@ -80,5 +85,6 @@ bench:
 ## bench-smoke: every benchmark once (-benchtime 1x), so that they keep compiling and
 ## working; vet and staticcheck the bench module
 bench-smoke:
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./...
 	cd bench && $(GO) vet ./... && $(GO) tool -modfile=../tools/go.mod staticcheck ./... && \
 		$(GO) test -run '^$$' -bench . -benchtime 1x ./...

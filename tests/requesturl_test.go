@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/oapi-codegen/runtime"
 	"github.com/sendgrid-sso/sendgrid-sso/gen"
 )
 
@@ -28,8 +29,8 @@ func TestRequestURLsResolveAsUpstream(t *testing.T) {
 		path  func(id string) string
 		build func(server, id string) (*http.Request, error)
 	}{
-		{func(id string) string { return "./v3/sso/certificates/" + url.PathEscape(id) }, gen.NewGetSsoCertificateRequest},
-		{func(id string) string { return "./v3/partners/accounts/" + url.PathEscape(id) + "/sso" }, gen.NewAuthenticateAccountRequest},
+		{func(id string) string { return "./v3/sso/certificates/" + upstreamEscape(t, "cert_id", id) }, gen.NewGetSsoCertificateRequest},
+		{func(id string) string { return "./v3/partners/accounts/" + upstreamEscape(t, "accountID", id) + "/sso" }, gen.NewAuthenticateAccountRequest},
 	}
 	for _, server := range servers {
 		for _, id := range ids {
@@ -68,4 +69,15 @@ func upstreamURL(server, path string) (*url.URL, error) {
 		return nil, err
 	}
 	return req.URL, nil
+}
+
+// upstreamEscape escapes a path parameter as upstream's generated code does, through
+// the runtime, so that a change in the runtime's escaping shows up here.
+func upstreamEscape(t *testing.T, name, v string) string {
+	t.Helper()
+	out, err := runtime.StyleParamWithOptions("simple", false, name, v, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string"})
+	if err != nil {
+		t.Fatalf("escaping %q: %v", v, err)
+	}
+	return out
 }

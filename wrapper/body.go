@@ -9,17 +9,24 @@ import (
 // maxBodyBytes bounds every response body the Client reads.
 const maxBodyBytes = 1 << 20
 
+// preallocBytes caps the buffer a declared length reserves up front; a longer body
+// grows it as it arrives, so a length that lies costs nothing.
+const preallocBytes = 64 << 10
+
 // readBody reads resp's body up to maxBodyBytes and closes it. A larger body is an
 // error wrapping ErrInvalidResponse; it is not read further, so nothing near its size
 // is allocated (the connection is dropped instead of drained).
 //
-// When the response declares its length, the body is read into one buffer of that
-// length plus the byte that shows it ends there, sparing io.ReadAll's growth.
+// A body that declares a length over the bound is refused before anything is read or
+// allocated. Otherwise a declared length sizes the buffer (up to preallocBytes), plus
+// the byte that shows the body ends there, sparing io.ReadAll's growth.
 func readBody(resp *http.Response) ([]byte, error) {
 	defer resp.Body.Close()
 	size := int64(512)
-	if n := resp.ContentLength; n >= 0 {
-		size = min(n, maxBodyBytes) + 1
+	if n := resp.ContentLength; n > maxBodyBytes {
+		return nil, fmt.Errorf("%w: the %d response body is larger than %d bytes (it declares %d)", ErrInvalidResponse, resp.StatusCode, maxBodyBytes, n)
+	} else if n >= 0 {
+		size = min(n, preallocBytes) + 1
 	}
 	b := make([]byte, 0, size)
 	for {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"testing/iotest"
 )
@@ -58,5 +59,19 @@ func TestReadBodyReadError(t *testing.T) {
 		if body.closed != 1 {
 			t.Errorf("declared %d: body closed %d times, want 1", declared, body.closed)
 		}
+	}
+}
+
+// A declared length over the bound is refused before a byte is read, so neither a
+// lying proxy nor a retry storm costs a megabyte each.
+func TestReadBodyRefusesAHugeDeclaredLength(t *testing.T) {
+	src := bytes.NewReader(make([]byte, 10))
+	body := &closeCounter{Reader: src}
+	got, err := readBody(&http.Response{StatusCode: http.StatusOK, Body: body, ContentLength: 1 << 40})
+	if !errors.Is(err, ErrInvalidResponse) || got != nil || !strings.Contains(err.Error(), "declares 1099511627776") {
+		t.Fatalf("got %d bytes, err %v; want ErrInvalidResponse naming the declared length", len(got), err)
+	}
+	if src.Len() != 10 || body.closed != 1 {
+		t.Errorf("read %d bytes and closed %d times, want 0 read and 1 close", 10-src.Len(), body.closed)
 	}
 }

@@ -53,7 +53,7 @@ func (c *Client) attempt(ctx context.Context, op operation, call func(context.Co
 	actx := ctx
 	if deadline, ok := ctx.Deadline(); c.timeout > 0 && (!ok || time.Until(deadline) > c.timeout) {
 		var cancel context.CancelFunc
-		actx, cancel = context.WithTimeout(ctx, c.timeout)
+		actx, cancel = context.WithTimeoutCause(ctx, c.timeout, &attemptTimeoutError{c.timeout})
 		defer cancel()
 	}
 	resp, err := call(actx)
@@ -138,11 +138,30 @@ type exhaustedError struct {
 	attempts int
 }
 
+// Error is the last error's text and the attempt count.
 func (e *exhaustedError) Error() string {
 	return fmt.Sprintf("%s (gave up after %d attempts)", e.err, e.attempts)
 }
 
+// Unwrap returns the last attempt's error.
 func (e *exhaustedError) Unwrap() error { return e.err }
+
+// attemptTimeoutError is the cause of an attempt cut off by the http.Client's Timeout
+// (60s by default), which the Client applies to each attempt's context. It says so,
+// rather than blaming a deadline the caller may never have set, and still matches
+// context.DeadlineExceeded and reports Timeout, as net/http's own timeout error does.
+type attemptTimeoutError struct{ timeout time.Duration }
+
+// Error names the timeout that expired.
+func (e *attemptTimeoutError) Error() string {
+	return fmt.Sprintf("the attempt took longer than the http.Client's %v timeout", e.timeout)
+}
+
+// Is makes errors.Is(err, context.DeadlineExceeded) hold.
+func (e *attemptTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+// Timeout reports true, as net.Error's timeouts do.
+func (e *attemptTimeoutError) Timeout() bool { return true }
 
 // exhausted adds the attempt count to err when there was more than one attempt.
 func exhausted(err error, attempts int) error {

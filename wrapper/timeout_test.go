@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -51,6 +52,11 @@ func TestHTTPClientTimeoutBoundsEachAttempt(t *testing.T) {
 			_, err := c.GetSSOCertificate(ctx, "1")
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Fatalf("err = %v, want a timeout (context.DeadlineExceeded)", err)
+			}
+			// The text blames the http.Client's timeout, not a context deadline the
+			// caller never set.
+			if !strings.Contains(err.Error(), "longer than the http.Client's 50ms timeout") {
+				t.Errorf("err = %q, want it to name the http.Client's timeout", err)
 			}
 			var ex *exhaustedError
 			if !tc.body && (!errors.As(err, &ex) || ex.attempts != 2) {

@@ -114,7 +114,9 @@ func callAPI[T any](ctx context.Context, g *globals, call func(context.Context, 
 	ctx, cancel := context.WithTimeout(ctx, g.timeout)
 	defer cancel()
 	v, err := call(ctx, client)
-	if err != nil && errors.Is(err, context.DeadlineExceeded) {
+	// Only this context's own deadline is --timeout's doing; a timeout inside one
+	// attempt (the client's 60s per-attempt bound) is not.
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return zero, fmt.Errorf("%w (timed out after --timeout %v)", err, g.timeout)
 	}
 	return v, err

@@ -48,8 +48,10 @@ type usageError struct {
 	err error
 }
 
+// Error is the wrapped error's text.
 func (e *usageError) Error() string { return e.err.Error() }
 
+// Unwrap returns the wrapped error.
 func (e *usageError) Unwrap() error { return e.err }
 
 // invalidResponse marks err as a response the tool cannot use (exit 1) without
@@ -59,6 +61,7 @@ type invalidResponse struct{ error }
 // Is makes errors.Is(err, wrapper.ErrInvalidResponse) hold.
 func (e invalidResponse) Is(target error) bool { return target == wrapper.ErrInvalidResponse }
 
+// Unwrap returns the wrapped error.
 func (e invalidResponse) Unwrap() error { return e.error }
 
 // report writes err to w: one line, then for an API error each message with its error
