@@ -88,6 +88,9 @@ func TestAuthenticateAccountRefusesUntrustedLocation(t *testing.T) {
 			if strings.Contains(err.Error(), testCode) {
 				t.Errorf("err %q shows the one-time code", err)
 			}
+			if n := strings.Count(err.Error(), "sendgrid:"); n != 1 {
+				t.Errorf("err %q says \"sendgrid:\" %d times, want once", err, n)
+			}
 		})
 	}
 }

@@ -185,6 +185,9 @@ func TestRetryWaitPastDeadlineReturnsAtOnce(t *testing.T) {
 	if !strings.Contains(err.Error(), "after the context's deadline") {
 		t.Errorf("err %q does not say why it did not retry", err)
 	}
+	if n := strings.Count(err.Error(), "sendgrid:"); n != 1 {
+		t.Errorf("err %q says \"sendgrid:\" %d times, want once", err, n)
+	}
 	if len(*waits) != 0 || n.Load() != 1 {
 		t.Errorf("waited %v and sent %d requests, want no wait and 1 request", *waits, n.Load())
 	}
