@@ -58,10 +58,8 @@ func (c *Client) attempt(ctx context.Context, op operation, call func(context.Co
 	}
 	resp, err := call(actx)
 	if err != nil {
-		if ctx.Err() != nil {
-			return result{}, fmt.Errorf("sendgrid: %s: %w", op.name, err), false
-		}
-		return result{}, fmt.Errorf("sendgrid: %s: %w", op.name, err), op.idempotent
+		// A connection error; once the caller's context is done there is no retry.
+		return result{}, fmt.Errorf("sendgrid: %s: %w", op.name, err), op.idempotent && ctx.Err() == nil
 	}
 	arrived := time.Now()
 	body, err := readBody(resp)
@@ -91,17 +89,16 @@ func (c *Client) attempt(ctx context.Context, op operation, call func(context.Co
 // wait returns how long to wait after the given failed attempt (1-based). A
 // Retry-After of 0 counts as absent.
 func (p retryPolicy) wait(attempt int, err error, now time.Time) time.Duration {
-	var d time.Duration
 	var apiErr *APIError
-	switch {
-	case errors.As(err, &apiErr) && apiErr.RetryAfter > 0:
-		d = apiErr.RetryAfter
-	case errors.As(err, &apiErr) && !apiErr.RateLimit.Reset.IsZero() && apiErr.RateLimit.Reset.After(now):
-		d = apiErr.RateLimit.Reset.Sub(now)
-	default:
-		d = p.backoff(attempt)
+	if errors.As(err, &apiErr) {
+		switch {
+		case apiErr.RetryAfter > 0:
+			return min(apiErr.RetryAfter, p.maxWait)
+		case apiErr.RateLimit.Reset.After(now):
+			return min(apiErr.RateLimit.Reset.Sub(now), p.maxWait)
+		}
 	}
-	return min(d, p.maxWait)
+	return p.backoff(attempt)
 }
 
 // backoff is base·2^(attempt-1), with "equal jitter": a random point in its upper half.
