@@ -3,7 +3,7 @@
 GO      ?= go
 TOOL    := $(GO) tool -modfile=tools/go.mod
 
-.PHONY: all generate check-generated test lint demo contract lint-spec breaking breaking-self-test fuzz bench bench-smoke
+.PHONY: all generate check-generated test lint demo contract lint-spec breaking breaking-self-test fuzz bench bench-smoke bench-concurrency
 
 all: test
 
@@ -80,7 +80,16 @@ breaking-self-test:
 BENCH_COUNT ?= 10
 BENCH_TIME  ?= 1s
 bench:
-	BENCH_COUNT=$(BENCH_COUNT) BENCH_TIME=$(BENCH_TIME) BENCH_OUT=$(BENCH_OUT) ./bench/run.sh
+	BENCH_SET=calls BENCH_COUNT=$(BENCH_COUNT) BENCH_TIME=$(BENCH_TIME) BENCH_OUT=$(BENCH_OUT) ./bench/run.sh
+
+## bench-concurrency: 1, 8, 64 and 256 concurrent callers over TLS on loopback,
+## HTTP/1.1 and HTTP/2, the three implementations interleaved: calls/s, p50/p99,
+## connections opened, and the scaling targets (BENCHMARKS.md). CONC_CALLS calls per
+## caller count, protocol and implementation; BENCH_COUNT rounds (default 5 here).
+CONC_CALLS ?= 4000
+bench-concurrency:
+	BENCH_SET=concurrency BENCH_COUNT=$(if $(filter command line,$(origin BENCH_COUNT)),$(BENCH_COUNT),5) \
+		BENCH_TIME=$(CONC_CALLS)x BENCH_OUT=$(BENCH_OUT) ./bench/run.sh
 
 ## bench-smoke: every benchmark once (-benchtime 1x), so that they keep compiling and
 ## working; vet and staticcheck the bench module

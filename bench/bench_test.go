@@ -8,6 +8,7 @@ import (
 
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
+	"github.com/sendgrid/sendgrid-go"
 )
 
 // Sub-benchmarks are named impl=baseline, impl=client and impl=sendgrid-go, so that
@@ -34,11 +35,11 @@ func impls(tb testing.TB, srv *server) []impl {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	bl := newBaseline(srv.URL)
+	bl := newBaseline(srv.URL, wrapper.DefaultTransport())
 	return []impl{
 		{name: "impl=baseline", get: bl.getCertificate, auth: bl.authenticateAccount},
 		{name: "impl=client", get: c.GetSSOCertificate, auth: c.AuthenticateAccount},
-		{name: "impl=sendgrid-go", get: newSDK(srv.URL).getCertificate},
+		{name: "impl=sendgrid-go", get: newSDK(srv.URL, sendgrid.DefaultClient).getCertificate},
 	}
 }
 
