@@ -26,7 +26,7 @@ import (
 )
 
 // Fuzz targets over everything the Client takes from the network or the caller. Each
-// runs its seeds in every `go test`; `make fuzz` (part of `make test`) fuzzes each
+// runs its seeds in every `go test`; `make fuzz` (a CI step of its own) fuzzes each
 // briefly. The seeds are the examples of api/openapi.yaml.
 
 // specSeeds are the examples of the spec, sorted by where they apply.
