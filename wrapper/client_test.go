@@ -19,7 +19,7 @@ func TestNewRefusesBadConfiguration(t *testing.T) {
 	}{
 		{"empty key", "", nil, "API key is empty"},
 		{"blank key", "  \n", nil, "API key is empty"},
-		{"key with inner space", "SG.abc def", nil, "white space"},
+		{"key with inner space", "SG.abc def", nil, "not printable ASCII"},
 		{"unknown region", testKey, []Option{WithRegion("mars")}, `unknown region "mars"`},
 		{"relative base URL", testKey, []Option{WithBaseURL("/v3")}, "must be absolute"},
 		{"no host", testKey, []Option{WithBaseURL("https://")}, "must be absolute"},
