@@ -3,7 +3,7 @@
 GO      ?= go
 TOOL    := $(GO) tool -modfile=tools/go.mod
 
-.PHONY: all generate check-generated test lint demo contract lint-spec breaking breaking-self-test fuzz bench bench-smoke bench-concurrency
+.PHONY: all generate check-generated test lint demo contract lint-spec breaking breaking-self-test fuzz bench bench-smoke bench-concurrency bench-startup
 
 all: test
 
@@ -90,6 +90,14 @@ CONC_CALLS ?= 4000
 bench-concurrency:
 	BENCH_SET=concurrency BENCH_COUNT=$(if $(filter command line,$(origin BENCH_COUNT)),$(BENCH_COUNT),5) \
 		BENCH_TIME=$(CONC_CALLS)x BENCH_OUT=$(BENCH_OUT) ./bench/run.sh
+
+## bench-startup: `sendgrid-sso cert` and `login` against curl on the local fake,
+## interleaved: wall and CPU time ratios, binary size, package init (BENCHMARKS.md).
+## Needs curl and installs nothing (a manual target, not CI). STARTUP_ROUNDS rounds;
+## STARTUP_BEFORE=<git revision> measures that revision's sendgrid-sso beside it.
+STARTUP_ROUNDS ?= 100
+bench-startup:
+	STARTUP_ROUNDS=$(STARTUP_ROUNDS) STARTUP_BEFORE=$(STARTUP_BEFORE) ./bench/startup.sh
 
 ## bench-smoke: every benchmark once (-benchtime 1x), so that they keep compiling and
 ## working; vet and staticcheck the bench module
