@@ -84,3 +84,29 @@ func TestLoginUntrustedLocation(t *testing.T) {
 		t.Errorf("output shows the one-time code:\nstdout: %s\nstderr: %s", r.Stdout, r.Stderr)
 	}
 }
+
+// --verbose writes a line per attempt, retry and failure to stderr: the operation, the
+// status, the login's host; never the key or the code.
+func TestVerbose(t *testing.T) {
+	fake := clitest.NewFake(t)
+	fake.FailNext(1, ssotest.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Second})
+	r := sso(t, clitest.KeyEnv(), "--verbose", "--base-url", fake.URL, "login", ssotest.DefaultAccountID)
+	r.WantExit(t, cli.ExitOK)
+	r.WantStderr(t,
+		`level=DEBUG msg="sendgrid attempt" operation=AuthenticateAccount attempt=1 method=POST path=/v3/partners/accounts/`+ssotest.DefaultAccountID+"/sso",
+		"status=429",
+		`level=WARN msg="sendgrid retry" operation=AuthenticateAccount attempt=1 wait=1s`,
+		"attempt=2", "status=303", "location_host=")
+	u, err := url.Parse(strings.TrimSpace(r.Stdout))
+	if err != nil || u.Query().Get("code") == "" {
+		t.Fatalf("stdout %q is not the login URL", r.Stdout)
+	}
+	for _, secret := range []string{u.Query().Get("code"), fake.APIKey} {
+		if strings.Contains(r.Stderr, secret) {
+			t.Errorf("--verbose shows a secret %q:\n%s", secret, r.Stderr)
+		}
+	}
+	if strings.Contains(r.Stderr, "time=") {
+		t.Errorf("--verbose lines carry timestamps:\n%s", r.Stderr)
+	}
+}
