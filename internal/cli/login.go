@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
@@ -19,10 +21,17 @@ the URL alone on stdout, so that this works:
   open "$(sendgrid-sso login ACCOUNT_ID)"
 When it expires goes to stderr. The URL is valid for one login within 60 seconds:
 sendgrid-sso never requests it itself, so the code stays unspent for the person who
-opens it.`,
+opens it.
+
+A login printed nowhere is a code wasted: with stdout on /dev/null (or closed) login
+refuses before minting one (exit 2), and when the URL cannot be written (a full disk,
+a closed pipe) it says so and exits 4. The code never goes to stderr.`,
 	args: []string{"ACCOUNT_ID"},
 	setup: func(*flag.FlagSet) runFunc {
 		return func(ctx context.Context, g *globals, args []string) error {
+			if err := checkKeepsOutput(g.stdout); err != nil {
+				return err
+			}
 			login, err := callAPI(ctx, g, func(ctx context.Context, c *wrapper.Client) (*wrapper.SSOLogin, error) {
 				return c.AuthenticateAccount(ctx, args[0])
 			})
@@ -34,13 +43,40 @@ opens it.`,
 	},
 }
 
-// WriteLogin writes the login URL alone on a line to url, and when it expires (as of
-// now) to note, as login prints them.
-func WriteLogin(url, note io.Writer, login *wrapper.SSOLogin, now time.Time) error {
-	if _, err := fmt.Fprintln(url, login.URL.String()); err != nil {
-		return fmt.Errorf("writing the login URL: %w", err)
+// errDiscarded says why login refuses a stdout that discards what it is given.
+var errDiscarded = errors.New("stdout is /dev/null (or was closed, which the Go runtime turns into /dev/null): " +
+	"the login URL would be lost and its one-time code wasted, so none was minted; " +
+	"send stdout to a terminal, a file or a pipe")
+
+// checkKeepsOutput refuses a stdout that is /dev/null, before a login is minted for
+// nothing. A stdout that is not a file (a test's buffer) or that cannot be examined
+// passes: a failed write is still caught afterwards.
+func checkKeepsOutput(stdout io.Writer) error {
+	f, ok := stdout.(*os.File)
+	if !ok {
+		return nil
 	}
-	_, err := fmt.Fprintf(note, "expires %s (in %s); valid for one login; not opened by sendgrid-sso\n",
-		login.ExpiresAt.UTC().Format(time.RFC3339), inWords(login.ExpiresAt.Sub(now).Round(time.Second)))
-	return err
+	out, err := f.Stat()
+	if err != nil {
+		return nil
+	}
+	null, err := os.Stat(os.DevNull)
+	if err == nil && os.SameFile(out, null) {
+		return &UsageError{Err: errDiscarded}
+	}
+	return nil
+}
+
+// WriteLogin writes the login URL alone on a line to url, and when it expires (as of
+// now) to note, as login prints them. A failure to write the URL is an error that
+// says a login was lost (exit status 4), without the code; the note is best effort.
+func WriteLogin(url, note io.Writer, login *wrapper.SSOLogin, now time.Time) error {
+	expires := login.ExpiresAt.UTC().Format(time.RFC3339)
+	if err := writeLines(url, login.URL.String()); err != nil {
+		return &outputError{fmt.Errorf("writing the login URL to stdout: %w: a login was minted but not shown; it expires unused at %s", err, expires)}
+	}
+	// The URL is out: a note that cannot be written does not undo the login.
+	_ = writeLines(note, fmt.Sprintf("expires %s (in %s); valid for one login; not opened by sendgrid-sso",
+		expires, inWords(login.ExpiresAt.Sub(now).Round(time.Second))))
+	return nil
 }
