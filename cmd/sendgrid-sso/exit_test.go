@@ -72,7 +72,7 @@ func TestRetriesExhaustedSayHowManyAttempts(t *testing.T) {
 	defer srv.Close()
 	r := sso(t, clitest.KeyEnv(), "--base-url", srv.URL, "cert", "1")
 	r.WantExit(t, cli.ExitAPI)
-	r.WantStderr(t, "GetSsoCertificate: the API answered 503 Service Unavailable (gave up after 3 attempts)", "  try later [10-50300]")
+	r.WantStderr(t, "GetSSOCertificate: the API answered 503 Service Unavailable (gave up after 3 attempts)", "  try later [10-50300]")
 }
 
 func TestNetworkFailureExits3(t *testing.T) {

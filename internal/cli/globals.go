@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"strings"
 	"time"
@@ -95,6 +96,10 @@ func callAPI[T any](ctx context.Context, g *globals, call func(context.Context, 
 	if err != nil {
 		return zero, err
 	}
+	// net/http logs some faults of a server through the standard logger itself,
+	// quoting the server's bytes ("Unsolicited response received on idle HTTP
+	// channel starting with …"): route it through the client's redaction.
+	log.SetOutput(client.LogWriter(g.stderr))
 	ctx, cancel := context.WithTimeout(ctx, g.timeout)
 	defer cancel()
 	v, err := call(ctx, client)
