@@ -26,6 +26,9 @@ const (
 	// ExitOutput: the result could not be written to stdout (a full disk, a closed
 	// pipe). For login this means a login was minted and is lost, unused.
 	ExitOutput = 4
+	// ExitBrowser: login --open could not hand the URL to a browser (the opener is
+	// missing or failed); the URL went to stdout instead.
+	ExitBrowser = 5
 )
 
 // ExitCode sorts err into an exit status.
@@ -33,11 +36,14 @@ func ExitCode(err error) int {
 	var u *UsageError
 	var apiErr *wrapper.APIError
 	var out *outputError
+	var browser *browserError
 	switch {
 	case err == nil:
 		return ExitOK
 	case errors.As(err, &out):
 		return ExitOutput
+	case errors.As(err, &browser):
+		return ExitBrowser
 	case errors.As(err, &u), errors.Is(err, wrapper.ErrInvalidConfig), errors.Is(err, wrapper.ErrInvalidID):
 		return ExitUsage
 	case errors.As(err, &apiErr), errors.Is(err, wrapper.ErrInvalidResponse):
@@ -77,6 +83,15 @@ func (e *outputError) Error() string { return e.err.Error() }
 
 // Unwrap returns the wrapped error.
 func (e *outputError) Unwrap() error { return e.err }
+
+// browserError is login --open failing to open a browser (exit status 5).
+type browserError struct{ err error }
+
+// Error is the wrapped error's text.
+func (e *browserError) Error() string { return e.err.Error() }
+
+// Unwrap returns the wrapped error.
+func (e *browserError) Unwrap() error { return e.err }
 
 // invalidResponse marks err as a response the tool cannot use (exit 1) without
 // changing its text.

@@ -19,6 +19,7 @@ Usage:
 var helpEnvironment = `Environment:
   ` + wrapper.EnvAPIKey + `  the API key; never a flag (shell history, ps)
   ` + wrapper.EnvRegion + `   default for --region
+  ` + envBrowser + `           the browser command(s) for login --open (see 'login --help')
 
 Exit status:
   0  success
@@ -27,6 +28,7 @@ Exit status:
   3  network failure or timeout: no answer from the API
   4  the result could not be written to stdout (a full disk, a closed pipe); for
      login, a login was minted and is lost unused
+  5  login --open could not open a browser; the URL is on stdout instead
 
 Text from the network (IDs, subjects, error messages) is printed with control and
 bidi characters escaped as Go escapes (\x1b, \u202e); JSON escapes them as \u.

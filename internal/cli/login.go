@@ -14,8 +14,8 @@ import (
 
 var loginCommand = &command{
 	name:     "login",
-	synopsis: "ACCOUNT_ID",
-	summary:  "print a one-time login URL into a customer account",
+	synopsis: "[--open] ACCOUNT_ID",
+	summary:  "print (or open) a one-time login URL into a customer account",
 	about: `Mints a one-time login into the customer account ACCOUNT_ID (partner SSO) and prints
 the URL alone on stdout, so that this works:
   open "$(sendgrid-sso login ACCOUNT_ID)"
@@ -25,12 +25,26 @@ opens it.
 
 A login printed nowhere is a code wasted: with stdout on /dev/null (or closed) login
 refuses before minting one (exit 2), and when the URL cannot be written (a full disk,
-a closed pipe) it says so and exits 4. The code never goes to stderr.`,
+a closed pipe) it says so and exits 4. The code never goes to stderr.
+
+--open hands the URL to a browser instead, and stdout stays empty; stderr says that a
+login was opened and when it expires. The browser is $BROWSER when set: a list of
+commands separated by ':' (';' on Windows), tried in order until one exits 0; each
+is split on spaces (no shell), with %s replaced by the URL, or the URL added last
+without one. Otherwise the platform's opener: xdg-open, open (macOS), or rundll32
+url.dll,FileProtocolHandler (Windows). login waits for the command to exit, so a
+text-mode browser runs in the foreground. When none can be started or all fail,
+login says so, prints the URL on stdout as without --open, and exits 5. The URL,
+code included, is in the opener's arguments while it runs, where ps shows it to
+other users of the machine: that is how a URL reaches a browser.`,
 	args: []string{"ACCOUNT_ID"},
-	setup: func(*flag.FlagSet) runFunc {
+	setup: func(fs *flag.FlagSet) runFunc {
+		open := fs.Bool("open", false, "open the URL in a browser ($"+envBrowser+", else the platform's opener) instead of printing it")
 		return func(ctx context.Context, g *globals, args []string) error {
-			if err := checkKeepsOutput(g.stdout); err != nil {
-				return err
+			if !*open {
+				if err := checkKeepsOutput(g.stdout); err != nil {
+					return err
+				}
 			}
 			login, err := callAPI(ctx, g, func(ctx context.Context, c *wrapper.Client) (*wrapper.SSOLogin, error) {
 				return c.AuthenticateAccount(ctx, args[0])
@@ -38,15 +52,33 @@ a closed pipe) it says so and exits 4. The code never goes to stderr.`,
 			if err != nil {
 				return err
 			}
+			if *open {
+				return openLogin(ctx, g, args[0], login)
+			}
 			return WriteLogin(g.stdout, g.stderr, login, time.Now())
 		}
 	},
 }
 
+// openLogin hands login to a browser and says so on stderr; when no browser opens it,
+// it prints the URL as login does without --open and returns a *browserError.
+func openLogin(ctx context.Context, g *globals, account string, login *wrapper.SSOLogin) error {
+	name, err := openURL(ctx, login.URL.String(), g.stderr)
+	if err != nil {
+		if err := WriteLogin(g.stdout, g.stderr, login, time.Now()); err != nil {
+			return err
+		}
+		return &browserError{fmt.Errorf("--open: could not open the login URL in a browser (%w): it is on stdout instead", err)}
+	}
+	_ = writeLines(g.stderr, fmt.Sprintf("opened a login into account %s with %s; it expires %s (in %s); valid for one login",
+		account, name, login.ExpiresAt.UTC().Format(time.RFC3339), inWords(time.Until(login.ExpiresAt).Round(time.Second))))
+	return nil
+}
+
 // errDiscarded says why login refuses a stdout that discards what it is given.
 var errDiscarded = errors.New("stdout is /dev/null (or was closed, which the Go runtime turns into /dev/null): " +
 	"the login URL would be lost and its one-time code wasted, so none was minted; " +
-	"send stdout to a terminal, a file or a pipe")
+	"send stdout to a terminal, a file or a pipe, or use --open")
 
 // checkKeepsOutput refuses a stdout that is /dev/null, before a login is minted for
 // nothing. A stdout that is not a file (a test's buffer) or that cannot be examined
