@@ -24,7 +24,7 @@ concurrency) pattern='Concurrency/.*/.*/^impl=%s$'; benchtime=${BENCH_TIME:-4000
 esac
 mkdir -p "$out"
 go test -c -o "$out/bench.test" .
-rm -f "$out/$set_.txt" "$out/once.txt"
+rm -f "$out/$set_.txt"
 { date -u +"date: %Y-%m-%dT%H:%M:%SZ"; echo "load: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"; } > "$out/machine-$set_.txt"
 orders=("baseline client sendgrid-go" "client sendgrid-go baseline" "sendgrid-go baseline client")
 for ((i = 0; i < count; i++)); do

@@ -186,11 +186,13 @@ func startFake(bin string) (string, func(), error) {
 	return "", nil, fmt.Errorf("%s did not announce its URL", bin)
 }
 
-// runOnce runs argv with env, its output discarded, and returns its wall and CPU
-// time.
+// runOnce runs argv with env, its output read from a pipe and discarded (login
+// refuses a stdout of /dev/null, where the login URL would be lost), and returns its
+// wall and CPU time.
 func runOnce(argv, env []string) (sample, error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = env
+	cmd.Stdout = io.Discard
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	start := time.Now()
