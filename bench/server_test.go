@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -28,23 +27,27 @@ const loginCode = "0123456789abcdef0123456789abcdef"
 // 200 and the default certificate of package ssotest, POST → 303 to a login URL on
 // itself, a wrong key → 401. Every answer carries the X-RateLimit-* headers the API
 // sends. conns counts the connections it accepted, protoMajor is the HTTP major
-// version of the last request. While gate is set, every request waits in it until as
-// many have arrived as it counts (see holdUntil).
+// version of the last request. While gate is set, requests wait in it (see holdUntil).
 type server struct {
 	*httptest.Server
 	conns      atomic.Int64
 	protoMajor atomic.Int32
-	gate       atomic.Pointer[sync.WaitGroup]
+	gate       atomic.Pointer[gate]
+}
+
+// gate holds requests until n have arrived; later ones pass.
+type gate struct {
+	n       int64
+	arrived atomic.Int64
+	all     chan struct{} // closed when the n-th arrives
 }
 
 // holdUntil makes the server hold each request until n are in flight at once, while
 // calls runs; a burst of n callers then opens the connections it would open at its
-// busiest. It gives up waiting after 10s (an implementation that cannot send n at
+// busiest. A request waits at most 10s (an implementation that cannot send n at
 // once), so that a benchmark never hangs.
 func (s *server) holdUntil(n int, calls func()) {
-	var g sync.WaitGroup
-	g.Add(n)
-	s.gate.Store(&g)
+	s.gate.Store(&gate{n: int64(n), all: make(chan struct{})})
 	defer s.gate.Store(nil)
 	calls()
 }
@@ -55,12 +58,14 @@ func (s *server) wait() {
 	if g == nil {
 		return
 	}
-	g.Done()
-	done := make(chan struct{})
-	go func() { g.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
+	switch k := g.arrived.Add(1); {
+	case k == g.n:
+		close(g.all)
+	case k < g.n:
+		select {
+		case <-g.all:
+		case <-time.After(10 * time.Second):
+		}
 	}
 }
 
