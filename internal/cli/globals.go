@@ -36,7 +36,7 @@ func (g *globals) flagSet() *flag.FlagSet {
 	fs := NewFlagSet(Name)
 	fs.StringVar(&g.region, "region", "", "the SendGrid `region` of the API key: global or eu (default $"+wrapper.EnvRegion+", else global)")
 	fs.StringVar(&g.baseURL, "base-url", "", "send requests to `URL` instead of the region's API: a proxy, or a fake such as '"+FakeName+"'")
-	fs.DurationVar(&g.timeout, "timeout", defaultTimeout, "give up on the API call, retries included, after this `duration`")
+	fs.DurationVar(&g.timeout, "timeout", defaultTimeout, "give up on an API call, retries included, or on fetching --idp-metadata, after this `duration`")
 	return fs
 }
 
@@ -87,20 +87,25 @@ func (g *globals) client() (*wrapper.Client, error) {
 	return wrapper.New(g.apiKey, opts...)
 }
 
-// callAPI builds the client and runs call on it within --timeout. A timeout error
-// says which flag to raise.
+// callAPI builds the client and runs call on it within --timeout.
 func callAPI[T any](ctx context.Context, g *globals, call func(context.Context, *wrapper.Client) (T, error)) (T, error) {
-	var zero T
 	client, err := g.client()
 	if err != nil {
+		var zero T
 		return zero, err
 	}
+	return withTimeout(ctx, g, func(ctx context.Context) (T, error) { return call(ctx, client) })
+}
+
+// withTimeout runs call within --timeout. A timeout error says which flag to raise.
+func withTimeout[T any](ctx context.Context, g *globals, call func(context.Context) (T, error)) (T, error) {
 	ctx, cancel := context.WithTimeout(ctx, g.timeout)
 	defer cancel()
-	v, err := call(ctx, client)
+	v, err := call(ctx)
 	// Only this context's own deadline is --timeout's doing; a timeout inside one
 	// attempt (the client's 60s per-attempt bound) is not.
 	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		var zero T
 		return zero, fmt.Errorf("%w (timed out after --timeout %v)", err, g.timeout)
 	}
 	return v, err

@@ -24,7 +24,9 @@ Exit status:
   0  success
   1  the API answered with an error status, or with a response that cannot be used
   2  usage or configuration error: a missing argument or key, an unknown region, an invalid ID
-  3  network failure or timeout: no answer from the API
+  3  network failure or timeout: no answer from the API (or the IdP metadata URL)
+  4  a check asked for failed: cert --warn-within or --idp-metadata
+  With several CERT_IDs, the most severe status of them all, in the order 2, 3, 1, 4, 0.
 
 Run 'sendgrid-sso COMMAND --help' for a command's flags. A fake SendGrid SSO API to
 try it against, and a demo of both commands: ` + FakeName + ` (its own binary).
@@ -34,7 +36,11 @@ try it against, and a demo of both commands: ` + FakeName + ` (its own binary).
 func printHelp(w io.Writer, global *flag.FlagSet) {
 	fmt.Fprint(w, helpIntro, "\nCommands:\n")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-32s %s\n", c.name+" "+c.synopsis, c.summary)
+		if line := c.name + " " + c.synopsis; len(line) <= 32 {
+			fmt.Fprintf(w, "  %-32s %s\n", line, c.summary)
+		} else { // a long synopsis: the summary on a line of its own
+			fmt.Fprintf(w, "  %s\n  %-32s %s\n", line, "", c.summary)
+		}
 	}
 	fmt.Fprint(w, "\nGlobal flags (before the command):\n")
 	PrintFlags(w, global)
