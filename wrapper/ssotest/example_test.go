@@ -77,3 +77,23 @@ func ExampleServer_InvalidRequests() {
 	// Output:
 	// POST /v3/partners/accounts/42/sso: 401: POST /v3/partners/accounts/42/sso (AuthenticateAccount): the request lacks the credentials the spec requires: no Authorization header; send "Authorization: Bearer <API key>"
 }
+
+// Serve a certificate that expires in three days, to see an expiry alert fire.
+func ExampleCertificate_ExpiringIn() {
+	srv := ssotest.NewServer(ssotest.WithCertificate(ssotest.DefaultCertificate().ExpiringIn(72 * time.Hour)))
+	defer srv.Close()
+	client, err := wrapper.New(srv.APIKey, wrapper.WithBaseURL(srv.URL))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cert, err := client.GetSSOCertificate(context.Background(), "66138975")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	left := time.Until(cert.NotAfter)
+	fmt.Println("expires within 3 days:", left > 71*time.Hour && left <= 72*time.Hour)
+	// Output:
+	// expires within 3 days: true
+}
