@@ -18,24 +18,29 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/internal/cli"
 )
 
 const name = cli.FakeName
 
-const synopsis = name + " [--addr ADDR] | " + name + " demo"
+const synopsis = name + " [--addr ADDR] [--cert-expires-in DURATION] | " + name + " demo"
 
 const help = name + ` runs the fake SendGrid SSO API of package wrapper/ssotest on a
 loopback address, for trying sendgrid-sso and for manual tests of your own code.
 
 Usage:
-  ` + name + ` [--addr ADDR]   serve the fake API until interrupted (Ctrl-C)
+  ` + name + ` [--addr ADDR] [--cert-expires-in DURATION]
+                                    serve the fake API until interrupted (Ctrl-C)
   ` + name + ` demo            cert and login against an in-process fake: no key, no network
 
 Serving, it prints its URL, its API key, a certificate ID and an account ID it knows,
 and sendgrid-sso commands that use them. It listens on loopback only: it accepts a
 published API key. On Ctrl-C it says how many requests it answered.
+--cert-expires-in 10d serves its certificate with not_after 10 days from now, to try
+'sendgrid-sso cert --warn-within' and alerts on it.
 
 demo starts the fake inside this process and runs both operations through the real
 client: the certificate as 'sendgrid-sso cert' shows it, then a login URL as
@@ -71,6 +76,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet(name)
 	addr := fs.String("addr", defaultAddr, "listen on this loopback `host:port` (port 0 picks a free one)")
+	var expiresIn *time.Duration
+	fs.Func("cert-expires-in", "serve the certificate with not_after this `duration` from now (10d, 36h; negative: expired)", func(s string) error {
+		neg := strings.HasPrefix(s, "-")
+		d, err := cli.ParseDays(strings.TrimPrefix(s, "-"))
+		if neg {
+			d = -d
+		}
+		expiresIn = &d
+		return err
+	})
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printHelp(stdout, fs)
@@ -80,7 +95,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	rest := fs.Args()
 	if len(rest) == 0 {
-		return serve(ctx, *addr, stdout, stderr)
+		return serve(ctx, *addr, expiresIn, stdout, stderr)
 	}
 	switch rest[0] {
 	case "help", "--help", "-h":

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
@@ -22,8 +23,9 @@ const defaultAddr = "127.0.0.1:8025"
 const installCLI = "go install github.com/sendgrid-sso/sendgrid-sso/cmd/sendgrid-sso@latest"
 
 // serve runs the fake on addr until ctx ends or the process is interrupted,
-// announcing it on stdout and how it stopped on stderr.
-func serve(ctx context.Context, addr string, stdout, stderr io.Writer) error {
+// announcing it on stdout and how it stopped on stderr. A non-nil expiresIn serves
+// the certificate with not_after that far from now.
+func serve(ctx context.Context, addr string, expiresIn *time.Duration, stdout, stderr io.Writer) error {
 	// Catch the interrupt before announcing the URL, so that no one can stop the
 	// fake by signal before it says how it stopped.
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
@@ -32,7 +34,11 @@ func serve(ctx context.Context, addr string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv := ssotest.NewServer(ssotest.WithListener(l))
+	opts := []ssotest.Option{ssotest.WithListener(l)}
+	if expiresIn != nil {
+		opts = append(opts, ssotest.WithCertificate(ssotest.DefaultCertificate().ExpiringIn(*expiresIn)))
+	}
+	srv := ssotest.NewServer(opts...)
 	defer srv.Close()
 	fmt.Fprintf(stdout, `fake SendGrid SSO API (wrapper/ssotest); stop it with Ctrl-C
 URL          %s

@@ -20,7 +20,7 @@ const maxDays = 36500
 
 // Set parses s; it is the flag.Value method.
 func (v *days) Set(s string) error {
-	d, err := parseDays(s)
+	d, err := ParseDays(s)
 	if err != nil {
 		return err
 	}
@@ -31,8 +31,9 @@ func (v *days) Set(s string) error {
 // String returns the value as given; it is the flag.Value method.
 func (v *days) String() string { return v.raw }
 
-// parseDays reads "30d" or a Go duration; negative values are refused.
-func parseDays(s string) (time.Duration, error) {
+// ParseDays reads a length of time as cert --warn-within takes it: whole days with a
+// "d" suffix ("30d") or a Go duration ("720h"). Negative values are refused.
+func ParseDays(s string) (time.Duration, error) {
 	if n, ok := strings.CutSuffix(s, "d"); ok {
 		count, err := strconv.Atoi(n)
 		if err != nil || count < 0 || count > maxDays || strings.HasPrefix(n, "+") {
