@@ -71,7 +71,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 	} {
 		r := clitest.Run(t, bin, nil, tc.args...)
 		r.WantExit(t, cli.ExitUsage)
-		r.WantStderr(t, tc.want, "usage: sendgrid-sso-fake [--addr ADDR] | sendgrid-sso-fake demo", "Run 'sendgrid-sso-fake --help'")
+		r.WantStderr(t, tc.want, "usage: sendgrid-sso-fake [--addr ADDR] [--cert-expires-in DURATION] | sendgrid-sso-fake demo", "Run 'sendgrid-sso-fake --help'")
 		if r.Stdout != "" {
 			t.Errorf("%v: stdout is not empty:\n%s", tc.args, r.Stdout)
 		}

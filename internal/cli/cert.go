@@ -154,7 +154,9 @@ func runCert(ctx context.Context, g *globals, o *certOptions, ids []string) erro
 		}
 		idp = &idpCheck{md: md, err: err}
 	}
-	results := fetchCertificates(ctx, g, client, ids)
+	results := fetchCertificates(ctx, ids, func(ctx context.Context, id string) (*wrapper.Certificate, error) {
+		return withTimeout(ctx, g, func(ctx context.Context) (*wrapper.Certificate, error) { return client.GetSSOCertificate(ctx, id) })
+	})
 	now := time.Now()
 	for i := range results {
 		r := &results[i]
@@ -193,20 +195,18 @@ func runCert(ctx context.Context, g *globals, o *certOptions, ids []string) erro
 	return reported(status)
 }
 
-// fetchCertificates fetches every ID, at most maxConcurrentFetches at a time, each
-// within --timeout, and returns the results in the order of ids.
-func fetchCertificates(ctx context.Context, g *globals, client *wrapper.Client, ids []string) []certResult {
+// fetchCertificates runs fetch for every ID, at most maxConcurrentFetches at a time,
+// and returns the results in the order of ids.
+func fetchCertificates(ctx context.Context, ids []string, fetch func(context.Context, string) (*wrapper.Certificate, error)) []certResult {
 	results := make([]certResult, len(ids))
 	slots := make(chan struct{}, maxConcurrentFetches)
 	var wg sync.WaitGroup
 	for i, id := range ids {
 		results[i].id = id
-		slots <- struct{}{}
+		slots <- struct{}{} // before the goroutine starts: at most the limit exist
 		wg.Go(func() {
 			defer func() { <-slots }()
-			results[i].cert, results[i].err = withTimeout(ctx, g, func(ctx context.Context) (*wrapper.Certificate, error) {
-				return client.GetSSOCertificate(ctx, id)
-			})
+			results[i].cert, results[i].err = fetch(ctx, id)
 		})
 	}
 	wg.Wait()
