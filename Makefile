@@ -3,7 +3,7 @@
 GO      ?= go
 TOOL    := $(GO) tool -modfile=tools/go.mod
 
-.PHONY: all generate check-generated test lint demo contract lint-spec breaking breaking-self-test fuzz bench bench-smoke
+.PHONY: all generate check-generated test test-prometheus lint demo contract lint-spec breaking breaking-self-test fuzz bench bench-smoke
 
 all: test
 
@@ -35,7 +35,14 @@ lint:
 ## test: what CI runs: generated code fresh, lint clean, every test under -race
 test: check-generated lint
 	$(GO) test -race -count=1 ./...
+	@$(MAKE) --no-print-directory test-prometheus
 	@$(MAKE) --no-print-directory fuzz
+
+## test-prometheus: cert --format prometheus read by Prometheus' own text parser
+## (expfmt), in tests/prometheus, a module of its own so the library's go.mod stays small
+test-prometheus:
+	cd tests/prometheus && $(GO) vet ./... && $(GO) tool -modfile=../../tools/go.mod staticcheck ./... && \
+		$(GO) test -race -count=1 ./...
 
 ## fuzz: fuzz every Fuzz target briefly, FUZZTIME each (go test takes one -fuzz target
 ## per run, hence the loop); a failing input lands in testdata/fuzz/ as a regression seed
