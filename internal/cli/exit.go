@@ -23,12 +23,15 @@ const (
 	ExitUsage = 2
 	// ExitNetwork: no answer from the API: connection failure, timeout.
 	ExitNetwork = 3
+	// 4 is the status of a check that was asked for and failed (cert's
+	// --warn-within and --idp-metadata).
+
 	// ExitOutput: the result could not be written to stdout (a full disk, a closed
 	// pipe). For login this means a login was minted and is lost, unused.
-	ExitOutput = 4
+	ExitOutput = 5
 	// ExitBrowser: login --open could not hand the URL to a browser (the opener is
 	// missing or failed); the URL went to stdout instead.
-	ExitBrowser = 5
+	ExitBrowser = 6
 )
 
 // ExitCode sorts err into an exit status.

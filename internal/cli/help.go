@@ -26,9 +26,9 @@ Exit status:
   1  the API answered with an error status, or with a response that cannot be used
   2  usage or configuration error: a missing argument or key, an unknown region, an invalid ID
   3  network failure or timeout: no answer from the API
-  4  the result could not be written to stdout (a full disk, a closed pipe); for
+  5  the result could not be written to stdout (a full disk, a closed pipe); for
      login, a login was minted and is lost unused
-  5  login --open could not open a browser; the URL is on stdout instead
+  6  login --open could not open a browser; the URL is on stdout instead
 
 Text from the network (IDs, subjects, error messages) is printed with control and
 bidi characters escaped as Go escapes (\x1b, \u202e); JSON escapes them as \u.

@@ -25,7 +25,7 @@ opens it.
 
 A login printed nowhere is a code wasted: with stdout on /dev/null (or closed) login
 refuses before minting one (exit 2), and when the URL cannot be written (a full disk,
-a closed pipe) it says so and exits 4. The code never goes to stderr.
+a closed pipe) it says so and exits 5. The code never goes to stderr.
 
 --open hands the URL to a browser instead, and stdout stays empty; stderr says that a
 login was opened and when it expires. The browser is $BROWSER when set: a list of
@@ -34,7 +34,7 @@ is split on spaces (no shell), with %s replaced by the URL, or the URL added las
 without one. Otherwise the platform's opener: xdg-open, open (macOS), or rundll32
 url.dll,FileProtocolHandler (Windows). login waits for the command to exit, so a
 text-mode browser runs in the foreground. When none can be started or all fail,
-login says so, prints the URL on stdout as without --open, and exits 5. The URL,
+login says so, prints the URL on stdout as without --open, and exits 6. The URL,
 code included, is in the opener's arguments while it runs, where ps shows it to
 other users of the machine: that is how a URL reaches a browser.`,
 	args: []string{"ACCOUNT_ID"},
