@@ -129,11 +129,11 @@ func NewCertView(cert *wrapper.Certificate, now time.Time) (*CertView, error) {
 func (v *CertView) WriteText(w io.Writer) error {
 	return writeLines(w,
 		fmt.Sprintf("certificate  %d", v.ID),
-		"integration  "+v.IntegrationID,
+		"integration  "+field(v.IntegrationID),
 		"valid from   "+v.NotBefore.Format(time.RFC3339),
 		"valid until  "+v.NotAfter.Format(time.RFC3339)+" ("+v.Remaining+")",
-		"subject      "+v.Subject,
-		"issuer       "+v.Issuer,
+		"subject      "+field(v.Subject),
+		"issuer       "+field(v.Issuer),
 		"serial       "+v.Serial,
 		"sha256       "+v.SHA256Fingerprint,
 	)

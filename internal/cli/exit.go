@@ -78,7 +78,7 @@ func usage(cmd *command, err error) *UsageError {
 	return &UsageError{Err: err, Usage: usageLine(cmd), Help: Name + " " + cmd.name + " --help"}
 }
 
-// outputError is a failure to write the result to stdout (exit status 4).
+// outputError is a failure to write the result to stdout (exit status 5).
 type outputError struct{ err error }
 
 // Error is the wrapped error's text.

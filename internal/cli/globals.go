@@ -32,6 +32,9 @@ type globals struct {
 	// apiKey is the API key, read from SENDGRID_API_KEY when a command first needs
 	// it. Report removes it from any error.
 	apiKey string
+	// api is the client callAPI built, whose redaction the command's other output
+	// from untrusted sources (a browser opener's messages) passes too; nil before.
+	api *wrapper.Client
 }
 
 // flagSet returns the global flags, bound to g.
@@ -116,6 +119,7 @@ func callAPI[T any](ctx context.Context, g *globals, call func(context.Context, 
 	if err != nil {
 		return zero, err
 	}
+	g.api = client
 	// net/http logs some faults of a server through the standard logger itself,
 	// quoting the server's bytes ("Unsolicited response received on idle HTTP
 	// channel starting with …"): route it through the client's redaction.

@@ -1,7 +1,7 @@
 package wrapper
 
-// Findings of an independent security review (an attacker's eye): each test fails on
-// the code as reviewed and shows one route around a promise of SECURITY.md.
+// Routes around the promises of SECURITY.md that an independent review (an attacker's
+// eye) found, one test each; each failed before its fix.
 
 import (
 	"bytes"
@@ -19,7 +19,7 @@ import (
 
 // A caller's mistake in WithBaseURL (the key put in a proxy URL's query or path) is
 // quoted raw by New's errors: they never pass the redactor, which knows the key.
-func TestReviewConfigErrorsHideTheKeyInABaseURL(t *testing.T) {
+func TestConfigErrorsHideTheKeyInABaseURL(t *testing.T) {
 	for name, base := range map[string]string{
 		"key in the query":                  "https://proxy.example/sendgrid?api_key=" + testKey,
 		"key in the path of plain http":     "http://proxy.example/" + testKey,
@@ -38,7 +38,7 @@ func TestReviewConfigErrorsHideTheKeyInABaseURL(t *testing.T) {
 // Authorization header) or as the code is accepted, and then SSOLogin's String,
 // LogValue and MarshalJSON, which show the host, show the secret; the attempt's
 // location_host log attribute shows the code.
-func TestReviewSecretsInATrustedLoginHost(t *testing.T) {
+func TestSecretsInATrustedLoginHost(t *testing.T) {
 	for name, h := range map[string]http.HandlerFunc{
 		"key as a sendgrid.com subdomain": echoKey(303, func(string) string { return "" },
 			"Location", "https://"+testKey+".sendgrid.com/login?code=x"),
@@ -83,7 +83,7 @@ func readerSees(s string) string {
 // excerpt shows a space), or split by an invisible rune that unicode.IsPrint counts
 // as printable (U+034F COMBINING GRAPHEME JOINER, U+FE0F, U+3164 HANGUL FILLER),
 // which safetext passes raw, so the text on screen is the key itself.
-func TestReviewRedactorSeesWhatAReaderSees(t *testing.T) {
+func TestRedactorSeesWhatAReaderSees(t *testing.T) {
 	split := func(s, sep string) string { return s[:len(s)/2] + sep + s[len(s)/2:] }
 	cases := map[string]func(t *testing.T) string{ // each returns a base URL
 		"key split by a NUL in a malformed header line net/http quotes": func(t *testing.T) string {
@@ -121,7 +121,7 @@ func TestReviewRedactorSeesWhatAReaderSees(t *testing.T) {
 // LogWriter cuts a long line to 64 KiB before it redacts it: a key that straddles
 // the cut is no longer the whole key, is not recognised, and its first part is
 // written out.
-func TestReviewLogWriterCutLeavesNoPartOfTheKey(t *testing.T) {
+func TestLogWriterCutLeavesNoPartOfTheKey(t *testing.T) {
 	c := newTestClient(t, "https://api.sendgrid.com")
 	var out bytes.Buffer
 	w := c.LogWriter(&out)
@@ -137,7 +137,7 @@ func TestReviewLogWriterCutLeavesNoPartOfTheKey(t *testing.T) {
 // A server can send the header the client uses internally to hold a redirect's
 // Location (X-Sendgrid-Sso-Go-Held-Location) itself: a 303 without any Location is
 // then accepted as a login, where SECURITY.md promises "none at all" is an error.
-func TestReviewHeldLocationHeaderFromTheServerIsNoLocation(t *testing.T) {
+func TestHeldLocationHeaderFromTheServerIsNoLocation(t *testing.T) {
 	srv := serve(t, reply(303, "", "X-Sendgrid-Sso-Go-Held-Location", "https://app.sendgrid.com/login?code=x"))
 	login, err := newTestClient(t, srv.URL).AuthenticateAccount(context.Background(), "acct-1")
 	if !errors.Is(err, ErrInvalidResponse) {
@@ -148,7 +148,7 @@ func TestReviewHeldLocationHeaderFromTheServerIsNoLocation(t *testing.T) {
 // A caller's http.Client with a typed-nil transport (var tr *http.Transport), or a
 // nil RoundTripper func, makes every call panic instead of failing with
 // ErrInvalidConfig, in New or in the call.
-func TestReviewNilTransportsAreConfigErrors(t *testing.T) {
+func TestNilTransportsAreConfigErrors(t *testing.T) {
 	var typedNil *http.Transport
 	var nilFunc roundTripFn
 	for name, rt := range map[string]http.RoundTripper{"typed nil *http.Transport": typedNil, "nil RoundTripper func": nilFunc} {
