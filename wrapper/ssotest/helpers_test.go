@@ -1,11 +1,14 @@
 package ssotest_test
 
 import (
+	"bufio"
 	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
@@ -79,3 +82,28 @@ func errorMessages(t testing.TB, body []byte) (shape string, msgs []string) {
 	}
 	return shape, msgs
 }
+
+// clock is a fake time source for ssotest.WithClock, moved by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// newClock starts a clock at a fixed time with a fraction of a second, so that
+// roundings show.
+func newClock() *clock { return &clock{t: time.Unix(1_800_000_000, 250_000_000)} }
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// newReader buffers a connection for http.ReadResponse.
+func newReader(c io.Reader) *bufio.Reader { return bufio.NewReader(c) }
