@@ -1,13 +1,13 @@
 package ssotest_test
 
 import (
+	"bufio"
 	"errors"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
 
@@ -20,20 +20,6 @@ import (
 // hanging the suite, never a speed check (the awaited event comes much sooner, or,
 // when the behaviour is broken, never).
 const guard = 30 * time.Second
-
-// dialRaw opens a connection to srv and writes s on it.
-func dialRaw(t *testing.T, srv *ssotest.Server, s string) net.Conn {
-	t.Helper()
-	c, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	if _, err := c.Write([]byte(s)); err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 // closedByServer reads c until the server closes it (EOF or a reset), failing the
 // test if the guard runs out first.
@@ -59,7 +45,7 @@ func TestCloseWithStalledClients(t *testing.T) {
 	stalledHeaders := dialRaw(t, srv, "GET / HTTP/1.1\r\nHost: x\r\n")
 	idle := dialRaw(t, srv, "GET "+certPath+"66138975 HTTP/1.1\r\nHost: x\r\nAuthorization: "+bearer(srv.APIKey)+"\r\n\r\n")
 	<-reached
-	if _, err := http.ReadResponse(newReader(idle), nil); err != nil {
+	if _, err := http.ReadResponse(bufio.NewReader(idle), nil); err != nil {
 		t.Fatal(err)
 	}
 
@@ -100,7 +86,7 @@ func TestTimeoutsCutOffStalledConnections(t *testing.T) {
 	closedByServer(t, dialRaw(t, srv, "GET / HTTP/1.1\r\nHost: x\r\n"))
 
 	idle := dialRaw(t, srv, "GET "+certPath+"66138975 HTTP/1.1\r\nHost: x\r\nAuthorization: "+bearer(srv.APIKey)+"\r\n\r\n")
-	resp, err := http.ReadResponse(newReader(idle), nil)
+	resp, err := http.ReadResponse(bufio.NewReader(idle), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -91,16 +91,14 @@ func (q *faultQueue) pop() (Fault, bool) {
 
 // answer applies f to a call of operation and reports whether it answered the call;
 // false means the fake should serve it normally. A Delay ends early when the client
-// goes away or the server closes.
-func (f Fault) answer(w http.ResponseWriter, r *http.Request, operation string, closing <-chan struct{}) bool {
+// goes away, or the server closes its connection.
+func (f Fault) answer(w http.ResponseWriter, r *http.Request, operation string) bool {
 	if f.Delay > 0 {
 		t := time.NewTimer(f.Delay)
 		defer t.Stop()
 		select {
 		case <-t.C:
 		case <-r.Context().Done():
-			return true
-		case <-closing:
 			return true
 		}
 	}

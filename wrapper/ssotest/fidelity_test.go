@@ -1,11 +1,9 @@
 package ssotest_test
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -105,21 +103,6 @@ func TestErrorsInTheOfficialShape(t *testing.T) {
 			checkOfficialErrorShape(t, tc.operation, body)
 		})
 	}
-}
-
-// do sends req without following redirects and returns the response with its body.
-func do(t *testing.T, req *http.Request) (*http.Response, []byte) {
-	t.Helper()
-	resp, err := noRedirects.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, b
 }
 
 // rateHeaders returns an answer's X-RateLimit-Limit, -Remaining and -Reset, failing
@@ -241,26 +224,6 @@ func TestTrailingSlashIsNotFound(t *testing.T) {
 	if v := srv.InvalidRequests(); len(v) != 2 || !strings.Contains(v[0].Reason, "trailing slash") {
 		t.Errorf("InvalidRequests() = %v, want both, naming the slash", v)
 	}
-}
-
-// rawRequest sends lines as one HTTP/1.1 request on a new connection and reads the
-// answer.
-func rawRequest(t *testing.T, srv *ssotest.Server, lines ...string) *http.Response {
-	t.Helper()
-	c, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	if _, err := c.Write([]byte(strings.Join(lines, "\r\n") + "\r\n\r\n")); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp
 }
 
 // The 303's Location is always an absolute URI: a Host header that cannot make one is

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -41,16 +42,49 @@ func send(t testing.TB, srv *ssotest.Server, method, path, auth, body string) (*
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
 	}
+	return do(t, req)
+}
+
+// do sends req without following redirects and returns the response with its body
+// read.
+func do(t testing.TB, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
 	resp, err := noRedirects.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatalf("%s %s: reading the body: %v", method, path, err)
+		t.Fatalf("%s %s: reading the body: %v", req.Method, req.URL.Path, err)
 	}
 	return resp, b
+}
+
+// dialRaw opens a connection to srv, closed when the test ends, and writes s on it.
+func dialRaw(t testing.TB, srv *ssotest.Server, s string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if _, err := c.Write([]byte(s)); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// rawRequest sends lines as one request on a new connection and reads the answer.
+func rawRequest(t testing.TB, srv *ssotest.Server, lines ...string) *http.Response {
+	t.Helper()
+	c := dialRaw(t, srv, strings.Join(lines, "\r\n")+"\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
 }
 
 // bearer is the Authorization header value for key.
@@ -104,6 +138,3 @@ func (c *clock) advance(d time.Duration) {
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
 }
-
-// newReader buffers a connection for http.ReadResponse.
-func newReader(c io.Reader) *bufio.Reader { return bufio.NewReader(c) }

@@ -39,10 +39,8 @@ type Server struct {
 	requests atomic.Int64
 	follows  atomic.Int64
 
-	// closing is closed by Close; handlers holds the handlers running, so that Close
-	// can wait for them.
+	// handlers holds the handlers running, so that Close can wait for them.
 	closeOnce sync.Once
-	closing   chan struct{}
 	handlers  sync.WaitGroup
 	handlerMu sync.Mutex // orders handlers.Add against Close's Wait
 	closed    bool       // under handlerMu
@@ -77,7 +75,6 @@ func NewServer(opts ...Option) *Server {
 		limits:   newRateLimiter(DefaultRateLimit, DefaultRateLimitWindow),
 		timeouts: defaultTimeouts,
 		now:      time.Now,
-		closing:  make(chan struct{}),
 	}
 	for _, o := range opts {
 		o(s)
@@ -122,7 +119,6 @@ func listenLoopback() net.Listener {
 // Calling Close again does nothing.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
-		close(s.closing)
 		s.handlerMu.Lock()
 		s.closed = true
 		s.handlerMu.Unlock()
@@ -174,7 +170,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.respond(w, r, route, func(w http.ResponseWriter) { quota.tooMany(w, route.Operation) })
 		return
 	}
-	if f, ok := s.nextFault(); ok && f.answer(w, r, route.Operation, s.closing) {
+	if f, ok := s.nextFault(); ok && f.answer(w, r, route.Operation) {
 		return
 	}
 	status, err := preferredStatus(r.Header)
