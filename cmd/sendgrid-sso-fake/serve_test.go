@@ -4,12 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"net"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/internal/cli"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
@@ -66,7 +64,7 @@ func startFake(t *testing.T, env []string, args ...string) (cmd *exec.Cmd, got m
 // shell with sendgrid-sso on PATH, work as shown; Ctrl-C stops the fake with a count.
 func TestFakeServesUntilInterrupted(t *testing.T) {
 	path := "PATH=" + filepath.Dir(cliBin)
-	cmd, got, try, rest, stderr := startFake(t, []string{path}, "--addr", "127.0.0.1:0")
+	cmd, got, try, _, stderr := startFake(t, []string{path}, "--addr", "127.0.0.1:0")
 	url := got["URL"]
 	if !strings.HasPrefix(url, "http://127.0.0.1:") || strings.HasSuffix(url, ":0") {
 		t.Fatalf("URL = %q, want http://127.0.0.1 and the port it listens on", url)
@@ -85,20 +83,8 @@ func TestFakeServesUntilInterrupted(t *testing.T) {
 		t.Errorf("the Try it lines did not print the certificate and a login URL on the fake:\n%s\nstderr:\n%s", r.Stdout, r.Stderr)
 	}
 
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	// A guard against hanging the suite, not a speed check: a fake that ignores
-	// Ctrl-C is killed and the test fails.
-	guard := time.AfterFunc(30*time.Second, func() { _ = cmd.Process.Kill() })
-	for rest.Scan() {
-	}
-	err := cmd.Wait()
-	if !guard.Stop() {
-		t.Fatalf("the fake did not stop on Ctrl-C (killed after 30 s); stderr:\n%s", stderr)
-	}
-	if err != nil {
-		t.Fatalf("the fake after Ctrl-C: %v, want exit 0; stderr:\n%s", err, stderr)
+	if status := interrupt(t, cmd.Process, cmd.Wait); status != 0 {
+		t.Fatalf("the fake after Ctrl-C: exit status %d, want 0; stderr:\n%s", status, stderr)
 	}
 	if want := "fake stopped after 2 API requests; login URLs opened: 0"; !strings.Contains(stderr.String(), want) {
 		t.Errorf("stderr lacks %q:\n%s", want, stderr)
