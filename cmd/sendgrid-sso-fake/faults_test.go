@@ -10,15 +10,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/api"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
-
-// guard bounds a wait for something that must happen: a guard against hanging the
-// suite, not a speed check.
-const guard = 30 * time.Second
 
 // noRedirects hands back redirects instead of following them.
 var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -55,38 +51,12 @@ func operationPath(operation string) (method, path string) {
 	return "GET", fmt.Sprintf("/v3/sso/certificates/%d", ssotest.DefaultCertificateID)
 }
 
-// interrupt sends Ctrl-C to the fake and waits for it to exit, failing the test if it
-// is still running after the guard; it returns the exit status.
-func interrupt(t *testing.T, p *os.Process, wait func() error) int {
-	t.Helper()
-	if err := p.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- wait() }()
-	select {
-	case err := <-done:
-		var exit interface{ ExitCode() int }
-		if errors.As(err, &exit) {
-			return exit.ExitCode()
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return 0
-	case <-time.After(guard):
-		_ = p.Kill()
-		t.Fatalf("the fake did not exit on Ctrl-C within %v", guard)
-		return -1
-	}
-}
-
 // Every (operation, status) pair the spec declares, reached over HTTP through the fake
 // binary with "Prefer: code=N"; an undeclared code gets a 400 naming the declared
 // ones. The count on Ctrl-C holds only the code that was redeemed.
 func TestPreferOverHTTP(t *testing.T) {
-	cmd, got, _, _, stderr := startFake(t, nil, "--addr", "127.0.0.1:0")
-	base, key := got["URL"], got["API key"]
+	f := clitest.StartFake(t, bin, nil, "--addr", "127.0.0.1:0")
+	base, key := f.URL, f.APIKey
 	c, err := ssotest.NewContract(api.Spec(), base)
 	if err != nil {
 		t.Fatal(err)
@@ -120,35 +90,37 @@ func TestPreferOverHTTP(t *testing.T) {
 		r.Body.Close()
 	}
 
-	if status := interrupt(t, cmd.Process, cmd.Wait); status != 0 {
+	status, stderr := f.Interrupt(t)
+	if status != 0 {
 		t.Errorf("exit status %d after Ctrl-C, want 0; stderr:\n%s", status, stderr)
 	}
-	want := fmt.Sprintf("fake stopped after %d API requests; login URLs opened: 1", len(pairs)+2)
-	if !strings.Contains(stderr.String(), want) {
+	want := fmt.Sprintf("fake stopped after %d API requests; login URLs opened: 1; requests that broke the spec: 1; answers that broke the spec: 0\n"+
+		"  request: GET /v3/sso/certificates/1: 400: ssotest: the fake cannot serve this request: Prefer: code=404, but GetSsoCertificate declares only", len(pairs)+2)
+	if !strings.Contains(stderr, want) {
 		t.Errorf("stderr lacks %q:\n%s", want, stderr)
 	}
 }
 
 // Ctrl-C stops the fake though a client has sent its headers and stalls its body.
 func TestInterruptWithAStalledClient(t *testing.T) {
-	cmd, got, _, _, stderr := startFake(t, nil, "--addr", "127.0.0.1:0")
-	c, err := net.Dial("tcp", strings.TrimPrefix(got["URL"], "http://"))
+	f := clitest.StartFake(t, bin, nil, "--addr", "127.0.0.1:0")
+	c, err := net.Dial("tcp", strings.TrimPrefix(f.URL, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	fmt.Fprintf(c, "POST /v3/partners/accounts/a/sso HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: 10\r\n\r\n", got["API key"])
-	if status := interrupt(t, cmd.Process, cmd.Wait); status != 0 {
+	fmt.Fprintf(c, "POST /v3/partners/accounts/a/sso HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: 10\r\n\r\n", f.APIKey)
+	if status, stderr := f.Interrupt(t); status != 0 {
 		t.Errorf("exit status %d, want 0; stderr:\n%s", status, stderr)
 	}
 }
 
 // --rate-limit gives each key its budget; beyond it, 429 with Retry-After.
 func TestRateLimitFlag(t *testing.T) {
-	_, got, _, _, _ := startFake(t, nil, "--addr", "127.0.0.1:0", "--rate-limit", "2/1h")
+	f := clitest.StartFake(t, bin, nil, "--addr", "127.0.0.1:0", "--rate-limit", "2/1h")
 	method, path := operationPath("GetSsoCertificate")
 	for i, want := range []int{200, 200, 429} {
-		resp, body := call(t, got["URL"], got["API key"], method, path, "")
+		resp, body := call(t, f.URL, f.APIKey, method, path, "")
 		if resp.StatusCode != want || resp.Header.Get("X-RateLimit-Limit") != "2" {
 			t.Fatalf("call %d: %d limit %q, want %d and 2: %s", i+1, resp.StatusCode, resp.Header.Get("X-RateLimit-Limit"), want, body)
 		}

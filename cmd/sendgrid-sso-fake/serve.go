@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/sendgrid-sso/sendgrid-sso/internal/safetext"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
@@ -49,8 +50,23 @@ Try it:
 	case <-sigs:
 	}
 	err = closeUnlessInterrupted(srv.Close, sigs)
-	fmt.Fprintf(stderr, "fake stopped after %d API requests; login URLs opened: %d\n", srv.Requests(), srv.LoginsFollowed())
+	report(stderr, srv)
 	return err
+}
+
+// report says on w how the fake stopped: how many API requests it had, how many of its
+// login codes were redeemed, and which requests and answers broke the spec, each on a
+// line of its own, escaped (a request's path and headers are anyone's).
+func report(w io.Writer, srv *ssotest.Server) {
+	reqs, resps := srv.InvalidRequests(), srv.InvalidResponses()
+	fmt.Fprintf(w, "fake stopped after %d API requests; login URLs opened: %d; requests that broke the spec: %d; answers that broke the spec: %d\n",
+		srv.Requests(), srv.LoginsFollowed(), len(reqs), len(resps))
+	for _, v := range reqs {
+		fmt.Fprintf(w, "  request: %s\n", safetext.Line(v.String(), 400))
+	}
+	for _, v := range resps {
+		fmt.Fprintf(w, "  answer: %s\n", safetext.Line(v.String(), 400))
+	}
 }
 
 // errQuit is a second interrupt while the fake was closing: the process ends at once
