@@ -123,7 +123,7 @@ func rateHeaders(t *testing.T, h http.Header) (limit, remaining, reset int64) {
 // A per-key budget: the headers count down, a spent budget answers 429 with
 // Retry-After and the reset until the window ends, and each key has its own.
 func TestRateLimit(t *testing.T) {
-	clock := newClock() // 1_800_000_000.25
+	clock := newClock() // 1_800_000_000.25 s
 	srv := newServer(t, ssotest.WithRateLimit(3, time.Minute), ssotest.WithClock(clock.now))
 	cert := certPath + fmt.Sprint(ssotest.DefaultCertificateID)
 	account := accountPath + ssotest.DefaultAccountID + "/sso"
@@ -148,9 +148,9 @@ func TestRateLimit(t *testing.T) {
 		if l, r, rs := rateHeaders(t, resp.Header); l != 3 || r != 0 || rs != reset {
 			t.Errorf("%s 429: limit %d remaining %d reset %d, want 3 0 %d", tc.method, l, r, rs, reset)
 		}
-		// 30.25 s into the window: 30 s to the reset's second.
-		if ra := resp.Header.Get("Retry-After"); ra != "31" {
-			t.Errorf("%s 429: Retry-After %q, want \"31\" (to the reset, rounded up)", tc.method, ra)
+		// 30 s into the window: 30 s to its end.
+		if ra := resp.Header.Get("Retry-After"); ra != "30" {
+			t.Errorf("%s 429: Retry-After %q, want \"30\"", tc.method, ra)
 		}
 		if shape, msgs := errorMessages(t, body); shape != tc.shape || msgs[0] != "too many requests" {
 			t.Errorf("%s 429: %s %q, want %s shape", tc.method, shape, msgs, tc.shape)

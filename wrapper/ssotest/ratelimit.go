@@ -23,8 +23,8 @@ const (
 // X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset (unix seconds, when
 // the key's window ends). A window starts with the key's first call; once its budget
 // is spent, calls are answered 429 in the operation's error shape, with Retry-After
-// (seconds to the reset, at least 1) and X-RateLimit-Remaining: 0, until the window
-// ends. Every API request spends from its key's budget; requests that break the spec
+// (seconds to the window's end, rounded up) and X-RateLimit-Remaining: 0, until the
+// window ends. Every API request spends from its key's budget; requests that break the spec
 // are refused as usual, spent budget or not.
 //
 // NewServer panics if limit is below 1 or window below a millisecond.
@@ -110,11 +110,12 @@ func (q quota) setHeaders(h http.Header) {
 }
 
 // tooMany answers a call of operation 429, with the quota's headers, Retry-After in
-// whole seconds to the reset (at least 1), and the message the API sends.
+// whole seconds to the window's end, rounded up (at least 1), and the message the API
+// sends.
 func (q quota) tooMany(w http.ResponseWriter, operation string) {
 	q.setHeaders(w.Header())
-	wait := max(ceilUnix(q.reset)-q.now.Unix(), 1)
-	w.Header().Set("Retry-After", strconv.FormatInt(wait, 10))
+	wait := max((q.reset.Sub(q.now)+time.Second-1)/time.Second, 1)
+	w.Header().Set("Retry-After", strconv.FormatInt(int64(wait), 10))
 	writeErrors(w, http.StatusTooManyRequests, operation, "too many requests")
 }
 
