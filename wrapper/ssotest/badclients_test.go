@@ -32,6 +32,19 @@ func closedByServer(t *testing.T, c net.Conn) {
 	}
 }
 
+// closeWithin closes srv, failing the test if Close has not returned after the guard;
+// with names what holds it.
+func closeWithin(t *testing.T, srv *ssotest.Server, with string) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { srv.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(guard):
+		t.Fatalf("Close did not return in %v with %s", guard, with)
+	}
+}
+
 // Close returns with a client stalled in its request body, another stalled in its
 // headers and an idle keep-alive connection open; the timeouts are an hour, so only
 // Close itself can end them.
@@ -49,13 +62,7 @@ func TestCloseWithStalledClients(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	done := make(chan struct{})
-	go func() { srv.Close(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(guard):
-		t.Fatalf("Close did not return in %v with stalled clients", guard)
-	}
+	closeWithin(t, srv, "stalled clients")
 	for _, c := range []net.Conn{stalledBody, stalledHeaders, idle} {
 		closedByServer(t, c)
 	}
@@ -69,13 +76,7 @@ func TestCloseEndsADelay(t *testing.T) {
 	srv.FailNext(1, ssotest.Fault{Delay: time.Hour})
 	c := dialRaw(t, srv, "GET "+certPath+"66138975 HTTP/1.1\r\nHost: x\r\nAuthorization: "+bearer(srv.APIKey)+"\r\n\r\n")
 	<-reached
-	done := make(chan struct{})
-	go func() { srv.Close(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(guard):
-		t.Fatalf("Close did not return in %v with a delayed call", guard)
-	}
+	closeWithin(t, srv, "a delayed call")
 	closedByServer(t, c)
 }
 
