@@ -3,6 +3,7 @@ package wrapper
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
@@ -18,6 +19,8 @@ type Client struct {
 	// baseHostPort is hostPort(baseURL), which a login's Location is compared with.
 	baseHostPort string
 	region       Region
+	// logger receives a record per attempt (WithLogger); nil logs nothing.
+	logger *slog.Logger
 	// redact knows the API key: it builds the Authorization header and is the one
 	// point that makes text from the network safe to show (redact.go).
 	redact    redactor
@@ -84,7 +87,8 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 			maxWait:     s.maxRetryWait,
 			backoffBase: s.backoffBase,
 		},
-		sleep: sleep,
+		sleep:  sleep,
+		logger: s.logger,
 	}
 	if s.baseURL != "" {
 		c.region = ""
@@ -110,8 +114,11 @@ func (c *Client) Region() Region { return c.region }
 // operation is one of the API's operations, as the exchange and the retry policy see
 // it.
 type operation struct {
-	// name is the Client method's name, used in errors.
+	// name is the Client method's name, used in errors and logs.
 	name string
+	// method is the HTTP method and path the request path for a resource ID, for logs.
+	method string
+	path   func(id string) string
 	// success is the status that is not an error.
 	success int
 	// idempotent operations are retried on 5xx and connection errors as well as 429.
@@ -123,8 +130,10 @@ type operation struct {
 }
 
 var (
-	opGetCertificate = operation{name: "GetSSOCertificate", success: http.StatusOK, idempotent: true}
-	opAuthenticate   = operation{name: "AuthenticateAccount", success: http.StatusSeeOther, headersOnly: true}
+	opGetCertificate = operation{name: "GetSSOCertificate", method: http.MethodGet, success: http.StatusOK, idempotent: true,
+		path: func(id string) string { return "/v3/sso/certificates/" + url.PathEscape(id) }}
+	opAuthenticate = operation{name: "AuthenticateAccount", method: http.MethodPost, success: http.StatusSeeOther, headersOnly: true,
+		path: func(id string) string { return "/v3/partners/accounts/" + url.PathEscape(id) + "/sso" }}
 )
 
 // result is a success response: its headers, its bounded body (none for a

@@ -41,7 +41,7 @@ func (c *Client) AuthenticateAccount(ctx context.Context, accountID string) (*SS
 		return nil, err
 	}
 	var login *SSOLogin
-	err := c.do(ctx, opAuthenticate, func(ctx context.Context) (*http.Response, error) {
+	err := c.do(ctx, opAuthenticate, accountID, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.AuthenticateAccount(ctx, accountID)
 	}, func(res result) error {
 		u, err := c.loginLocation(res.resp)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -25,6 +26,7 @@ type globals struct {
 	region  string
 	baseURL string
 	timeout time.Duration
+	verbose bool
 
 	stdout, stderr io.Writer
 	// apiKey is the API key, read from SENDGRID_API_KEY when a command first needs
@@ -38,6 +40,7 @@ func (g *globals) flagSet() *flag.FlagSet {
 	fs.StringVar(&g.region, "region", "", "the SendGrid `region` of the API key: global or eu (default $"+wrapper.EnvRegion+", else global)")
 	fs.StringVar(&g.baseURL, "base-url", "", "send requests to `URL` instead of the region's API: a proxy, or a fake such as '"+FakeName+"'")
 	fs.DurationVar(&g.timeout, "timeout", defaultTimeout, "give up on the API call, retries included, after this `duration`")
+	fs.BoolVar(&g.verbose, "verbose", false, "write a line per API attempt, retry and failure to stderr (never the key or a login code)")
 	return fs
 }
 
@@ -73,6 +76,9 @@ func (g *globals) client() (*wrapper.Client, error) {
 			wrapper.ErrInvalidConfig, wrapper.EnvAPIKey)
 	}
 	opts := []wrapper.Option{wrapper.WithUserAgent(UserAgent)}
+	if g.verbose {
+		opts = append(opts, wrapper.WithLogger(verboseLogger(g.stderr)))
+	}
 	if g.baseURL != "" {
 		opts = append(opts, wrapper.WithBaseURL(g.baseURL))
 	}
@@ -86,6 +92,20 @@ func (g *globals) client() (*wrapper.Client, error) {
 		opts = append(opts, wrapper.WithRegion(region))
 	}
 	return wrapper.New(g.apiKey, opts...)
+}
+
+// verboseLogger writes the client's records to w as text, one line each, without
+// the timestamp (the terminal's scrollback has no use for it).
+func verboseLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{
+		Level: slog.LevelDebug,
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
 }
 
 // callAPI builds the client and runs call on it within --timeout. A timeout error
