@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/api"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
@@ -137,8 +138,15 @@ func TestSecondInterruptQuits(t *testing.T) {
 	defer close(release)
 	stuck := func() { <-release } // a Close that never ends by itself
 	sigs <- os.Interrupt
-	if err := closeUnlessInterrupted(stuck, sigs); !errors.Is(err, errQuit) {
-		t.Errorf("err = %v, want errQuit", err)
+	done := make(chan error, 1)
+	go func() { done <- closeUnlessInterrupted(stuck, sigs) }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, errQuit) {
+			t.Errorf("err = %v, want errQuit", err)
+		}
+	case <-time.After(30 * time.Second): // a guard against hanging the suite, not a speed check
+		t.Fatal("a second interrupt did not end the wait for Close")
 	}
 	if err := closeUnlessInterrupted(func() {}, make(chan os.Signal)); err != nil {
 		t.Errorf("a Close that returns: err = %v, want nil", err)
