@@ -80,9 +80,6 @@ func StartFake(t *testing.T, bin string, env []string, args ...string) *Fake {
 	return nil
 }
 
-// Process is the fake's process.
-func (f *Fake) Process() *os.Process { return f.cmd.Process }
-
 // Interrupt sends the fake Ctrl-C and waits for it to exit, failing the test if it
 // still runs after a guard of 30 s. It returns the exit status and the fake's stderr.
 func (f *Fake) Interrupt(t *testing.T) (status int, stderr string) {
