@@ -37,7 +37,7 @@ func (c *Client) GetSSOCertificate(ctx context.Context, certID string) (*Certifi
 		return nil, err
 	}
 	var cert *Certificate
-	err := c.do(ctx, opGetCertificate, func(ctx context.Context) (*http.Response, error) {
+	err := c.do(ctx, opGetCertificate, certID, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.GetSsoCertificate(ctx, certID)
 	}, func(res result) (err error) {
 		cert, err = decodeCertificate(res.body, c.redact)

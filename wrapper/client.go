@@ -3,8 +3,11 @@ package wrapper
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
+	"strings"
 	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/gen"
@@ -18,6 +21,8 @@ type Client struct {
 	// baseHostPort is hostPort(baseURL), which a login's Location is compared with.
 	baseHostPort string
 	region       Region
+	// logger receives a record per attempt (WithLogger); nil logs nothing.
+	logger *slog.Logger
 	// redact knows the API key: it builds the Authorization header and is the one
 	// point that makes text from the network safe to show (redact.go).
 	redact    redactor
@@ -35,7 +40,18 @@ type Client struct {
 // that is not printable ASCII without spaces, a nil Option, an unknown region, a base
 // URL that is not absolute https (plain http only on loopback), a User-Agent product
 // that is not printable ASCII, or a negative retry count or wait. It sends no request.
+//
+// Its errors never show the key, not even one pasted into a base URL by mistake.
 func New(apiKey string, opts ...Option) (*Client, error) {
+	c, err := newClient(apiKey, opts...)
+	if err != nil {
+		return nil, newRedactor(strings.TrimSpace(apiKey)).error(err)
+	}
+	return c, nil
+}
+
+// newClient is New without the redaction of its errors.
+func newClient(apiKey string, opts ...Option) (*Client, error) {
 	s := defaultSettings()
 	for i, o := range opts {
 		if o == nil {
@@ -72,6 +88,9 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 	if hc == nil {
 		hc = defaultHTTPClient()
 	}
+	if isNil(hc.Transport) {
+		return nil, fmt.Errorf("%w: the http.Client's transport is a nil %T: leave Transport unset for net/http's default, or set a working one", ErrInvalidConfig, hc.Transport)
+	}
 	c := &Client{
 		baseURL:      base,
 		baseHostPort: hostPort(base),
@@ -84,7 +103,8 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 			maxWait:     s.maxRetryWait,
 			backoffBase: s.backoffBase,
 		},
-		sleep: sleep,
+		sleep:  sleep,
+		logger: s.logger,
 	}
 	if s.baseURL != "" {
 		c.region = ""
@@ -110,8 +130,11 @@ func (c *Client) Region() Region { return c.region }
 // operation is one of the API's operations, as the exchange and the retry policy see
 // it.
 type operation struct {
-	// name is the Client method's name, used in errors.
+	// name is the Client method's name, used in errors and logs.
 	name string
+	// method is the HTTP method and path the request path for a resource ID, for logs.
+	method string
+	path   func(id string) string
 	// success is the status that is not an error.
 	success int
 	// idempotent operations are retried on 5xx and connection errors as well as 429.
@@ -123,8 +146,10 @@ type operation struct {
 }
 
 var (
-	opGetCertificate = operation{name: "GetSSOCertificate", success: http.StatusOK, idempotent: true}
-	opAuthenticate   = operation{name: "AuthenticateAccount", success: http.StatusSeeOther, headersOnly: true}
+	opGetCertificate = operation{name: "GetSSOCertificate", method: http.MethodGet, success: http.StatusOK, idempotent: true,
+		path: func(id string) string { return "/v3/sso/certificates/" + url.PathEscape(id) }}
+	opAuthenticate = operation{name: "AuthenticateAccount", method: http.MethodPost, success: http.StatusSeeOther, headersOnly: true,
+		path: func(id string) string { return "/v3/partners/accounts/" + url.PathEscape(id) + "/sso" }}
 )
 
 // result is a success response: its headers, its bounded body (none for a
@@ -133,4 +158,18 @@ type result struct {
 	resp    *http.Response
 	body    []byte
 	arrived time.Time
+}
+
+// isNil reports whether rt is an interface holding a nil pointer, func, map, channel
+// or slice: a transport that would panic on its first request. A nil interface is
+// not: http.Client then uses net/http's default transport.
+func isNil(rt http.RoundTripper) bool {
+	if rt == nil {
+		return false
+	}
+	switch v := reflect.ValueOf(rt); v.Kind() {
+	case reflect.Pointer, reflect.Func, reflect.Map, reflect.Chan, reflect.Slice, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
 }

@@ -10,37 +10,44 @@ import (
 // sendFunc sends one attempt of an operation through the generated client.
 type sendFunc func(context.Context) (*http.Response, error)
 
-// do runs op: the attempts and the waits between them (send), then use on the success
-// response. Every error either returns passes the redactor: this is the one way out
-// of the Client for text that came from the network.
-func (c *Client) do(ctx context.Context, op operation, call sendFunc, use func(result) error) error {
-	res, err := c.send(ctx, op, call)
+// do runs op on the resource id: the attempts and the waits between them (send), then use on the
+// success response. Every error it returns passes the redactor: this is the one way
+// out of the Client for text that came from the network.
+func (c *Client) do(ctx context.Context, op operation, id string, call sendFunc, use func(result) error) error {
+	res, attempts, err := c.send(ctx, op, id, call)
 	if err == nil {
 		if err = use(res); err != nil {
 			err = fmt.Errorf("sendgrid: %s: %w", op.name, err)
 		}
 	}
-	return c.redact.error(err)
+	if err != nil {
+		err = c.redact.error(err)
+		c.logGiveUp(ctx, op, attempts, err)
+	}
+	return err
 }
 
 // send runs the attempts of op that the retry policy allows and returns the success
-// response, or the last error.
-func (c *Client) send(ctx context.Context, op operation, call sendFunc) (result, error) {
+// response, or the last error, and how many attempts it made.
+func (c *Client) send(ctx context.Context, op operation, id string, call sendFunc) (result, int, error) {
 	for attempt := 1; ; attempt++ {
+		log := c.startAttempt(ctx, op, id, attempt)
 		res, err := c.exchange(ctx, op, call)
+		c.logAttempt(ctx, log, res, err)
 		if err == nil {
-			return res, nil
+			return res, attempt, nil
 		}
 		if ctx.Err() != nil || !c.retry.retryable(op, err) || attempt > c.retry.maxRetries {
-			return result{}, exhausted(err, attempt)
+			return result{}, attempt, exhausted(err, attempt)
 		}
 		wait := c.retry.wait(attempt, err, time.Now())
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-			return result{}, fmt.Errorf("%w; not retrying: the next attempt would start in %v, after the context's deadline",
+			return result{}, attempt, fmt.Errorf("%w; not retrying: the next attempt would start in %v, after the context's deadline",
 				exhausted(err, attempt), wait.Round(time.Millisecond))
 		}
+		c.logRetry(ctx, op, attempt, wait, err)
 		if werr := c.sleep(ctx, wait); werr != nil {
-			return result{}, fmt.Errorf("%w; the wait to retry ended early: %w", exhausted(err, attempt), werr)
+			return result{}, attempt, fmt.Errorf("%w; the wait to retry ended early: %w", exhausted(err, attempt), werr)
 		}
 	}
 }

@@ -23,9 +23,9 @@ func TestFakeCertExpiresIn(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.expiresIn+" within "+tc.warnWithin, func(t *testing.T) {
-			_, got, _, _, _ := startFake(t, nil, "--addr", "127.0.0.1:0", "--cert-expires-in", tc.expiresIn)
-			r := clitest.Run(t, cliBin, []string{"SENDGRID_API_KEY=" + got["API key"]},
-				"--base-url", got["URL"], "cert", "--warn-within", tc.warnWithin, got["certificate"])
+			f := clitest.StartFake(t, bin, nil, "--addr", "127.0.0.1:0", "--cert-expires-in", tc.expiresIn)
+			r := clitest.Run(t, cliBin, []string{"SENDGRID_API_KEY=" + f.APIKey},
+				"--base-url", f.URL, "cert", "--warn-within", tc.warnWithin, f.CertificateID)
 			r.WantExit(t, tc.exit)
 			if !strings.Contains(r.Stdout, tc.want) {
 				t.Errorf("stdout lacks %q:\n%s", tc.want, r.Stdout)

@@ -142,7 +142,7 @@ type certResult struct {
 // order and reports each failure on stderr. It returns a reported exit status: the
 // most severe of all outcomes (see exitSeverity).
 func runCert(ctx context.Context, g *globals, o *certOptions, ids []string) error {
-	client, err := g.client()
+	client, err := g.apiClient()
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,7 @@ func runCert(ctx context.Context, g *globals, o *certOptions, ids []string) erro
 	}
 
 	if err := writeCerts(g.stdout, o, results, idp != nil); err != nil {
-		return fmt.Errorf("writing the output: %w", err)
+		return &outputError{fmt.Errorf("writing the certificate to stdout: %w", err)}
 	}
 
 	status := ExitOK
@@ -226,9 +226,10 @@ func writeCerts(w io.Writer, o *certOptions, results []certResult, withIdP bool)
 		var err error
 		switch {
 		case o.pem:
+			// Re-encoded from the parsed DER: nothing else the server sent.
 			_, err = io.WriteString(w, r.view.PEM)
 		case o.format == formatJSON:
-			err = json.NewEncoder(w).Encode(r.view)
+			err = r.view.writeJSON(w)
 		default:
 			if !first {
 				_, err = io.WriteString(w, "\n")
@@ -296,19 +297,20 @@ func NewCertView(cert *wrapper.Certificate, now time.Time) (*CertView, error) {
 	}, nil
 }
 
-// WriteText writes v as cert prints it: one "label  value" line per field, values
-// aligned. Text from the API or the IdP's metadata is escaped (internal/safetext).
+// WriteText writes v as cert prints it: one "label  value" line per field, escaped
+// for the terminal (the integration ID, the subject, the issuer and what the IdP's
+// metadata says are anyone's text).
 func (v *CertView) WriteText(w io.Writer) error {
-	var b strings.Builder
+	var lines []string
 	line := func(label, format string, args ...any) {
-		fmt.Fprintf(&b, "%-11s  %s\n", label, fmt.Sprintf(format, args...))
+		lines = append(lines, fmt.Sprintf("%-11s  %s", label, fmt.Sprintf(format, args...)))
 	}
 	line("certificate", "%d", v.ID)
-	line("integration", "%s", safetext.Escape(v.IntegrationID))
+	line("integration", "%s", field(v.IntegrationID))
 	line("valid from", "%s", v.NotBefore.Format(time.RFC3339))
 	line("valid until", "%s (%s)", v.NotAfter.Format(time.RFC3339), v.Remaining)
-	line("subject", "%s", safetext.Escape(v.Subject))
-	line("issuer", "%s", safetext.Escape(v.Issuer))
+	line("subject", "%s", field(v.Subject))
+	line("issuer", "%s", field(v.Issuer))
 	line("serial", "%s", v.Serial)
 	line("sha256", "%s", v.SHA256Fingerprint)
 	if m := v.IdPMetadata; m != nil {
@@ -321,8 +323,17 @@ func (v *CertView) WriteText(w io.Writer) error {
 			line("check", "FAILED: %s", strings.Join(c.Failures, "; "))
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return writeLines(w, lines...)
+}
+
+// writeJSON writes v as cert --json prints it: one JSON object on one line, escaped
+// for the terminal.
+func (v *CertView) writeJSON(w io.Writer) error {
+	doc, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return writeJSONSafe(w, append(doc, '\n'))
 }
 
 // serialHex is the serial as openssl's -serial prints it: upper-case hex, whole bytes.

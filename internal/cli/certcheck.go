@@ -145,7 +145,7 @@ func (m *idpView) writeText(line func(label, format string, args ...any)) {
 	}
 	n := len(m.SigningCertificates)
 	describe := func(c idpCertView) string {
-		return fmt.Sprintf("%s (%s, expires %s)", c.SHA256Fingerprint, safetext.Escape(c.Subject), c.NotAfter.Format(time.RFC3339))
+		return fmt.Sprintf("%s (%s, expires %s)", c.SHA256Fingerprint, field(c.Subject), c.NotAfter.Format(time.RFC3339))
 	}
 	if !m.Matches {
 		if n == 1 {
@@ -160,7 +160,7 @@ func (m *idpView) writeText(line func(label, format string, args ...any)) {
 	}
 	for i, c := range m.SigningCertificates {
 		if c.AtSendGrid {
-			line("idp metadata", "matches signing certificate %d of %d (entity %s)", i+1, n, safetext.Escape(c.EntityID))
+			line("idp metadata", "matches signing certificate %d of %d (entity %s)", i+1, n, field(c.EntityID))
 		}
 	}
 	for _, c := range m.SigningCertificates {

@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -24,11 +26,15 @@ type globals struct {
 	region  string
 	baseURL string
 	timeout time.Duration
+	verbose bool
 
 	stdout, stderr io.Writer
 	// apiKey is the API key, read from SENDGRID_API_KEY when a command first needs
 	// it. Report removes it from any error.
 	apiKey string
+	// api is the client callAPI built, whose redaction the command's other output
+	// from untrusted sources (a browser opener's messages) passes too; nil before.
+	api *wrapper.Client
 }
 
 // flagSet returns the global flags, bound to g.
@@ -37,6 +43,7 @@ func (g *globals) flagSet() *flag.FlagSet {
 	fs.StringVar(&g.region, "region", "", "the SendGrid `region` of the API key: global or eu (default $"+wrapper.EnvRegion+", else global)")
 	fs.StringVar(&g.baseURL, "base-url", "", "send requests to `URL` instead of the region's API: a proxy, or a fake such as '"+FakeName+"'")
 	fs.DurationVar(&g.timeout, "timeout", defaultTimeout, "give up on an API call, retries included, or on fetching --idp-metadata, after this `duration`")
+	fs.BoolVar(&g.verbose, "verbose", false, "write a line per API attempt, retry and failure to stderr (never the key or a login code)")
 	return fs
 }
 
@@ -72,6 +79,9 @@ func (g *globals) client() (*wrapper.Client, error) {
 			wrapper.ErrInvalidConfig, wrapper.EnvAPIKey)
 	}
 	opts := []wrapper.Option{wrapper.WithUserAgent(UserAgent)}
+	if g.verbose {
+		opts = append(opts, wrapper.WithLogger(verboseLogger(g.stderr)))
+	}
 	if g.baseURL != "" {
 		opts = append(opts, wrapper.WithBaseURL(g.baseURL))
 	}
@@ -87,9 +97,37 @@ func (g *globals) client() (*wrapper.Client, error) {
 	return wrapper.New(g.apiKey, opts...)
 }
 
+// verboseLogger writes the client's records to w as text, one line each, without
+// the timestamp (the terminal's scrollback has no use for it).
+func verboseLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{
+		Level: slog.LevelDebug,
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+}
+
+// apiClient builds the client (see client), keeps it in g.api, and routes the
+// standard logger through its redaction: net/http logs some faults of a server
+// through it itself, quoting the server's bytes ("Unsolicited response received on
+// idle HTTP channel starting with …").
+func (g *globals) apiClient() (*wrapper.Client, error) {
+	client, err := g.client()
+	if err != nil {
+		return nil, err
+	}
+	g.api = client
+	log.SetOutput(client.LogWriter(g.stderr))
+	return client, nil
+}
+
 // callAPI builds the client and runs call on it within --timeout.
 func callAPI[T any](ctx context.Context, g *globals, call func(context.Context, *wrapper.Client) (T, error)) (T, error) {
-	client, err := g.client()
+	client, err := g.apiClient()
 	if err != nil {
 		var zero T
 		return zero, err
