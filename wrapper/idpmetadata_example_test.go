@@ -3,7 +3,6 @@ package wrapper_test
 import (
 	"context"
 	"fmt"
-	"log"
 	"strings"
 	"time"
 
@@ -43,20 +42,24 @@ func ExampleCertificate_MatchIdPMetadata() {
 	defer srv.Close()
 	client, err := wrapper.New(srv.APIKey, wrapper.WithBaseURL(srv.URL))
 	if err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 	cert, err := client.GetSSOCertificate(context.Background(), "66138975")
 	if err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 
 	md, err := wrapper.ParseIdPMetadata(strings.NewReader(idpMetadata))
 	if err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 	match, err := cert.MatchIdPMetadata(md)
 	if err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 	fmt.Println("SendGrid holds the IdP's signing certificate:", match.Matched())
 	for i, c := range match.SigningCertificates {
