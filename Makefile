@@ -3,7 +3,7 @@
 GO      ?= go
 TOOL    := $(GO) tool -modfile=tools/go.mod
 
-.PHONY: all generate check-generated test lint demo contract lint-spec breaking breaking-self-test fuzz bench bench-smoke bench-concurrency bench-startup
+.PHONY: all generate check-generated test test-prometheus lint demo contract lint-spec breaking breaking-self-test fuzz bench bench-smoke bench-concurrency bench-startup interop
 
 all: test
 
@@ -31,6 +31,13 @@ lint:
 ## fuzz targets run their seeds; fuzzing itself is `make fuzz`, its own CI step)
 test: check-generated lint
 	$(GO) test -race -count=1 ./...
+	@$(MAKE) --no-print-directory test-prometheus
+
+## test-prometheus: cert --format prometheus read by Prometheus' own text parser
+## (expfmt), in tests/prometheus, a module of its own so the library's go.mod stays small
+test-prometheus:
+	cd tests/prometheus && $(GO) vet ./... && $(GO) tool -modfile=../../tools/go.mod staticcheck ./... && \
+		$(GO) test -race -count=1 ./...
 
 ## fuzz: fuzz every Fuzz target briefly, FUZZTIME each (go test takes one -fuzz target
 ## per run, hence the loop); a failing input lands in testdata/fuzz/ as a regression seed.
@@ -105,3 +112,12 @@ bench-smoke:
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./...
 	cd bench && $(GO) vet ./... && $(GO) tool -modfile=../tools/go.mod staticcheck ./... && \
 		$(GO) test -run '^$$' -bench . -benchtime 1x ./...
+
+## interop: the official SDKs run the API documentation's two samples against the
+## sendgrid-sso-fake binary, beside this client (interop/, its own module): the Node
+## @sendgrid/client pinned in package-lock.json (npm ci) and sendgrid-go v3.16.1 pinned in
+## interop/go.mod. Asserts that the fake records no spec violation, that both SDKs follow
+## the 303 and spend the code, and that this client leaves it unspent.
+interop: node_modules/.package-lock.json
+	cd interop && $(GO) vet ./... && $(GO) tool -modfile=../tools/go.mod staticcheck ./... && \
+		$(GO) test -count=1 -v ./...

@@ -211,7 +211,7 @@ func TestCertUnusableResponses(t *testing.T) {
 	r.WantStderr(t, "invalid response", "maintenance")
 }
 
-// TestCertOutputThatCannotBeWritten: a full disk is not a network failure: exit 4.
+// TestCertOutputThatCannotBeWritten: a full disk is not a network failure: exit 5.
 func TestCertOutputThatCannotBeWritten(t *testing.T) {
 	fake := clitest.NewFake(t)
 	for _, format := range []string{"--json", "--pem", "--json=false"} {

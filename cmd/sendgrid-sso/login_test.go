@@ -114,7 +114,7 @@ func TestVerbose(t *testing.T) {
 
 // TestLoginKeepsTheURLOrSaysSo: a login printed nowhere is a code wasted. With stdout
 // on /dev/null, or closed (the Go runtime reopens a closed stdout as /dev/null), login
-// refuses before minting one (exit 2); when the URL cannot be written it exits 4 and
+// refuses before minting one (exit 2); when the URL cannot be written it exits 5 and
 // says a login was lost. Never exit 0 or 3, never the code on stderr.
 func TestLoginKeepsTheURLOrSaysSo(t *testing.T) {
 	cases := []struct {

@@ -25,7 +25,7 @@ opens it.
 
 A login printed nowhere is a code wasted: with stdout on /dev/null (or closed) login
 refuses before minting one (exit 2), and when the URL cannot be written (a full disk,
-a closed pipe) it says so and exits 4. The code never goes to stderr.
+a closed pipe) it says so and exits 5. The code never goes to stderr.
 
 --open hands the URL to a browser instead, and stdout stays empty; stderr says that a
 login was opened and when it expires. The browser is $BROWSER when set: a list of
@@ -34,7 +34,7 @@ is split on spaces (no shell), with %s replaced by the URL, or the URL added las
 without one. Otherwise the platform's opener: xdg-open, open (macOS), or rundll32
 url.dll,FileProtocolHandler (Windows). login waits for the command to exit, so a
 text-mode browser runs in the foreground. When none can be started or all fail,
-login says so, prints the URL on stdout as without --open, and exits 5. The URL,
+login says so, prints the URL on stdout as without --open, and exits 6. The URL,
 code included, is in the opener's arguments while it runs, where ps shows it to
 other users of the machine: that is how a URL reaches a browser.`,
 	args: []string{"ACCOUNT_ID"},
@@ -63,7 +63,13 @@ other users of the machine: that is how a URL reaches a browser.`,
 // openLogin hands login to a browser and says so on stderr; when no browser opens it,
 // it prints the URL as login does without --open and returns a *browserError.
 func openLogin(ctx context.Context, g *globals, account string, login *wrapper.SSOLogin) error {
-	name, err := openURL(ctx, login.URL.String(), g.stderr)
+	// The opener's own output passes the client's redaction: openers quote the URL
+	// when they fail ("no method available for opening '…'").
+	out := io.Discard
+	if g.api != nil {
+		out = g.api.LogWriter(g.stderr)
+	}
+	name, err := openURL(ctx, login.URL.String(), out)
 	if err != nil {
 		if err := WriteLogin(g.stdout, g.stderr, login, time.Now()); err != nil {
 			return err
@@ -101,7 +107,7 @@ func checkKeepsOutput(stdout io.Writer) error {
 
 // WriteLogin writes the login URL alone on a line to url, and when it expires (as of
 // now) to note, as login prints them. A failure to write the URL is an error that
-// says a login was lost (exit status 4), without the code; the note is best effort.
+// says a login was lost (exit status 5), without the code; the note is best effort.
 func WriteLogin(url, note io.Writer, login *wrapper.SSOLogin, now time.Time) error {
 	expires := login.ExpiresAt.UTC().Format(time.RFC3339)
 	if err := writeLines(url, login.URL.String()); err != nil {
