@@ -145,8 +145,11 @@ func BenchmarkConnections(b *testing.B) {
 				}
 				conns = srv.conns.Load()
 				srv.Close()
-				if conns != 1 {
-					b.Fatalf("%d sequential calls opened %d connections, want 1", sequentialCalls, conns)
+				// 1 is the result; a loaded machine may add one or two (net/http
+				// reuses a connection only when its write goroutine reports back
+				// within 50 ms). An undrained body would cost one per call.
+				if conns > 3 {
+					b.Fatalf("%d sequential calls opened %d connections, want 1 (3 at most on a loaded machine)", sequentialCalls, conns)
 				}
 			}
 			b.ReportMetric(float64(conns), "conns/300calls")
