@@ -11,6 +11,7 @@ import (
 // TestFakeCertExpiresIn: with --cert-expires-in, the fake serves a certificate that
 // sendgrid-sso cert --warn-within flags (exit 4), end to end through both binaries.
 func TestFakeCertExpiresIn(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		expiresIn, warnWithin string
 		exit                  int
@@ -35,6 +36,7 @@ func TestFakeCertExpiresIn(t *testing.T) {
 }
 
 func TestFakeCertExpiresInRefusesBadValues(t *testing.T) {
+	t.Parallel()
 	r := clitest.Run(t, bin, nil, "--addr", "127.0.0.1:0", "--cert-expires-in", "soon")
 	r.WantExit(t, cli.ExitUsage)
 	r.WantStderr(t, `"soon" is not a duration`)

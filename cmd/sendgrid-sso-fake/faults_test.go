@@ -56,6 +56,7 @@ func operationPath(operation string) (method, path string) {
 // binary with "Prefer: code=N"; an undeclared code gets a 400 naming the declared
 // ones. The count on Ctrl-C holds only the code that was redeemed.
 func TestPreferOverHTTP(t *testing.T) {
+	t.Parallel()
 	f := clitest.StartFake(t, bin, nil, "--addr", "127.0.0.1:0")
 	base, key := f.URL, f.APIKey
 	c, err := ssotest.NewContract(api.Spec(), base)
@@ -104,6 +105,7 @@ func TestPreferOverHTTP(t *testing.T) {
 
 // Ctrl-C stops the fake though a client has sent its headers and stalls its body.
 func TestInterruptWithAStalledClient(t *testing.T) {
+	t.Parallel()
 	f := clitest.StartFake(t, bin, nil, "--addr", "127.0.0.1:0")
 	c, err := net.Dial("tcp", strings.TrimPrefix(f.URL, "http://"))
 	if err != nil {
@@ -118,6 +120,7 @@ func TestInterruptWithAStalledClient(t *testing.T) {
 
 // --rate-limit gives each key its budget; beyond it, 429 with Retry-After.
 func TestRateLimitFlag(t *testing.T) {
+	t.Parallel()
 	f := clitest.StartFake(t, bin, nil, "--addr", "127.0.0.1:0", "--rate-limit", "2/1h")
 	method, path := operationPath("GetSsoCertificate")
 	for i, want := range []int{200, 200, 429} {
@@ -133,6 +136,7 @@ func TestRateLimitFlag(t *testing.T) {
 
 // A second interrupt while the fake closes quits at once, leaving Close running.
 func TestSecondInterruptQuits(t *testing.T) {
+	t.Parallel()
 	sigs := make(chan os.Signal, 1)
 	release := make(chan struct{})
 	defer close(release)

@@ -24,6 +24,7 @@ func TestMain(m *testing.M) {
 }
 
 func TestDemo(t *testing.T) {
+	t.Parallel()
 	r := clitest.Run(t, bin, nil, "demo")
 	r.WantExit(t, cli.ExitOK)
 	x := clitest.DefaultX509(t)
@@ -45,6 +46,7 @@ func TestDemo(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"demo", "--help"}} {
 		r := clitest.Run(t, bin, nil, args...)
 		r.WantExit(t, cli.ExitOK)
@@ -60,6 +62,7 @@ func TestHelp(t *testing.T) {
 }
 
 func TestUsageErrorsExit2(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string

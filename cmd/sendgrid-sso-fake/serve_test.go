@@ -13,6 +13,7 @@ import (
 // TestFakeServesUntilInterrupted: the announcement's "Try it" lines, pasted into a
 // shell with sendgrid-sso on PATH, work as shown; Ctrl-C stops the fake with a count.
 func TestFakeServesUntilInterrupted(t *testing.T) {
+	t.Parallel()
 	path := "PATH=" + filepath.Dir(cliBin)
 	f := clitest.StartFake(t, bin, []string{path}, "--addr", "127.0.0.1:0")
 	if !strings.HasPrefix(f.URL, "http://127.0.0.1:") || strings.HasSuffix(f.URL, ":0") {
@@ -48,6 +49,7 @@ func TestFakeServesUntilInterrupted(t *testing.T) {
 // TestTryItInstallsTheCLIWhenMissing: without sendgrid-sso on PATH, the first "Try it"
 // line installs it.
 func TestTryItInstallsTheCLIWhenMissing(t *testing.T) {
+	t.Parallel()
 	f := clitest.StartFake(t, bin, nil, "--addr", "127.0.0.1:0")
 	if want := "go install github.com/sendgrid-sso/sendgrid-sso/cmd/sendgrid-sso@latest"; len(f.Try) != 4 || !strings.HasPrefix(f.Try[0], want) {
 		t.Errorf("Try it: %q, want %q first", f.Try, want)
@@ -55,6 +57,7 @@ func TestTryItInstallsTheCLIWhenMissing(t *testing.T) {
 }
 
 func TestShellQuote(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"http://127.0.0.1:8025":   "http://127.0.0.1:8025",
 		"http://[::1]:8025":       "'http://[::1]:8025'",
@@ -69,6 +72,7 @@ func TestShellQuote(t *testing.T) {
 }
 
 func TestFakeRefusesBadAddresses(t *testing.T) {
+	t.Parallel()
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

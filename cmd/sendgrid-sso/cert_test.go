@@ -28,6 +28,7 @@ func wantSerial(t *testing.T, s string, x *x509.Certificate) {
 }
 
 func TestCertText(t *testing.T) {
+	t.Parallel()
 	fake := clitest.NewFake(t)
 	x := clitest.DefaultX509(t)
 	want := ssotest.DefaultCertificate()
@@ -69,6 +70,7 @@ func windowFake(t *testing.T, now time.Time) *ssotest.Server {
 }
 
 func TestCertRemainingInPlainWords(t *testing.T) {
+	t.Parallel()
 	fake := windowFake(t, time.Now())
 	for id, want := range map[string]string{
 		"41": "(expires in 41 days)",
@@ -84,6 +86,7 @@ func TestCertRemainingInPlainWords(t *testing.T) {
 }
 
 func TestCertJSON(t *testing.T) {
+	t.Parallel()
 	now := time.Now()
 	fake := windowFake(t, now)
 	x := clitest.DefaultX509(t)
@@ -157,6 +160,7 @@ func TestCertJSON(t *testing.T) {
 }
 
 func TestCertPEM(t *testing.T) {
+	t.Parallel()
 	fake := clitest.NewFake(t)
 	r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "cert", "--pem", strconv.Itoa(ssotest.DefaultCertificateID))
 	r.WantExit(t, cli.ExitOK)
@@ -175,6 +179,7 @@ func TestCertPEM(t *testing.T) {
 // TestCertWindowFallsBackToTheCertificate: when the API sends no not_before or
 // not_after, cert shows the certificate's own validity window.
 func TestCertWindowFallsBackToTheCertificate(t *testing.T) {
+	t.Parallel()
 	x := clitest.DefaultX509(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -194,6 +199,7 @@ func TestCertWindowFallsBackToTheCertificate(t *testing.T) {
 
 // TestCertUnusableResponses: a 200 the tool cannot use exits 1 with what was wrong.
 func TestCertUnusableResponses(t *testing.T) {
+	t.Parallel()
 	fake := clitest.NewFake(t, ssotest.WithCertificate(ssotest.Certificate{ID: 9, PublicCertificate: "bm90IGEgY2VydGlmaWNhdGU=", NotAfter: time.Now()}))
 	r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "cert", "9")
 	r.WantExit(t, cli.ExitAPI)
@@ -213,6 +219,7 @@ func TestCertUnusableResponses(t *testing.T) {
 
 // TestCertOutputThatCannotBeWritten: a full disk is not a network failure: exit 5.
 func TestCertOutputThatCannotBeWritten(t *testing.T) {
+	t.Parallel()
 	fake := clitest.NewFake(t)
 	for _, format := range []string{"--json", "--pem", "--json=false"} {
 		r := clitest.Run(t, "/bin/sh", clitest.KeyEnv(), "-c", `exec "$0" "$@" >/dev/full`,

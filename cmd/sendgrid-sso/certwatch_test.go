@@ -34,6 +34,7 @@ func certIDs(out string) []string {
 }
 
 func TestCertSeveralIDsInArgumentOrder(t *testing.T) {
+	t.Parallel()
 	fake := windowFake(t, time.Now())
 	r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "cert", "2", "41", "3")
 	r.WantExit(t, cli.ExitOK)
@@ -109,6 +110,7 @@ func (g *gatedServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // time out), and none more was seen. That no fifth can start is shown
 // deterministically by TestFetchCertificatesBounded in internal/cli.
 func TestCertFetchesConcurrentlyAtMostFour(t *testing.T) {
+	t.Parallel()
 	g := &gatedServer{limit: 4, total: 10}
 	g.cond = sync.NewCond(&g.mu)
 	srv := httptest.NewServer(g)
@@ -132,6 +134,7 @@ func TestCertFetchesConcurrentlyAtMostFour(t *testing.T) {
 // TestCertWarnWithin: the check fails (exit 4) for a certificate that expires within
 // the window, has expired or is not yet valid, in every format.
 func TestCertWarnWithin(t *testing.T) {
+	t.Parallel()
 	fake := windowFake(t, time.Now()) // 41: 41.5 days left; 3: expired; 2: not yet valid
 	cases := []struct {
 		id, window string
@@ -190,6 +193,7 @@ func TestCertWarnWithin(t *testing.T) {
 
 // TestCertExitStatusWithSeveralIDs: the most severe status wins: 3, then 1, then 4.
 func TestCertExitStatusWithSeveralIDs(t *testing.T) {
+	t.Parallel()
 	now := time.Now()
 	pemText := ssotest.DefaultCertificate().PublicCertificate
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -243,6 +247,7 @@ func TestCertExitStatusWithSeveralIDs(t *testing.T) {
 // TestCertUsageErrors: flag mistakes of the certificate watch exit 2 before any
 // request.
 func TestCertUsageErrors(t *testing.T) {
+	t.Parallel()
 	fake := clitest.NewFake(t)
 	base := []string{"--base-url", fake.URL, "cert"}
 	cases := []struct {
@@ -286,6 +291,7 @@ func writeFile(t *testing.T, name, content string) string {
 // TestCertIdPMetadata compares the certificate SendGrid holds with IdP metadata read
 // from a file and from loopback http, in every format.
 func TestCertIdPMetadata(t *testing.T) {
+	t.Parallel()
 	sendgrid := clitest.DefaultX509(t)
 	next := clitest.NewCert(t, "idp.example.com next")
 	other := clitest.NewCert(t, "someone else")
@@ -378,6 +384,7 @@ func TestCertIdPMetadata(t *testing.T) {
 // and never answers holds cert only until --timeout; the certificate is still
 // shown, and the run exits 3. The server is released by the test's cleanup.
 func TestCertIdPMetadataURLBoundedByTimeout(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	silent := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-release }))
 	t.Cleanup(silent.Close)
@@ -403,6 +410,7 @@ func TestCertIdPMetadataURLBoundedByTimeout(t *testing.T) {
 // TestCertTextEscapesServerText: control and bidi runes from the API reach the
 // terminal escaped.
 func TestCertTextEscapesServerText(t *testing.T) {
+	t.Parallel()
 	c := ssotest.DefaultCertificate()
 	c.IntegrationID = "i\x1b]0;owned\x07\u202egnp.exe"
 	fake := clitest.NewFake(t, ssotest.WithCertificate(c))

@@ -10,6 +10,7 @@ import (
 // neither the fake nor kin-openapi, whose JSON Schema compiler alone spent 9 ms and
 // 21,000 allocations in package initialisation on every run (issue 14).
 func TestLinksNoFakeNorValidator(t *testing.T) {
+	t.Parallel()
 	out, err := exec.Command("go", "list", "-deps", "github.com/sendgrid-sso/sendgrid-sso/cmd/sendgrid-sso").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list -deps: %v\n%s", err, out)

@@ -15,6 +15,7 @@ import (
 // TestAPIErrorShowsStatusAndEveryMessage: exit 1, the status, then each message with
 // its field and error ID on a line of its own.
 func TestAPIErrorShowsStatusAndEveryMessage(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusForbidden)
@@ -40,6 +41,7 @@ func TestAPIErrorShowsStatusAndEveryMessage(t *testing.T) {
 }
 
 func TestWrongKeyIsAnAPIErrorWithoutTheKey(t *testing.T) {
+	t.Parallel()
 	fake := clitest.NewFake(t)
 	const wrong = "SG.wrong-key-NEVER-PRINT-ME"
 	r := sso(t, []string{"SENDGRID_API_KEY=" + wrong}, "--base-url", fake.URL, "cert", "1")
@@ -51,6 +53,7 @@ func TestWrongKeyIsAnAPIErrorWithoutTheKey(t *testing.T) {
 // TestKeyEchoedByTheServerIsRedacted: even an API (or proxy) that quotes the key in
 // its error message does not get it onto stderr.
 func TestKeyEchoedByTheServerIsRedacted(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusUnauthorized)
 		_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
@@ -65,6 +68,7 @@ func TestKeyEchoedByTheServerIsRedacted(t *testing.T) {
 // TestRetriesExhaustedSayHowManyAttempts: GET is retried on 5xx; the last error is
 // reported with the attempt count, still as an API error.
 func TestRetriesExhaustedSayHowManyAttempts(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = w.Write([]byte(`[{"message":"try later","error_id":"10-50300"}]`))
@@ -76,6 +80,7 @@ func TestRetriesExhaustedSayHowManyAttempts(t *testing.T) {
 }
 
 func TestNetworkFailureExits3(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -90,6 +95,7 @@ func TestNetworkFailureExits3(t *testing.T) {
 }
 
 func TestTimeoutExits3(t *testing.T) {
+	t.Parallel()
 	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		<-r.Context().Done() // never answers; the client's disconnect ends it
 	}))
@@ -104,6 +110,7 @@ func TestTimeoutExits3(t *testing.T) {
 // TestUsageAndConfigErrorsExit2: each mistake exits 2 with a message saying what was
 // wrong, before any request reaches the API.
 func TestUsageAndConfigErrorsExit2(t *testing.T) {
+	t.Parallel()
 	fake := clitest.NewFake(t)
 	base := []string{"--base-url", fake.URL}
 	cases := []struct {
@@ -152,6 +159,7 @@ func TestUsageAndConfigErrorsExit2(t *testing.T) {
 }
 
 func TestHelpAtEveryLevel(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		args []string
 		want []string

@@ -16,6 +16,7 @@ import (
 )
 
 func TestLoginPrintsTheURLAloneAndNeverOpensIt(t *testing.T) {
+	t.Parallel()
 	fake := clitest.NewFake(t)
 	before := time.Now()
 	r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "login", ssotest.DefaultAccountID)
@@ -60,6 +61,7 @@ func TestLoginPrintsTheURLAloneAndNeverOpensIt(t *testing.T) {
 }
 
 func TestLoginUnknownAccountIsAnAPIError(t *testing.T) {
+	t.Parallel()
 	fake := clitest.NewFake(t)
 	r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "login", "no-such-account")
 	r.WantExit(t, cli.ExitAPI)
@@ -72,6 +74,7 @@ func TestLoginUnknownAccountIsAnAPIError(t *testing.T) {
 // TestLoginUntrustedLocation: a 303 to a foreign host is refused (exit 1) and the error
 // names the host, never the code.
 func TestLoginUntrustedLocation(t *testing.T) {
+	t.Parallel()
 	const code = "ONE-TIME-CODE-NEVER-PRINT-ME"
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Location", "https://evil.example.com/login?code="+code)
@@ -89,6 +92,7 @@ func TestLoginUntrustedLocation(t *testing.T) {
 // --verbose writes a line per attempt, retry and failure to stderr: the operation, the
 // status, the login's host; never the key or the code.
 func TestVerbose(t *testing.T) {
+	t.Parallel()
 	fake := clitest.NewFake(t)
 	fake.FailNext(1, ssotest.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Second})
 	r := sso(t, clitest.KeyEnv(), "--verbose", "--base-url", fake.URL, "login", ssotest.DefaultAccountID)
@@ -117,6 +121,7 @@ func TestVerbose(t *testing.T) {
 // refuses before minting one (exit 2); when the URL cannot be written it exits 5 and
 // says a login was lost. Never exit 0 or 3, never the code on stderr.
 func TestLoginKeepsTheURLOrSaysSo(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		redirect string
 		exit     int
@@ -148,6 +153,7 @@ func TestLoginKeepsTheURLOrSaysSo(t *testing.T) {
 // TestLoginURLToAClosedPipe: a reader that went away makes the write fail; login says
 // a login was lost and exits 4, rather than die silently of SIGPIPE.
 func TestLoginURLToAClosedPipe(t *testing.T) {
+	t.Parallel()
 	fake := clitest.NewFake(t)
 	pr, pw, err := os.Pipe()
 	if err != nil {
@@ -163,6 +169,7 @@ func TestLoginURLToAClosedPipe(t *testing.T) {
 // TestLoginURLIsEscaped: the login URL's query is the server's text; a bidi override in
 // it does not reach the terminal raw.
 func TestLoginURLIsEscaped(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Location", "http://"+r.Host+"/login?code=abc\u202eXYZ\u009b2J")
 		w.WriteHeader(http.StatusSeeOther)

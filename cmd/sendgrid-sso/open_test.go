@@ -50,6 +50,7 @@ func wantLoginURL(t *testing.T, s string, fake *ssotest.Server) {
 // TestLoginOpen: --open hands the URL to $BROWSER, stdout stays empty, stderr says a
 // login was opened and until when, never the code; the code stays unspent.
 func TestLoginOpen(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	good := fakeBrowser(t, dir, "good", "0")
 	tabbed := fakeBrowser(t, dir, "tabbed", "0")
@@ -92,6 +93,7 @@ func TestLoginOpen(t *testing.T) {
 // TestLoginOpenFails: when no browser can be started, or the one there fails, login
 // says so, prints the URL on stdout as without --open, and exits 5.
 func TestLoginOpenFails(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	failing := fakeBrowser(t, dir, "failing", "3")
 	cases := []struct {

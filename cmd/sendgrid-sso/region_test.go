@@ -44,6 +44,7 @@ func (p *connectRecorder) take() []string {
 // TestRegionSelectsTheAPIHost: --region, else SENDGRID_REGION, else global. The
 // request goes out through a recording proxy that refuses it (so exit 3).
 func TestRegionSelectsTheAPIHost(t *testing.T) {
+	t.Parallel()
 	proxy := newConnectRecorder(t)
 	const global, eu = "CONNECT api.sendgrid.com:443", "CONNECT api.eu.sendgrid.com:443"
 	cases := []struct {
@@ -75,6 +76,7 @@ func TestRegionSelectsTheAPIHost(t *testing.T) {
 // TestBaseURLOverridesTheRegion: with --base-url the region's host is not contacted,
 // and a bad SENDGRID_REGION no longer matters.
 func TestBaseURLOverridesTheRegion(t *testing.T) {
+	t.Parallel()
 	proxy := newConnectRecorder(t)
 	fake := clitest.NewFake(t)
 	id := strconv.Itoa(ssotest.DefaultCertificateID)

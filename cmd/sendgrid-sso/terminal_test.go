@@ -78,6 +78,7 @@ func hostileCertPEM(t *testing.T, cn string) string {
 // TestCertTextIsEscaped: server text in cert's text output can neither forge a line
 // nor reach the terminal raw, and the real fingerprint stays the only one.
 func TestCertTextIsEscaped(t *testing.T) {
+	t.Parallel()
 	defaultPEM := ssotest.DefaultCertificate().PublicCertificate
 	cases := []struct {
 		name, integration, cn string
@@ -119,6 +120,7 @@ func TestCertTextIsEscaped(t *testing.T) {
 // TestCertJSONIsEscaped: --json escapes what encoding/json leaves raw (bidi, C1, DEL)
 // as \u escapes, and the value decodes back to exactly what the server sent.
 func TestCertJSONIsEscaped(t *testing.T) {
+	t.Parallel()
 	hostile := forge + retitle + reorder + "\x7f\U000e0041" // DEL, a tag character
 	cn := "idp" + retitle + reorder
 	pemText := hostileCertPEM(t, cn)
@@ -154,6 +156,7 @@ func TestCertJSONIsEscaped(t *testing.T) {
 // TestErrorsAreEscaped: API error messages, fields, error IDs, body excerpts and the
 // text of other errors reach stderr escaped, one line each.
 func TestErrorsAreEscaped(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		status int
