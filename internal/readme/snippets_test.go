@@ -1,0 +1,120 @@
+package readme_test
+
+// The Go code README.md shows, each block inside the function its marker names (see
+// doc.go). Functions that would call the real API are compiled, not run; TestLogin,
+// the README's test against the fake, runs.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
+)
+
+// Compiled only: they would call the real API.
+var _ = []any{readmeCheckCertificate, readmeLoginHandler, readmeErrors, readmeTransport, readmeFaults}
+
+func readmeCheckCertificate(ctx context.Context) {
+	client, err := wrapper.New(os.Getenv("SENDGRID_API_KEY")) // global region
+	if err != nil {
+		log.Fatal(err)
+	}
+	cert, err := client.GetSSOCertificate(ctx, "66138975")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(cert.ID, cert.IntegrationID, "expires", cert.NotAfter)
+	x, err := cert.X509() // PEM or bare base64 DER, parsed with crypto/x509
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(x.Subject, x.SerialNumber)
+}
+
+func readmeLoginHandler(apiKey string) {
+	// At start-up: one client for the process; it is safe for concurrent use.
+	client, err := wrapper.New(apiKey, wrapper.WithRegion(wrapper.RegionEU)) // EU subusers
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// Behind your console's "log in as this customer" button (after your own access check):
+	http.HandleFunc("POST /impersonate/{account}", func(w http.ResponseWriter, r *http.Request) {
+		login, err := client.AuthenticateAccount(r.Context(), r.PathValue("account"))
+		if err != nil {
+			log.Printf("impersonate: %v", err) // never holds the key or a code
+			http.Error(w, "could not log in to the account", http.StatusBadGateway)
+			return
+		}
+		// Send the browser to the URL before login.ExpiresAt (60 s); never fetch it yourself.
+		http.Redirect(w, r, login.URL.String(), http.StatusSeeOther)
+		log.Printf("minted %v", login) // prints the host only: the code is redacted
+	})
+}
+
+func readmeErrors(ctx context.Context, client *wrapper.Client, id string) {
+	_, err := client.AuthenticateAccount(ctx, id)
+	var apiErr *wrapper.APIError
+	switch {
+	case err == nil: // the login
+	case errors.Is(err, wrapper.ErrNotFound): // 404: no such account
+	case errors.Is(err, wrapper.ErrRateLimited) && errors.As(err, &apiErr): // 429 after the retries ran out
+		log.Printf("rate limited: try again in %v", apiErr.RetryAfter)
+	case errors.As(err, &apiErr): // any other status: apiErr.StatusCode, apiErr.Errors
+	case errors.Is(err, wrapper.ErrInvalidResponse): // 303 without a trusted Location, a body over 1 MiB, bad JSON
+	case errors.Is(err, wrapper.ErrInvalidID): // "", "." or "..": refused before sending
+	default: // network failure, timeout, cancellation
+	}
+}
+
+func readmeTransport(key string) (*wrapper.Client, error) {
+	tr := wrapper.DefaultTransport()
+	tr.ResponseHeaderTimeout = 10 * time.Second
+	client, err := wrapper.New(key, wrapper.WithHTTPClient(&http.Client{
+		Transport: tr,
+		Timeout:   20 * time.Second, // per attempt
+	}))
+	return client, err
+}
+
+func TestLogin(t *testing.T) {
+	srv := ssotest.NewServer(ssotest.WithAccount("customer-42"))
+	defer srv.Close()
+	client, err := wrapper.New(srv.APIKey, wrapper.WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	login, err := client.AuthenticateAccount(t.Context(), "customer-42") // 303 to a login page on the fake
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ... your code under test, handed login.URL ...
+	if !strings.HasPrefix(login.URL.String(), srv.URL+"/") {
+		t.Error("the login URL is not on the fake")
+	}
+
+	if srv.LoginsFollowed() != 0 {
+		t.Error("something followed the one-time login URL and spent its code")
+	}
+	if v := srv.InvalidRequests(); len(v) > 0 {
+		t.Errorf("requests the spec does not allow: %v", v)
+	}
+}
+
+func readmeFaults(srv *ssotest.Server) {
+	srv.FailNext(2, ssotest.Fault{Status: 429, RetryAfter: time.Second}) // rate limited twice
+	srv.FailNext(1, ssotest.Fault{Status: 502, HTML: true})              // a load balancer's HTML page
+	srv.FailNext(1, ssotest.Fault{Status: 503, Header: http.Header{"X-RateLimit-Reset": {"1700000000"}}})
+	srv.FailNext(1, ssotest.Fault{Delay: 5 * time.Second})         // slow, then served normally
+	srv.FailNext(1, ssotest.Fault{Drop: true})                     // connection closed, no answer
+	srv.FailNext(1, ssotest.Fault{Status: 200, Body: `{"id": 1}`}) // any body you like
+}
