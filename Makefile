@@ -1,9 +1,12 @@
 # Everything a fresh machine with Go needs: the generator and staticcheck are pinned
-# in tools/go.mod and built on first use (about 90 s the first time).
+# in tools/go.mod, oasdiff in tools/oasdiff/go.mod, and built on first use (see the
+# tools target for how long that takes).
 GO      ?= go
 TOOL    := $(GO) tool -modfile=tools/go.mod
+# The repository's Go modules, each with its own go.mod and go.sum.
+MODULES := . tools tools/oasdiff bench
 
-.PHONY: all generate check-generated test lint demo contract lint-spec breaking breaking-self-test fuzz bench bench-smoke
+.PHONY: all generate check-generated check-tidy tools tools-oasdiff test lint demo contract lint-spec breaking breaking-self-test fuzz bench bench-smoke
 
 all: test
 
@@ -11,9 +14,30 @@ all: test
 generate:
 	$(GO) generate ./...
 
+## tools: build the pinned oapi-codegen and staticcheck (tools/go.mod) into Go's build
+## cache. The first run on a machine downloads and compiles about 520 packages: FIRSTRUN_TOOLS
+## on a 2-core machine, with progress every 50 packages; later runs take a few seconds.
+tools:
+	@echo "tools: the pinned oapi-codegen and staticcheck (tools/go.mod); first run on a machine: about FIRSTRUN_TOOLS_SHORT, then cached"
+	@GO=$(GO) ./tools/build.sh tools/go.mod
+
+## tools-oasdiff: the same for oasdiff (tools/oasdiff/go.mod), used by make breaking
+tools-oasdiff:
+	@echo "tools: the pinned oasdiff (tools/oasdiff/go.mod); first run on a machine: about FIRSTRUN_OASDIFF_SHORT, then cached"
+	@GO=$(GO) ./tools/build.sh tools/oasdiff/go.mod
+
+## check-tidy: fail when a module's go.mod or go.sum differs from what `go mod tidy`
+## writes (every module in MODULES)
+check-tidy:
+	@for m in $(MODULES); do \
+		if ! out=$$(cd $$m && $(GO) mod tidy -diff 2>&1); then \
+			echo "$$m: go.mod or go.sum is not tidy: run 'cd $$m && go mod tidy' and commit the result"; \
+			echo "$$out" | head -40; exit 1; fi; \
+	done; echo "go.mod and go.sum tidy in: $(MODULES)"
+
 ## check-generated: fail when gen/ is stale against api/ or the generator config, or
 ## when the pinned generator's client template is no longer the one ours derives from
-check-generated:
+check-generated: tools
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	sed "s|^output:.*|output: $$tmp/sso.gen.go|" oapi-codegen.yaml > "$$tmp/oapi-codegen.yaml" && \
 	$(TOOL) oapi-codegen -config "$$tmp/oapi-codegen.yaml" api/openapi.yaml && \
@@ -26,14 +50,17 @@ check-generated:
 		echo "then record the new hash in api/templates/client.tmpl.upstream.sha256"; exit 1; fi
 
 ## lint: gofmt, go vet and staticcheck (pinned in tools/go.mod)
-lint:
+lint: tools
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 		if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(TOOL) staticcheck ./...
 
-## test: what CI runs: generated code fresh, lint clean, every test under -race
-test: check-generated lint
+## test: what CI runs: generated code fresh, modules tidy, lint clean, every test under
+## -race (the first run on a machine also compiles the standard library with the race
+## detector: FIRSTRUN_RACE), README Go blocks compiled (internal/readme)
+test: check-generated check-tidy lint
+	@echo "go test -race: the first run on a machine compiles the standard library with the race detector (about FIRSTRUN_RACE_SHORT)"
 	$(GO) test -race -count=1 ./...
 	@$(MAKE) --no-print-directory fuzz
 
@@ -66,11 +93,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 ## breaking: oasdiff (pinned in tools/oasdiff/go.mod) between api/openapi.yaml at BASE
 ## (default: the last tag, else HEAD~1) and the working copy; fails on a breaking change
-breaking:
+breaking: tools-oasdiff
 	./tools/oasdiff/breaking.sh $(BASE)
 
 ## breaking-self-test: show that `make breaking` fails when the 303 is removed
-breaking-self-test:
+breaking-self-test: tools-oasdiff
 	./tools/oasdiff/breaking.sh --self-test
 
 ## bench: the client against a hand-written net/http baseline and against sendgrid-go v3
