@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 "${GO:-go}" build -modfile="$1" -v tool 2>&1 | awk '
-	/^go: downloading / { if (!d++) print "  downloading modules"; next }
-	/^[^ :#]+$/ { if (++n % 50 == 0) printf "  %d packages compiled\n", n; next }
-	{ print }
+	/^go: downloading / { if (!d++) { print "  downloading modules"; fflush() } next }
+	/^[^ :#]+$/ { if (++n % 50 == 0) { printf "  %d packages compiled\n", n; fflush() } next }
+	{ print; fflush() }
 	END { if (n % 50) printf "  %d packages compiled\n", n }'
