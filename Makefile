@@ -75,9 +75,10 @@ fuzz:
 		done; \
 	done
 
-## demo: both operations through the real client against the embedded fake API
+## demo: both operations through the real client against an in-process fake API
+## (sendgrid-sso-fake demo)
 demo:
-	$(GO) run ./cmd/sendgrid-sso demo
+	$(GO) run ./cmd/sendgrid-sso-fake demo
 
 ## contract: the contract suite, printing which declared (operation, status) pairs it covered
 contract:

@@ -5,23 +5,35 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode"
 )
 
 // checkAPIKey trims surrounding white space (a key read from a file often ends in a
-// newline) and refuses an empty key or one with inner white space or control
-// characters. The error never repeats the key.
+// newline) and refuses a key that is empty or holds anything but printable ASCII
+// without spaces: an invisible rune (a BOM, a zero-width space, a soft hyphen) pasted
+// with a key would make the API refuse it, and would keep a server's echo of the key
+// from being recognised and redacted. The error never repeats the key.
 func checkAPIKey(key string) (string, error) {
 	key = strings.TrimSpace(key)
 	if key == "" {
 		return "", fmt.Errorf("%w: the API key is empty: pass a SendGrid API key (it starts with \"SG.\")", ErrInvalidConfig)
 	}
-	for _, r := range key {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			return "", fmt.Errorf("%w: the API key contains white space or control characters: check how it was copied", ErrInvalidConfig)
+	for i := 0; i < len(key); i++ {
+		if c := key[i]; c <= ' ' || c > '~' {
+			return "", fmt.Errorf("%w: the API key has a character that is not printable ASCII at byte %d (a space, a control character or an invisible rune such as a BOM or a zero-width space): copy the key again as plain text", ErrInvalidConfig, i+1)
 		}
 	}
 	return key, nil
+}
+
+// checkUserAgent refuses a WithUserAgent product that is not printable ASCII: a CR or
+// LF would split the header, and net/http would refuse every request.
+func checkUserAgent(product string) error {
+	for i := 0; i < len(product); i++ {
+		if c := product[i]; c < ' ' || c > '~' {
+			return fmt.Errorf("%w: the User-Agent product has a character that is not printable ASCII at byte %d: use tokens such as \"my-console/2.1\"", ErrInvalidConfig, i+1)
+		}
+	}
+	return nil
 }
 
 // authorize is the generated client's request editor: it puts the bearer key and the
@@ -30,7 +42,7 @@ func checkAPIKey(key string) (string, error) {
 func (c *Client) authorize(_ context.Context, req *http.Request) error {
 	// One allocation for both values; each slice is capped so that an append to one
 	// cannot write into the other.
-	v := []string{c.authorization(), c.userAgent}
+	v := []string{c.redact.bearer(), c.userAgent}
 	req.Header["Authorization"] = v[0:1:1]
 	req.Header["User-Agent"] = v[1:2:2]
 	return nil
@@ -52,10 +64,3 @@ func (c Client) GoString() string { return c.String() }
 // Format prints String for every verb, so no fmt verb reaches the key. Its receiver
 // is a value so that a Client value (*c, or a field of type Client) prints the same.
 func (c Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
-
-// secret holds a credential behind a function: printing a Client by reflection (a
-// Client in an unexported field, which fmt prints without calling its methods) shows
-// an address, never the credential.
-type secret func() string
-
-func newSecret(s string) secret { return func() string { return s } }

@@ -24,7 +24,7 @@ func readBody(resp *http.Response) ([]byte, error) {
 	defer resp.Body.Close()
 	size := int64(512)
 	if n := resp.ContentLength; n > maxBodyBytes {
-		return nil, fmt.Errorf("%w: the %d response body is larger than %d bytes (it declares %d)", ErrInvalidResponse, resp.StatusCode, maxBodyBytes, n)
+		return nil, invalidResponse("the %d response body is larger than %d bytes (it declares %d)", resp.StatusCode, maxBodyBytes, n)
 	} else if n >= 0 {
 		size = min(n, preallocBytes) + 1
 	}
@@ -33,7 +33,7 @@ func readBody(resp *http.Response) ([]byte, error) {
 		n, err := resp.Body.Read(b[len(b):min(cap(b), maxBodyBytes+1)])
 		b = b[:len(b)+n]
 		if len(b) > maxBodyBytes {
-			return nil, fmt.Errorf("%w: the %d response body is larger than %d bytes", ErrInvalidResponse, resp.StatusCode, maxBodyBytes)
+			return nil, invalidResponse("the %d response body is larger than %d bytes", resp.StatusCode, maxBodyBytes)
 		}
 		if err == io.EOF {
 			return b, nil

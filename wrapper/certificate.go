@@ -36,25 +36,25 @@ func (c *Client) GetSSOCertificate(ctx context.Context, certID string) (*Certifi
 	if err := checkID("certificate", certID); err != nil {
 		return nil, err
 	}
-	res, err := c.send(ctx, opGetCertificate, func(ctx context.Context) (*http.Response, error) {
+	var cert *Certificate
+	err := c.do(ctx, opGetCertificate, certID, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.GetSsoCertificate(ctx, certID)
+	}, func(res result) (err error) {
+		cert, err = decodeCertificate(res.body, c.redact)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	cert, err := decodeCertificate(res.body, c.apiKey())
-	if err != nil {
-		return nil, fmt.Errorf("sendgrid: %s: %w", opGetCertificate.name, err)
-	}
 	return cert, nil
 }
 
-// decodeCertificate reads a 200 body through the generated model. redact is removed
-// from the body excerpt of an error (the API key, should a proxy echo it).
-func decodeCertificate(body []byte, redact string) (*Certificate, error) {
+// decodeCertificate reads a 200 body through the generated model. Its error quotes
+// an excerpt of the body, made safe by r.
+func decodeCertificate(body []byte, r redactor) (*Certificate, error) {
 	var m gen.SSOCertificate
 	if err := json.Unmarshal(body, &m); err != nil {
-		return nil, fmt.Errorf("%w: the 200 body is not a certificate: %w (body %q)", ErrInvalidResponse, err, excerpt(body, redact))
+		return nil, invalidResponse("the 200 body is not a certificate: %w (body \"%s\")", err, r.text(string(body), bodyExcerptLen))
 	}
 	c := &Certificate{
 		ID:                m.ID,

@@ -3,6 +3,7 @@ package wrapper
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
@@ -13,13 +14,18 @@ import (
 // Client calls SendGrid's single sign-on endpoints. It is safe for concurrent use by
 // many goroutines; build one and share it.
 type Client struct {
-	gen           *gen.Client
-	baseURL       *url.URL
-	region        Region
-	apiKey        secret
-	authorization secret
-	userAgent     string
-	retry         retryPolicy
+	gen     *gen.Client
+	baseURL *url.URL
+	// baseHostPort is hostPort(baseURL), which a login's Location is compared with.
+	baseHostPort string
+	region       Region
+	// logger receives a record per attempt (WithLogger); nil logs nothing.
+	logger *slog.Logger
+	// redact knows the API key: it builds the Authorization header and is the one
+	// point that makes text from the network safe to show (redact.go).
+	redact    redactor
+	userAgent string
+	retry     retryPolicy
 	// sleep waits between attempts; tests replace it to record the waits.
 	sleep func(context.Context, time.Duration) error
 	// timeout bounds each attempt, body included: the http.Client's Timeout, which
@@ -28,12 +34,16 @@ type Client struct {
 }
 
 // New returns a Client that authenticates with apiKey (surrounding white space is
-// trimmed). It fails, with an error wrapping ErrInvalidConfig, on an empty key, an
-// unknown region, a base URL that is not absolute https (plain http only on loopback),
-// or a negative retry count. It sends no request.
+// trimmed). It fails, with an error wrapping ErrInvalidConfig, on an empty key or one
+// that is not printable ASCII without spaces, a nil Option, an unknown region, a base
+// URL that is not absolute https (plain http only on loopback), a User-Agent product
+// that is not printable ASCII, or a negative retry count or wait. It sends no request.
 func New(apiKey string, opts ...Option) (*Client, error) {
 	s := defaultSettings()
-	for _, o := range opts {
+	for i, o := range opts {
+		if o == nil {
+			return nil, fmt.Errorf("%w: option %d of %d is nil: pass only options built by this package's With… functions", ErrInvalidConfig, i+1, len(opts))
+		}
 		o(&s)
 	}
 	key, err := checkAPIKey(apiKey)
@@ -55,6 +65,9 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 	if s.maxRetries < 0 {
 		return nil, fmt.Errorf("%w: max retries is %d: use 0 to turn retries off", ErrInvalidConfig, s.maxRetries)
 	}
+	if err := checkUserAgent(s.userAgentNote); err != nil {
+		return nil, err
+	}
 	if s.maxRetryWait < 0 {
 		return nil, fmt.Errorf("%w: max retry wait is %v: it must not be negative", ErrInvalidConfig, s.maxRetryWait)
 	}
@@ -63,18 +76,19 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 		hc = defaultHTTPClient()
 	}
 	c := &Client{
-		baseURL:       base,
-		region:        s.region,
-		apiKey:        newSecret(key),
-		authorization: newSecret("Bearer " + key),
-		userAgent:     userAgent,
-		timeout:       hc.Timeout,
+		baseURL:      base,
+		baseHostPort: hostPort(base),
+		region:       s.region,
+		redact:       newRedactor(key),
+		userAgent:    userAgent,
+		timeout:      hc.Timeout,
 		retry: retryPolicy{
 			maxRetries:  s.maxRetries,
 			maxWait:     s.maxRetryWait,
 			backoffBase: s.backoffBase,
 		},
-		sleep: sleep,
+		sleep:  sleep,
+		logger: s.logger,
 	}
 	if s.baseURL != "" {
 		c.region = ""
@@ -97,20 +111,33 @@ func (c *Client) BaseURL() string { return c.baseURL.String() }
 // Region returns the configured region, or "" when WithBaseURL overrode it.
 func (c *Client) Region() Region { return c.region }
 
-// operation names the generated operations, for errors and retry rules.
+// operation is one of the API's operations, as the exchange and the retry policy see
+// it.
 type operation struct {
-	name    string
+	// name is the Client method's name, used in errors and logs.
+	name string
+	// method is the HTTP method and path the request path for a resource ID, for logs.
+	method string
+	path   func(id string) string
+	// success is the status that is not an error.
 	success int
 	// idempotent operations are retried on 5xx and connection errors as well as 429.
 	idempotent bool
+	// headersOnly: the success response is complete when its headers arrive; its body
+	// is never read (the 303 of AuthenticateAccount: the login is its Location, and
+	// waiting for a body would let a slow server spend the code's 60 seconds).
+	headersOnly bool
 }
 
 var (
-	opGetCertificate = operation{name: "GetSsoCertificate", success: http.StatusOK, idempotent: true}
-	opAuthenticate   = operation{name: "AuthenticateAccount", success: http.StatusSeeOther}
+	opGetCertificate = operation{name: "GetSSOCertificate", method: http.MethodGet, success: http.StatusOK, idempotent: true,
+		path: func(id string) string { return "/v3/sso/certificates/" + url.PathEscape(id) }}
+	opAuthenticate = operation{name: "AuthenticateAccount", method: http.MethodPost, success: http.StatusSeeOther, headersOnly: true,
+		path: func(id string) string { return "/v3/partners/accounts/" + url.PathEscape(id) + "/sso" }}
 )
 
-// result is a success response: its headers, its bounded body and when it arrived.
+// result is a success response: its headers, its bounded body (none for a
+// headersOnly operation) and when it arrived.
 type result struct {
 	resp    *http.Response
 	body    []byte

@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/sendgrid-sso/sendgrid-sso/gen"
 )
@@ -26,7 +24,7 @@ var (
 	// ErrInvalidResponse is wrapped when a success response cannot be used: a body
 	// that is not the declared JSON, a body over the size limit, or a 303 whose
 	// Location is missing or untrusted.
-	ErrInvalidResponse = errors.New("invalid response")
+	ErrInvalidResponse = errors.New("sendgrid: invalid response")
 
 	// ErrUnauthorized matches an *APIError with status 401: a wrong or revoked key, or
 	// a key of the other region.
@@ -48,18 +46,21 @@ var (
 type APIError struct {
 	// StatusCode is the HTTP status, such as 404.
 	StatusCode int
-	// Errors are the API's error messages, from either body shape it sends.
+	// Errors are the API's error messages, from either body shape it sends, each
+	// string made safe to show (see Body).
 	Errors []ErrorDetail
 	// RetryAfter is what the Retry-After header asked for, or 0.
 	RetryAfter time.Duration
 
-	// Operation is the operation that failed: "GetSsoCertificate" or
+	// Operation is the Client method that failed: "GetSSOCertificate" or
 	// "AuthenticateAccount".
 	Operation string
 	// RateLimit holds the X-RateLimit-* headers of the response, where present.
 	RateLimit RateLimit
-	// Body is a short, printable excerpt of a body that carried no JSON errors (an
-	// HTML error page from a proxy, say), or "".
+	// Body is a short excerpt of a body that carried no JSON errors (an HTML error
+	// page from a proxy, say), or "". Like every string in an APIError it is one line,
+	// with the API key, URL queries and login codes removed and control and bidi runes
+	// escaped: safe to log and to print to a terminal.
 	Body string
 }
 
@@ -150,8 +151,8 @@ const (
 )
 
 // newAPIError builds the error for a non-success response from its bounded body.
-// redact is removed from any body excerpt (the API key, should a proxy echo it).
-func newAPIError(op string, resp *http.Response, body []byte, now time.Time, redact string) *APIError {
+// Every string in it passes the redactor.
+func (c *Client) newAPIError(op string, resp *http.Response, body []byte, now time.Time) *APIError {
 	e := &APIError{
 		StatusCode: resp.StatusCode,
 		Operation:  op,
@@ -167,22 +168,14 @@ func newAPIError(op string, resp *http.Response, body []byte, now time.Time, red
 	e.Errors = decodeErrorBody(body)
 	for i := range e.Errors {
 		d := &e.Errors[i]
-		d.Message = printable(d.Message, redact, maxDetailLen)
-		d.Field = printable(d.Field, redact, maxDetailLen)
-		d.ErrorID = printable(d.ErrorID, redact, maxDetailLen)
+		d.Message = c.redact.text(d.Message, maxDetailLen)
+		d.Field = c.redact.text(d.Field, maxDetailLen)
+		d.ErrorID = c.redact.text(d.ErrorID, maxDetailLen)
 	}
 	if len(e.Errors) == 0 {
-		e.Body = excerpt(body, redact)
+		e.Body = c.redact.text(string(body), bodyExcerptLen)
 	}
 	return e
-}
-
-// redacted returns s with every occurrence of secret replaced by "[REDACTED]".
-func redacted(s, secret string) string {
-	if secret == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, secret, "[REDACTED]")
 }
 
 // decodeErrorBody reads either error shape, a bare array or {"errors": [...]}, through
@@ -217,44 +210,27 @@ func decodeErrorBody(body []byte) []ErrorDetail {
 	return out
 }
 
-// excerpt returns a short single-line printable prefix of body, with redact removed.
-func excerpt(body []byte, redact string) string {
-	return printable(string(body), redact, bodyExcerptLen)
+// kindError is an error of a sentinel's kind (ErrInvalidResponse, ErrInvalidConfig)
+// inside an operation: its text leaves out the sentinel's "sendgrid: ", which the
+// operation's own "sendgrid: Method: " prefix already says.
+type kindError struct {
+	kind error
+	err  error
 }
 
-// printable folds s onto one line of at most limit bytes ("…" marks a cut): runs of
-// white space become one space, other non-printable runes and invalid UTF-8 are
-// dropped, and redact is replaced by "[REDACTED]". The whole string is folded and
-// redacted before it is cut, so that no copy of the secret is cut in half (and so
-// missed), and no control character hidden in an echoed secret lets it through;
-// nothing from the server can start a new line in a log either. s is at most a
-// bounded body.
-func printable(s, redact string, limit int) string {
-	var b strings.Builder
-	space := false
-	for _, r := range strings.TrimSpace(s) {
-		switch {
-		case r == utf8.RuneError:
-			continue
-		case unicode.IsSpace(r):
-			space = true
-			continue
-		case !unicode.IsPrint(r):
-			continue
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(r)
-	}
-	out := redacted(b.String(), redact)
-	if len(out) <= limit {
-		return out
-	}
-	cut := limit
-	for cut > 0 && !utf8.RuneStart(out[cut]) {
-		cut--
-	}
-	return out[:cut] + "…"
+// Error is the sentinel's text without "sendgrid: ", then the error's.
+func (e *kindError) Error() string {
+	return strings.TrimPrefix(e.kind.Error(), "sendgrid: ") + ": " + e.err.Error()
+}
+
+// Is reports whether target is the sentinel.
+func (e *kindError) Is(target error) bool { return target == e.kind }
+
+// Unwrap returns the error.
+func (e *kindError) Unwrap() error { return e.err }
+
+// invalidResponse returns an error wrapping ErrInvalidResponse that says what was
+// wrong with the response.
+func invalidResponse(format string, args ...any) error {
+	return &kindError{kind: ErrInvalidResponse, err: fmt.Errorf(format, args...)}
 }

@@ -21,7 +21,7 @@ func TestAPIErrorFromBothBodyShapes(t *testing.T) {
 			"envelope", 404,
 			`{"errors":[{"message":"No such endpoint","field":"","error_id":"10-40400"}]}`,
 			[]ErrorDetail{{Message: "No such endpoint", ErrorID: "10-40400"}},
-			[]string{"GetSsoCertificate", "404 Not Found", "No such endpoint [10-40400]"},
+			[]string{"GetSSOCertificate", "404 Not Found", "No such endpoint [10-40400]"},
 		},
 		{
 			"bare array with null field", 400,
@@ -168,7 +168,7 @@ func TestAPIErrorTextIsOneBoundedLine(t *testing.T) {
 	if strings.ContainsAny(err.Error(), "\n\r\t\x1b") {
 		t.Errorf("Error() %q carries control characters", err)
 	}
-	if d := apiErr.Errors[0]; d.Message != "bad INFO forged log line [31m" || d.Field != "a b" || len(d.ErrorID) > maxDetailLen+len("…") {
+	if d := apiErr.Errors[0]; d.Message != `bad INFO forged log line \x1b[31m` || d.Field != "a b" || len(d.ErrorID) > maxDetailLen+len("…") {
 		t.Errorf("detail = %q %q (error_id %d bytes)", d.Message, d.Field, len(d.ErrorID))
 	}
 	_, err = c.GetSSOCertificate(context.Background(), "many")
@@ -179,11 +179,12 @@ func TestAPIErrorTextIsOneBoundedLine(t *testing.T) {
 
 // A key echoed more than once must be redacted everywhere, also where the excerpt is
 // cut: a copy cut in half would otherwise slip past the redaction.
-func TestPrintableRedactsBeforeCutting(t *testing.T) {
+func TestRedactBeforeCutting(t *testing.T) {
+	r := newRedactor(testKey)
 	for _, gap := range []int{0, 1, 150, 180, 199, 250} {
 		s := testKey + strings.Repeat("x", gap) + testKey + " " + testKey
 		for _, limit := range []int{10, 100, 200, 1000} {
-			out := printable(s, testKey, limit)
+			out := r.text(s, limit)
 			// Any piece of a key cut short starts with its first characters.
 			if strings.Contains(out, testKey[:6]) {
 				t.Errorf("gap %d limit %d: %q shows part of the key", gap, limit, out)

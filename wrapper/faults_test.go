@@ -29,7 +29,6 @@ import (
 //	| reset in the middle of the headers     | POST | connection error, not retried (a code may be minted)       | 1        | TestFaultResets/headers/POST
 //	| reset in the middle of the body        | GET  | read error, retried                                        | 3        | TestFaultResets/body/GET
 //	| reset in the middle of the body        | POST | read error, not retried                                    | 1        | TestFaultResets/body/POST
-//	| 303 whose body is reset mid-way        | POST | the login is returned (Location arrived whole)             | 1        | TestAuthenticateAccountSurvivesACutOffRedirectBody
 //	| server never answers                   | both | context.DeadlineExceeded soon after the caller's deadline  | 1        | TestFaultNeverAnswers
 //	| slow trickling body that completes     | GET  | success: a slow body is not an error                       | 1        | TestFaultTrickle/completes
 //	| slow trickling body that never ends    | GET  | context.DeadlineExceeded soon after the caller's deadline  | 1        | TestFaultTrickle/endless
@@ -38,43 +37,29 @@ import (
 //	| JSON of the wrong types (200)          | GET  | ErrInvalidResponse                                         | 1        | TestFaultBadBodies/wrong_types_200
 //	| JSON of the wrong types (error body)   | GET  | *APIError 400 keeping a body excerpt                       | 1        | TestFaultBadBodies/wrong_types_400
 //	| HTML error page (502)                  | GET  | *APIError 502 (ErrServer) with excerpt, retried            | 3        | TestFaultBadBodies/html_502_GET
-//	| HTML error page (502)                  | POST | *APIError 502, not retried                                 | 1        | TestFaultBadBodies/html_502_POST
 //	| empty 200                              | GET  | ErrInvalidResponse                                         | 1        | TestFaultBadBodies/empty_200
 //	| empty 404                              | GET  | *APIError 404 (ErrNotFound), no body excerpt               | 1        | TestFaultBadBodies/empty_404
-//	| 256 MiB body (200 and 500)             | GET  | ErrInvalidResponse, < 8 MiB allocated, not retried         | 1        | TestFaultHugeBody
-//	| 303 without Location                   | POST | ErrInvalidResponse                                         | 1        | TestFaultLocations/missing
-//	| 303 with a relative Location           | POST | resolved against the request URL                           | 1        | TestFaultLocations/relative
-//	| 303 to a foreign host                  | POST | ErrInvalidResponse naming the host, not the code           | 1        | TestFaultLocations/foreign_host
-//	| 303 to javascript:                     | POST | ErrInvalidResponse naming the scheme, not the code         | 1        | TestFaultLocations/javascript
-//	| 303 to plain http on sendgrid.com      | POST | ErrInvalidResponse naming http://app.sendgrid.com          | 1        | TestFaultLocations/plain_http
+//	| 256 MiB body, declared or chunked      | GET  | ErrInvalidResponse, < 8 MiB allocated, not retried         | 1        | TestFaultHugeBody
+//	| 9 MiB of response headers              | GET  | refused after 64 KiB, < 2 MiB allocated                    | 1        | TestFaultHugeHeaders
+//	| unasked 101 Switching Protocols        | both | ErrInvalidResponse at once, the raw connection unread      | 1        | TestFaultUnaskedUpgrade
+//	| 303 whose body never ends or is cut off| POST | the login, as soon as the headers are in                   | 1        | TestFaultRedirectBody
+//	| caller's transport returns (nil, nil)  | both | ErrInvalidConfig, no panic, not retried                    | 1        | TestFaultCallerTransportReturnsNothing
+//	| 303 Location missing, foreign, not     | POST | ErrInvalidResponse naming scheme and host, never the code  | 1        | TestAuthenticateAccountRefusesUntrustedLocation
+//	|  https, user info, bad port, unparsable| POST | (same row)                                                 |          |
+//	| 303 with two different Locations      | POST | ErrInvalidResponse                                         | 1        | TestAuthenticateAccountRefusesTwoLocations
 //	| 429 Retry-After in seconds             | GET  | waits that long: past the deadline it returns at once      | 1        | TestFaultRateLimits/retry-after_seconds
 //	| 429 Retry-After as an HTTP date        | GET  | waits until then: past the deadline it returns at once     | 1        | TestFaultRateLimits/retry-after_date
-//	| 429 Retry-After absurdly large         | GET  | capped by WithMaxRetryWait (default 30s), no overflow      | 1        | TestFaultRateLimits/retry-after_absurd
-//	| 429 Retry-After absurdly large, cap 1ms| GET  | retried after the cap, succeeds                            | 2        | TestFaultRateLimits/retry-after_absurd_capped
+//	| 429 Retry-After beyond int64           | GET  | capped by WithMaxRetryWait (default 30s), no overflow      | 1        | TestFaultRateLimits/retry-after_absurd
+//	| 429 Retry-After beyond int64, cap 1ms  | GET  | retried after the cap, succeeds                            | 2        | TestFaultRateLimits/retry-after_absurd_capped
+//	| 429 X-RateLimit-Reset beyond int64     | GET  | capped like any other wait                                 | 1        | TestFaultRateLimits/ratelimit-reset_absurd
 //	| 429 Retry-After negative               | GET  | ignored: backoff, retried, succeeds                        | 2        | TestFaultRateLimits/retry-after_negative
 //	| 429 with only X-RateLimit-Reset        | GET  | waits until the reset: past the deadline returns at once   | 1        | TestFaultRateLimits/ratelimit-reset_only
 //	| 429 with X-RateLimit-Reset in the past | GET  | backoff, retried, succeeds                                 | 2        | TestFaultRateLimits/ratelimit-reset_past
 //	| 429 on POST                            | POST | retried (no code minted on 429), succeeds                  | 2        | TestFaultRateLimits/post
-//	| 5xx storm outlasting the retries       | GET  | last *APIError, "(gave up after N attempts)"               | N=3, 6   | TestFault5xxStorm
+//	| 5xx storm outlasting the retries       | GET  | last *APIError, "(gave up after N attempts)"               | N=1, 3, 6| TestFault5xxStorm
 //	| 5xx storm                              | POST | the first *APIError, not retried                           | 1        | TestFault5xxStorm
 //	| 32 goroutines sharing one client       | both | every result right, no data race (-race)                   | 320      | TestFaultConcurrentCallers
 //	| 300 sequential mixed calls             | both | 200s, 303s, 4xx and 5xx all drained: one connection        | 300      | TestFaultOneConnection
-
-// Operations under test, by method.
-const (
-	opGET  = "GET"
-	opPOST = "POST"
-)
-
-// call runs the operation named by method against c and returns the error.
-func call(ctx context.Context, c *Client, method string) error {
-	if method == opPOST {
-		_, err := c.AuthenticateAccount(ctx, "acct-1")
-		return err
-	}
-	_, err := c.GetSSOCertificate(ctx, "66138975")
-	return err
-}
 
 func TestFaultConnectionRefused(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -122,19 +107,6 @@ func TestFaultResets(t *testing.T) {
 				}
 			})
 		}
-	}
-}
-
-// assertDeadline checks that err is the caller's deadline and came promptly: within a
-// bound far above the deadline that only a hang would pass (a correctness bound, not a
-// speed target).
-func assertDeadline(t *testing.T, err error, start time.Time) {
-	t.Helper()
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
-	}
-	if took := time.Since(start); took > 5*time.Second {
-		t.Errorf("the call returned %v after a 100ms deadline", took)
 	}
 }
 
@@ -197,39 +169,6 @@ func TestFaultTrickle(t *testing.T) {
 	})
 }
 
-// counted wraps h and counts the requests it serves.
-func counted(h http.HandlerFunc) (http.HandlerFunc, *atomic.Int64) {
-	var n atomic.Int64
-	return func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		h(w, r)
-	}, &n
-}
-
-// reply answers with code, the header pairs kv and body.
-func reply(code int, body string, kv ...string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		for i := 0; i+1 < len(kv); i += 2 {
-			w.Header().Set(kv[i], kv[i+1])
-		}
-		w.WriteHeader(code)
-		_, _ = io.WriteString(w, body)
-	}
-}
-
-// wantAPIError returns err as an *APIError with the given status, or fails.
-func wantAPIError(t *testing.T, err error, status int) *APIError {
-	t.Helper()
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) {
-		t.Fatalf("err = %v (%T), want an *APIError", err, err)
-	}
-	if apiErr.StatusCode != status {
-		t.Fatalf("status = %d, want %d: %v", apiErr.StatusCode, status, err)
-	}
-	return apiErr
-}
-
 const nginx502 = `<html>
 <head><title>502 Bad Gateway</title></head>
 <body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body>
@@ -273,7 +212,6 @@ func TestFaultBadBodies(t *testing.T) {
 				t.Errorf("err = %v, want ErrServer after 3 attempts", err)
 			}
 		}},
-		{"html 502 POST", opPOST, reply(502, nginx502, "Content-Type", "text/html"), 1, excerptOf(502, "502 Bad Gateway")},
 		{"empty 200", opGET, reply(200, ""), 1, invalid},
 		{"empty 404", opGET, reply(404, ""), 1, func(t *testing.T, err error) {
 			apiErr := wantAPIError(t, err, 404)
@@ -284,7 +222,7 @@ func TestFaultBadBodies(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			h, n := counted(tc.h)
+			h, n := script(tc.h)
 			srv := serve(t, h)
 			err := call(context.Background(), newTestClient(t, srv.URL), tc.method)
 			if err == nil {
@@ -298,108 +236,166 @@ func TestFaultBadBodies(t *testing.T) {
 	}
 }
 
-// TestFaultHugeBody serves 256 MiB, streamed without buffering, and checks that the
-// bounded read neither allocates anywhere near it nor reads it to the end.
+// TestFaultHugeBody serves 256 MiB, streamed without buffering, with its length
+// declared (refused on the header) and chunked (no length: the streaming bound must
+// stop it), and checks that the bounded read neither allocates anywhere near it nor
+// reads it to the end.
 func TestFaultHugeBody(t *testing.T) {
 	const size = 256 << 20
 	chunk := []byte(strings.Repeat("A", 64<<10))
-	for _, status := range []int{200, 500} {
-		t.Run(strconv.Itoa(status), func(t *testing.T) {
-			var written atomic.Int64
-			done := make(chan struct{})
-			h, n := counted(func(w http.ResponseWriter, r *http.Request) {
-				defer close(done)
-				w.Header().Set("Content-Type", "application/json")
-				w.Header().Set("Content-Length", strconv.Itoa(size))
-				w.WriteHeader(status)
-				for written.Load() < size {
-					m, err := w.Write(chunk)
-					written.Add(int64(m))
-					if err != nil {
-						return
+	for _, declared := range []bool{true, false} {
+		for _, status := range []int{200, 500} {
+			t.Run(fmt.Sprintf("%d/declared=%v", status, declared), func(t *testing.T) {
+				var written atomic.Int64
+				done := make(chan struct{})
+				h, n := script(func(w http.ResponseWriter, r *http.Request) {
+					defer close(done)
+					w.Header().Set("Content-Type", "application/json")
+					if declared {
+						w.Header().Set("Content-Length", strconv.Itoa(size))
 					}
+					w.WriteHeader(status)
+					for written.Load() < size {
+						m, err := w.Write(chunk)
+						written.Add(int64(m))
+						if err != nil {
+							return
+						}
+					}
+				})
+				srv := serve(t, h)
+				c := newTestClient(t, srv.URL)
+
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				_, err := c.GetSSOCertificate(context.Background(), "66138975")
+				runtime.ReadMemStats(&after)
+
+				if !errors.Is(err, ErrInvalidResponse) || !strings.Contains(err.Error(), "larger than") {
+					t.Fatalf("err = %v, want ErrInvalidResponse for a body over the limit", err)
+				}
+				if declared != strings.Contains(err.Error(), "it declares") {
+					t.Errorf("err = %v: refused on the declared length = %v, want %v", err, !declared, declared)
+				}
+				got := after.TotalAlloc - before.TotalAlloc
+				if got > 8<<20 {
+					t.Errorf("reading a %d MiB body allocated %d MiB", size>>20, got>>20)
+				}
+				t.Logf("a %d MiB body: %d KiB allocated during the call", size>>20, got>>10)
+				<-done
+				if got := written.Load(); got >= size {
+					t.Errorf("the server wrote the whole body (%d bytes): the client read it all", got)
+				}
+				if got := n.Load(); got != 1 {
+					t.Errorf("server saw %d requests, want 1: an oversized body is not fetched again", got)
 				}
 			})
-			srv := serve(t, h)
-			c := newTestClient(t, srv.URL)
+		}
+	}
+}
 
-			var before, after runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&before)
-			_, err := c.GetSSOCertificate(context.Background(), "66138975")
-			runtime.ReadMemStats(&after)
-
-			if !errors.Is(err, ErrInvalidResponse) || !strings.Contains(err.Error(), "larger than") {
-				t.Fatalf("err = %v, want ErrInvalidResponse for a body over the limit", err)
+// An unasked 101 Switching Protocols makes net/http hand back the raw connection as
+// the body, which no deadline bounds: it is refused unread, at once.
+func TestFaultUnaskedUpgrade(t *testing.T) {
+	for _, method := range []string{opGET, opPOST} {
+		t.Run(method, func(t *testing.T) {
+			url, accepts := rawServer(t, func(conn net.Conn, _ *http.Request) {
+				_, _ = io.WriteString(conn, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: evil\r\n\r\n")
+				_, _ = io.Copy(io.Discard, conn) // hold the connection open
+			})
+			// The deadline only turns a regression into a failure instead of a hang.
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			err := call(ctx, newTestClient(t, url), method)
+			if !errors.Is(err, ErrInvalidResponse) || !strings.Contains(err.Error(), "101 Switching Protocols") {
+				t.Fatalf("err = %v, want ErrInvalidResponse naming the 101", err)
 			}
-			got := after.TotalAlloc - before.TotalAlloc
-			if got > 8<<20 {
-				t.Errorf("reading a %d MiB body allocated %d MiB", size>>20, got>>20)
-			}
-			t.Logf("a %d MiB body: %d KiB allocated during the call", size>>20, got>>10)
-			<-done
-			if got := written.Load(); got >= size {
-				t.Errorf("the server wrote the whole body (%d bytes): the client read it all", got)
-			}
-			if got := n.Load(); got != 1 {
-				t.Errorf("server saw %d requests, want 1: an oversized body is not fetched again", got)
+			if got := accepts.Load(); got != 1 {
+				t.Errorf("server saw %d connections, want 1: an unusable answer is not retried", got)
 			}
 		})
 	}
 }
 
-func TestFaultLocations(t *testing.T) {
-	code := "?code=" + testLoginCode
-	refused := func(wantInError string) func(*testing.T, *SSOLogin, error) {
-		return func(t *testing.T, l *SSOLogin, err error) {
-			if !errors.Is(err, ErrInvalidResponse) {
-				t.Fatalf("login = %v, err = %v: want ErrInvalidResponse", l, err)
+// The login is complete when the 303's headers are in: a body that trickles forever,
+// or is cut off, must not hold it (the code's 60 seconds run meanwhile).
+func TestFaultRedirectBody(t *testing.T) {
+	location := "https://app.sendgrid.com/login?code=" + testLoginCode
+	for name, end := range map[string]func(w http.ResponseWriter, r *http.Request){
+		"never ends": func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() },
+		"cut off": func(w http.ResponseWriter, r *http.Request) {
+			if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+				conn.Close()
 			}
-			if !strings.Contains(err.Error(), wantInError) {
-				t.Errorf("error %q does not say %q", err, wantInError)
-			}
-			if strings.Contains(err.Error(), testLoginCode) {
-				t.Errorf("error %q shows the code", err)
-			}
-		}
-	}
-	cases := []struct {
-		name     string
-		location string // "" sends none
-		check    func(*testing.T, *SSOLogin, error)
-	}{
-		{"missing", "", refused("no Location")},
-		{"relative", "/sso/partner/login" + code, func(t *testing.T, l *SSOLogin, err error) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !l.URL.IsAbs() || l.URL.Path != "/sso/partner/login" || l.URL.Query().Get("code") != testLoginCode {
-				t.Errorf("URL = %s, want the absolute URL on the API's host", l.URL)
-			}
-		}},
-		{"foreign host", "https://evil.example/sso/partner/login" + code, refused("evil.example")},
-		{"javascript", "javascript:alert('" + testLoginCode + "')", refused(`"javascript"`)},
-		{"plain http", "http://app.sendgrid.com/sso/partner/login" + code, refused("http://app.sendgrid.com")},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			h, n := counted(func(w http.ResponseWriter, r *http.Request) {
-				if tc.location != "" {
-					w.Header().Set("Location", tc.location)
-				}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Location", location)
+				w.Header().Set("Content-Length", "1000")
 				w.WriteHeader(http.StatusSeeOther)
+				_, _ = io.WriteString(w, "<a href=")
+				w.(http.Flusher).Flush()
+				end(w, r)
 			})
-			srv := serve(t, h)
-			c := newTestClient(t, srv.URL)
-			l, err := c.AuthenticateAccount(context.Background(), "acct-1")
-			tc.check(t, l, err)
-			if got := n.Load(); got != 1 {
-				t.Errorf("server saw %d requests, want 1 (the redirect is never followed)", got)
+			// The deadline only turns a regression into a failure instead of a hang.
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			login, err := newTestClient(t, srv.URL).AuthenticateAccount(ctx, "acct")
+			if err != nil {
+				t.Fatalf("err = %v, want the login as soon as the headers arrived", err)
 			}
-			if tc.name == "relative" && err == nil && l.URL.Host != srv.Listener.Addr().String() {
-				t.Errorf("relative Location resolved to host %q, want %q", l.URL.Host, srv.Listener.Addr())
+			if login.URL.String() != location {
+				t.Errorf("login = %s", login.URL)
 			}
 		})
+	}
+}
+
+// Response headers are bounded: 9 MiB of them are refused after 64 KiB, without
+// allocating anywhere near their size.
+func TestFaultHugeHeaders(t *testing.T) {
+	line := "X-Pad: " + strings.Repeat("p", 1000) + "\r\n"
+	url, _ := rawServer(t, func(conn net.Conn, _ *http.Request) {
+		_, _ = io.WriteString(conn, "HTTP/1.1 200 OK\r\n")
+		for range 9 << 10 {
+			if _, err := io.WriteString(conn, line); err != nil {
+				return
+			}
+		}
+		_, _ = io.WriteString(conn, "Content-Length: 2\r\n\r\n{}")
+	})
+	c := newTestClient(t, url, WithMaxRetries(0))
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	err := call(context.Background(), c, opGET)
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "headers exceeded") {
+		t.Fatalf("err = %v, want the header limit", err)
+	}
+	got := after.TotalAlloc - before.TotalAlloc
+	t.Logf("9 MiB of headers: %d KiB allocated during the call", got>>10)
+	if got > 2<<20 {
+		t.Errorf("9 MiB of headers allocated %d KiB, want well under 2 MiB", got>>10)
+	}
+}
+
+// A caller's transport that returns neither a response nor an error is a mistake in
+// the caller's code: a clear error, no panic, no retry.
+func TestFaultCallerTransportReturnsNothing(t *testing.T) {
+	for _, method := range []string{opGET, opPOST} {
+		var calls atomic.Int64
+		rt := roundTripFn(func(*http.Request) (*http.Response, error) { calls.Add(1); return nil, nil })
+		c := newTestClient(t, "https://api.sendgrid.com", WithHTTPClient(&http.Client{Transport: rt}))
+		err := call(context.Background(), c, method)
+		if !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), "returned neither a response nor an error") {
+			t.Errorf("%s: err = %v, want ErrInvalidConfig naming the transport's mistake", method, err)
+		}
+		if got := calls.Load(); got != 1 {
+			t.Errorf("%s: the transport was called %d times, want 1", method, got)
+		}
 	}
 }
 
@@ -442,18 +438,24 @@ func TestFaultRateLimits(t *testing.T) {
 					t.Errorf("RetryAfter = %v, want about an hour", e.RetryAfter)
 				}
 			})},
-		{"retry-after absurd", opGET, []string{"Retry-After", "99999999999999"}, nil, 1,
+		{"retry-after absurd", opGET, []string{"Retry-After", "99999999999999999999"}, nil, 1,
 			notRetried("30s", func(t *testing.T, e *APIError) {
 				if e.RetryAfter <= 0 {
 					t.Errorf("RetryAfter = %v: overflowed", e.RetryAfter)
 				}
 			})},
-		{"retry-after absurd capped", opGET, []string{"Retry-After", "99999999999999"}, []Option{WithMaxRetryWait(time.Millisecond)}, 2, succeeded},
+		{"retry-after absurd capped", opGET, []string{"Retry-After", "99999999999999999999"}, []Option{WithMaxRetryWait(time.Millisecond)}, 2, succeeded},
 		{"retry-after negative", opGET, []string{"Retry-After", "-5"}, nil, 2, succeeded},
 		{"ratelimit-reset only", opGET, []string{"X-RateLimit-Reset", strconv.FormatInt(inAnHour.Unix(), 10)}, nil, 1,
 			notRetried("30s", func(t *testing.T, e *APIError) {
 				if e.RetryAfter != 0 || !e.RateLimit.Reset.Equal(time.Unix(inAnHour.Unix(), 0)) {
 					t.Errorf("RetryAfter = %v, RateLimit = %+v: want 0 and the reset", e.RetryAfter, e.RateLimit)
+				}
+			})},
+		{"ratelimit-reset absurd", opGET, []string{"X-RateLimit-Reset", "99999999999999999999"}, nil, 1,
+			notRetried("30s", func(t *testing.T, e *APIError) {
+				if e.RateLimit.Reset.Before(inAnHour) {
+					t.Errorf("RateLimit.Reset = %v, want far in the future", e.RateLimit.Reset)
 				}
 			})},
 		{"ratelimit-reset past", opGET, []string{"X-RateLimit-Reset", strconv.FormatInt(now.Add(-time.Hour).Unix(), 10)}, nil, 2, succeeded},
@@ -490,6 +492,7 @@ func TestFault5xxStorm(t *testing.T) {
 		retries int
 		want    int64
 	}{
+		{opGET, 0, 1},
 		{opGET, 2, 3},
 		{opGET, 5, 6},
 		{opPOST, 2, 1},
@@ -585,7 +588,7 @@ func mixedCall(ctx context.Context, c *Client, i int) error {
 }
 
 func TestFaultConcurrentCallers(t *testing.T) {
-	h, n := counted(mixedServer)
+	h, n := script(mixedServer)
 	srv := serve(t, h)
 	c := newTestClient(t, srv.URL, WithMaxRetries(0))
 	const goroutines, calls = 32, 10
@@ -614,7 +617,7 @@ func TestFaultConcurrentCallers(t *testing.T) {
 
 func TestFaultOneConnection(t *testing.T) {
 	var conns atomic.Int64
-	h, n := counted(mixedServer)
+	h, n := script(mixedServer)
 	srv := serveUnstarted(t, h)
 	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {

@@ -2,7 +2,10 @@ package wrapper
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -127,4 +130,100 @@ func mustParse(t testing.TB, raw string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// Operations under test, by method.
+const (
+	opGET  = "GET"
+	opPOST = "POST"
+)
+
+// call runs the operation named by method against c and returns the error.
+func call(ctx context.Context, c *Client, method string) error {
+	if method == opPOST {
+		_, err := c.AuthenticateAccount(ctx, "acct-1")
+		return err
+	}
+	_, err := c.GetSSOCertificate(ctx, "66138975")
+	return err
+}
+
+// script answers the n-th request (from 0) with steps[n], the last step repeating,
+// and counts the requests. A nil step hangs up without answering.
+func script(steps ...http.HandlerFunc) (http.HandlerFunc, *atomic.Int64) {
+	var n atomic.Int64
+	return func(w http.ResponseWriter, r *http.Request) {
+		i := int(n.Add(1) - 1)
+		step := steps[min(i, len(steps)-1)]
+		if step == nil {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+			return
+		}
+		step(w, r)
+	}, &n
+}
+
+// reply answers with code, the header pairs kv and body.
+func reply(code int, body string, kv ...string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		for i := 0; i+1 < len(kv); i += 2 {
+			w.Header().Add(kv[i], kv[i+1])
+		}
+		w.WriteHeader(code)
+		_, _ = io.WriteString(w, body)
+	}
+}
+
+// certOK answers with a certificate whose ID is 5.
+func certOK(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(`{"id":5}`)) }
+
+// redirectTo serves every request a 303 to location (no Location header when empty).
+func redirectTo(location string) http.HandlerFunc {
+	if location == "" {
+		return reply(http.StatusSeeOther, "")
+	}
+	return reply(http.StatusSeeOther, "", "Location", location)
+}
+
+// recordSleeps replaces c's sleep with one that records the waits and returns at
+// once (with the context's error, as the real one does when it ends first).
+func recordSleeps(c *Client) *[]time.Duration {
+	var mu sync.Mutex
+	waits := &[]time.Duration{}
+	c.sleep = func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		defer mu.Unlock()
+		*waits = append(*waits, d)
+		return ctx.Err()
+	}
+	return waits
+}
+
+// wantAPIError returns err as an *APIError with the given status, or fails.
+func wantAPIError(t *testing.T, err error, status int) *APIError {
+	t.Helper()
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("err = %v (%T), want an *APIError", err, err)
+	}
+	if apiErr.StatusCode != status {
+		t.Fatalf("status = %d, want %d: %v", apiErr.StatusCode, status, err)
+	}
+	return apiErr
+}
+
+// assertDeadline checks that err is the caller's deadline and came promptly: within a
+// bound far above the deadline that only a hang would pass (a correctness bound, not a
+// speed target).
+func assertDeadline(t *testing.T, err error, start time.Time) {
+	t.Helper()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("the call returned %v after a 100ms deadline", took)
+	}
 }

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -37,17 +40,21 @@ func (c *Client) AuthenticateAccount(ctx context.Context, accountID string) (*SS
 	if err := checkID("account", accountID); err != nil {
 		return nil, err
 	}
-	res, err := c.send(ctx, opAuthenticate, func(ctx context.Context) (*http.Response, error) {
+	var login *SSOLogin
+	err := c.do(ctx, opAuthenticate, accountID, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.AuthenticateAccount(ctx, accountID)
+	}, func(res result) error {
+		u, err := c.loginLocation(res.resp)
+		if err != nil {
+			return err
+		}
+		login = &SSOLogin{URL: u, ExpiresAt: res.arrived.Add(LoginValidity)}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	u, err := c.loginLocation(res.resp)
-	if err != nil {
-		return nil, fmt.Errorf("sendgrid: %s: %w", opAuthenticate.name, err)
-	}
-	return &SSOLogin{URL: u, ExpiresAt: res.arrived.Add(LoginValidity)}, nil
+	return login, nil
 }
 
 // Redacted returns the login URL with everything after the host hidden.
@@ -82,4 +89,109 @@ func (l SSOLogin) MarshalJSON() ([]byte, error) {
 		URL       string    `json:"url"`
 		ExpiresAt time.Time `json:"expires_at"`
 	}{l.Redacted(), l.ExpiresAt})
+}
+
+// The trust rules for a login's Location.
+//
+// loginLocation resolves and checks the Location of a 303. It accepts https on
+// sendgrid.com or a subdomain of it, or the scheme and host of the configured base URL
+// (a fake server or a proxy), on a port from 1 to 65535. It refuses a 303 with two
+// different Locations, as browsers do. Errors name the scheme and host, never the
+// path or query (the query carries the one-time code); any value of the query that
+// also stands in the host is removed from the error as well, and the Client's
+// redactor makes the rest safe.
+func (c *Client) loginLocation(resp *http.Response) (*url.URL, error) {
+	values := resp.Header.Values(heldLocation)
+	if len(values) == 0 || values[0] == "" {
+		return nil, invalidResponse("the 303 response has no Location header")
+	}
+	for _, v := range values[1:] {
+		if v != values[0] {
+			return nil, invalidResponse("the 303 response has %d different Location headers: refusing it", len(values))
+		}
+	}
+	base := c.baseURL
+	if resp.Request != nil && resp.Request.URL != nil {
+		base = resp.Request.URL
+	}
+	u, err := base.Parse(values[0])
+	if err != nil {
+		// err repeats the URL, code included: do not wrap it.
+		return nil, invalidResponse("the 303 Location header does not parse as a URL")
+	}
+	where := hideQueryValues(u.Scheme+"://"+u.Host, u)
+	switch {
+	case u.User != nil:
+		return nil, invalidResponse("the 303 Location on %s carries user info: refusing it", where)
+	case !validPort(u.Port()):
+		return nil, invalidResponse("the 303 Location on %s has a port outside 1-65535: refusing it", where)
+	case c.trustedLoginHost(u):
+		return u, nil
+	case u.Scheme != "https" && u.Scheme != "http":
+		return nil, invalidResponse("the 303 Location has scheme %q, not https: refusing it", hideQueryValues(u.Scheme, u))
+	}
+	return nil, invalidResponse("the 303 Location points at %s, neither https on sendgrid.com nor the base URL's own host: refusing it", where)
+}
+
+// hideQueryValues removes from s every non-empty value of u's query: a server that
+// puts the one-time code in the host as well as the query must not get it shown.
+func hideQueryValues(s string, u *url.URL) string {
+	for _, vs := range u.Query() {
+		for _, v := range vs {
+			if v != "" {
+				s = strings.ReplaceAll(s, v, redactedMark)
+			}
+		}
+	}
+	return s
+}
+
+// validPort reports whether port is empty (the scheme's default) or a number from 1
+// to 65535.
+func validPort(port string) bool {
+	if port == "" {
+		return true
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 1 && n <= 65535
+}
+
+// trustedLoginHost reports whether u is https on sendgrid.com or a subdomain, or on
+// the configured base URL's own scheme and host.
+func (c *Client) trustedLoginHost(u *url.URL) bool {
+	if u.Scheme == c.baseURL.Scheme && strings.EqualFold(hostPort(u), c.baseHostPort) {
+		return true
+	}
+	return u.Scheme == "https" && isSendGridHost(u.Hostname())
+}
+
+// isSendGridHost reports whether host is sendgrid.com or a subdomain of it, spelled
+// as a plain DNS name: labels of letters, digits and inner hyphens, none empty (so
+// ".sendgrid.com" and "a..sendgrid.com" are refused).
+func isSendGridHost(host string) bool {
+	host = strings.ToLower(host)
+	if host != "sendgrid.com" && !strings.HasSuffix(host, ".sendgrid.com") {
+		return false
+	}
+	for _, label := range strings.Split(host, ".") {
+		if label == "" || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '-' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// hostPort returns u's host and port, the scheme's default port written out, so that
+// "https://h" and "https://h:443" compare equal.
+func hostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"https": "443", "http": "80"}[u.Scheme]
+	}
+	return net.JoinHostPort(u.Hostname(), port)
 }

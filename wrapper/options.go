@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"log/slog"
 	"net/http"
 	"time"
 )
@@ -17,6 +18,7 @@ type settings struct {
 	maxRetryWait  time.Duration
 	backoffBase   time.Duration
 	userAgentNote string
+	logger        *slog.Logger
 }
 
 func defaultSettings() settings {

@@ -3,7 +3,6 @@ package wrapper
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"time"
@@ -23,67 +22,21 @@ type retryPolicy struct {
 	backoffBase time.Duration
 }
 
-// send runs one operation with retries and returns its success response, or the last
-// error. call sends one attempt through the generated client.
-func (c *Client) send(ctx context.Context, op operation, call func(context.Context) (*http.Response, error)) (result, error) {
-	for attempt := 1; ; attempt++ {
-		res, err, retryable := c.attempt(ctx, op, call)
-		if err == nil {
-			return res, nil
-		}
-		if !retryable || attempt > c.retry.maxRetries {
-			return result{}, exhausted(err, attempt)
-		}
-		wait := c.retry.wait(attempt, err, time.Now())
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-			return result{}, fmt.Errorf("%w; not retrying: the next attempt would start in %v, after the context's deadline",
-				exhausted(err, attempt), wait.Round(time.Millisecond))
-		}
-		if werr := c.sleep(ctx, wait); werr != nil {
-			return result{}, fmt.Errorf("%w; the wait to retry ended early: %w", exhausted(err, attempt), werr)
-		}
-	}
-}
-
-// attempt sends one request and sorts its outcome: a success result, or an error and
-// whether the policy allows another try.
-func (c *Client) attempt(ctx context.Context, op operation, call func(context.Context) (*http.Response, error)) (result, error, bool) {
-	// The http.Client's Timeout bounds the attempt, body read included (noRedirects);
-	// a context that ends sooner bounds it already, as http.Client has it.
-	actx := ctx
-	if deadline, ok := ctx.Deadline(); c.timeout > 0 && (!ok || time.Until(deadline) > c.timeout) {
-		var cancel context.CancelFunc
-		actx, cancel = context.WithTimeoutCause(ctx, c.timeout, &attemptTimeoutError{c.timeout})
-		defer cancel()
-	}
-	resp, err := call(actx)
-	if err != nil {
-		// A connection error; once the caller's context is done there is no retry.
-		return result{}, fmt.Errorf("sendgrid: %s: %w", op.name, err), op.idempotent && ctx.Err() == nil
-	}
-	arrived := time.Now()
-	body, err := readBody(resp)
-	if err != nil && resp.StatusCode == op.success && op.success == http.StatusSeeOther {
-		// The 303's headers, Location included, arrived whole; its body is not used.
-		// Failing here would lose a login that was already minted.
-		err = nil
-	}
-	if err != nil {
-		// A body cut off mid-way is a connection error; one over the limit is not.
-		retry := op.idempotent && ctx.Err() == nil && !errors.Is(err, ErrInvalidResponse)
-		return result{}, fmt.Errorf("sendgrid: %s: %w", op.name, err), retry
-	}
-	if resp.StatusCode == op.success {
-		return result{resp: resp, body: body, arrived: arrived}, nil, false
-	}
-	apiErr := newAPIError(op.name, resp, body, arrived, c.apiKey())
+// retryable reports whether the policy allows another attempt after err: a 429
+// always (the API did nothing), a 5xx or a connection error (no complete answer) only
+// for an idempotent operation, since after them a POST may already have minted a
+// login code. A response that cannot be used (ErrInvalidResponse) and a mistake in
+// the caller's setup (ErrInvalidConfig) are never retried: they would only repeat.
+func (p retryPolicy) retryable(op operation, err error) bool {
+	var apiErr *APIError
 	switch {
-	case resp.StatusCode == http.StatusTooManyRequests:
-		return result{}, apiErr, true
-	case resp.StatusCode >= 500 && resp.StatusCode <= 599:
-		return result{}, apiErr, op.idempotent
+	case errors.As(err, &apiErr):
+		return apiErr.StatusCode == http.StatusTooManyRequests ||
+			(op.idempotent && apiErr.StatusCode >= 500 && apiErr.StatusCode <= 599)
+	case errors.Is(err, ErrInvalidResponse), errors.Is(err, ErrInvalidConfig):
+		return false
 	}
-	return result{}, apiErr, false
+	return op.idempotent
 }
 
 // wait returns how long to wait after the given failed attempt (1-based). A
@@ -127,43 +80,4 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-// exhaustedError is the last error of a call that was tried more than once.
-type exhaustedError struct {
-	err      error
-	attempts int
-}
-
-// Error is the last error's text and the attempt count.
-func (e *exhaustedError) Error() string {
-	return fmt.Sprintf("%s (gave up after %d attempts)", e.err, e.attempts)
-}
-
-// Unwrap returns the last attempt's error.
-func (e *exhaustedError) Unwrap() error { return e.err }
-
-// attemptTimeoutError is the cause of an attempt cut off by the http.Client's Timeout
-// (60s by default), which the Client applies to each attempt's context. It says so,
-// rather than blaming a deadline the caller may never have set, and still matches
-// context.DeadlineExceeded and reports Timeout, as net/http's own timeout error does.
-type attemptTimeoutError struct{ timeout time.Duration }
-
-// Error names the timeout that expired.
-func (e *attemptTimeoutError) Error() string {
-	return fmt.Sprintf("the attempt took longer than the http.Client's %v timeout", e.timeout)
-}
-
-// Is makes errors.Is(err, context.DeadlineExceeded) hold.
-func (e *attemptTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
-
-// Timeout reports true, as net.Error's timeouts do.
-func (e *attemptTimeoutError) Timeout() bool { return true }
-
-// exhausted adds the attempt count to err when there was more than one attempt.
-func exhausted(err error, attempts int) error {
-	if attempts <= 1 {
-		return err
-	}
-	return &exhaustedError{err: err, attempts: attempts}
 }

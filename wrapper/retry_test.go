@@ -3,154 +3,86 @@ package wrapper
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 )
 
-// script answers the n-th request (from 0) with steps[n], the last step repeating.
-// A nil step hangs up without answering.
-func script(steps ...http.HandlerFunc) (http.HandlerFunc, *atomic.Int64) {
-	var n atomic.Int64
-	return func(w http.ResponseWriter, r *http.Request) {
-		i := int(n.Add(1) - 1)
-		step := steps[min(i, len(steps)-1)]
-		if step == nil {
-			conn, _, err := w.(http.Hijacker).Hijack()
-			if err == nil {
-				conn.Close()
-			}
-			return
+// The retry policy as unit tests: what is retried, and how long it waits. The fault
+// matrix (faults_test.go) shows the same rules end to end against servers.
+
+func TestRetryable(t *testing.T) {
+	apiErr := func(status int) error { return &APIError{StatusCode: status} }
+	wrapped := func(err error) error { return fmt.Errorf("sendgrid: op: %w", err) }
+	cases := []struct {
+		name      string
+		err       error
+		get, post bool
+	}{
+		{"429", apiErr(429), true, true},
+		{"429 after attempts", exhausted(apiErr(429), 2), true, true},
+		{"500", apiErr(500), true, false},
+		{"502", apiErr(502), true, false},
+		{"503", apiErr(503), true, false},
+		{"504", apiErr(504), true, false},
+		{"599", apiErr(599), true, false},
+		{"400", apiErr(400), false, false},
+		{"401", apiErr(401), false, false},
+		{"403", apiErr(403), false, false},
+		{"404", apiErr(404), false, false},
+		{"302", apiErr(302), false, false},
+		{"connection error", wrapped(errors.New("connection reset by peer")), true, false},
+		{"body cut off", wrapped(errors.New("reading the 200 response body: unexpected EOF")), true, false},
+		{"invalid response", wrapped(invalidResponse("the 200 body is not a certificate")), false, false},
+		{"caller's transport mistake", wrapped(&kindError{ErrInvalidConfig, errors.New("nil response")}), false, false},
+	}
+	var p retryPolicy
+	for _, tc := range cases {
+		if got := p.retryable(opGetCertificate, tc.err); got != tc.get {
+			t.Errorf("%s: GET retryable = %v, want %v", tc.name, got, tc.get)
 		}
-		step(w, r)
-	}, &n
-}
-
-func status(code int, headers ...string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		for i := 0; i+1 < len(headers); i += 2 {
-			w.Header().Set(headers[i], headers[i+1])
-		}
-		w.WriteHeader(code)
-		_, _ = w.Write([]byte(`{"errors":[{"message":"m"}]}`))
-	}
-}
-
-func certOK(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(`{"id":5}`)) }
-
-// recordSleeps replaces c's sleep with one that records the waits and returns at once.
-func recordSleeps(c *Client) *[]time.Duration {
-	var mu sync.Mutex
-	waits := &[]time.Duration{}
-	c.sleep = func(ctx context.Context, d time.Duration) error {
-		mu.Lock()
-		defer mu.Unlock()
-		*waits = append(*waits, d)
-		return ctx.Err()
-	}
-	return waits
-}
-
-func TestGetIsRetriedOn429And5xxAndConnectionErrors(t *testing.T) {
-	cases := map[string]http.HandlerFunc{
-		"429":              status(429),
-		"500":              status(500),
-		"502":              status(502),
-		"503":              status(503),
-		"504":              status(504),
-		"connection reset": nil,
-	}
-	for name, fail := range cases {
-		t.Run(name, func(t *testing.T) {
-			h, n := script(fail, fail, certOK)
-			c := newTestClient(t, serve(t, h).URL)
-			recordSleeps(c)
-			cert, err := c.GetSSOCertificate(context.Background(), "5")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if cert.ID != 5 || n.Load() != 3 {
-				t.Errorf("cert %d after %d requests, want 5 after 3", cert.ID, n.Load())
-			}
-		})
-	}
-}
-
-func TestGetIsNotRetriedOnOther4xx(t *testing.T) {
-	for _, code := range []int{400, 401, 403, 404} {
-		h, n := script(status(code))
-		_, err := newTestClient(t, serve(t, h).URL).GetSSOCertificate(context.Background(), "5")
-		var apiErr *APIError
-		if !errors.As(err, &apiErr) || apiErr.StatusCode != code || n.Load() != 1 {
-			t.Errorf("%d: err %v after %d requests, want one APIError", code, err, n.Load())
+		if got := p.retryable(opAuthenticate, tc.err); got != tc.post {
+			t.Errorf("%s: POST retryable = %v, want %v (after a 5xx or a lost answer a code may be minted)", tc.name, got, tc.post)
 		}
 	}
 }
 
-func TestPostIsRetriedOn429Only(t *testing.T) {
-	h, n := script(status(429), redirectTo("https://app.sendgrid.com/l?code=c"))
-	c := newTestClient(t, serve(t, h).URL)
-	recordSleeps(c)
-	if _, err := c.AuthenticateAccount(context.Background(), "a"); err != nil || n.Load() != 2 {
-		t.Fatalf("err %v after %d requests, want success after 2", err, n.Load())
+func TestRetryWait(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	p := retryPolicy{maxWait: 50 * time.Second, backoffBase: time.Second}
+	tooMany := func(kv ...string) error {
+		h := http.Header{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			h.Set(kv[i], kv[i+1])
+		}
+		c := newTestClient(t, "https://api.sendgrid.com")
+		return c.newAPIError("op", &http.Response{StatusCode: 429, Header: h}, nil, now)
 	}
-	h, n = script(nil, redirectTo("https://app.sendgrid.com/l?code=c"))
-	c = newTestClient(t, serve(t, h).URL)
-	if _, err := c.AuthenticateAccount(context.Background(), "a"); err == nil || n.Load() != 1 {
-		t.Fatalf("a POST cut off mid-request: err %v after %d requests, want an error after 1", err, n.Load())
-	}
-}
-
-func TestRetriesRunOut(t *testing.T) {
-	h, n := script(status(503))
-	c := newTestClient(t, serve(t, h).URL, WithMaxRetries(3))
-	recordSleeps(c)
-	_, err := c.GetSSOCertificate(context.Background(), "5")
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 {
-		t.Fatalf("err = %v, want the last APIError", err)
-	}
-	if n.Load() != 4 || !strings.Contains(err.Error(), "gave up after 4 attempts") {
-		t.Errorf("err %q after %d requests, want 4 attempts counted", err, n.Load())
-	}
-
-	h, n = script(status(503))
-	_, err = newTestClient(t, serve(t, h).URL, WithMaxRetries(0)).GetSSOCertificate(context.Background(), "5")
-	if n.Load() != 1 || strings.Contains(err.Error(), "gave up") {
-		t.Errorf("WithMaxRetries(0): err %q after %d requests, want 1 plain attempt", err, n.Load())
-	}
-}
-
-func TestRetryWaits(t *testing.T) {
-	reset := time.Now().Add(20 * time.Second).Unix()
-	date := time.Now().Add(40 * time.Second).UTC().Format(http.TimeFormat)
+	unix := func(d time.Duration) string { return fmt.Sprint(now.Add(d).Unix()) }
 	cases := []struct {
 		name     string
-		fail     http.HandlerFunc
+		err      error
 		min, max time.Duration
 	}{
-		{"Retry-After seconds", status(429, "Retry-After", "3"), 3 * time.Second, 3 * time.Second},
-		{"Retry-After date", status(429, "Retry-After", date), 38 * time.Second, 40 * time.Second},
-		{"Retry-After absurd", status(429, "Retry-After", "999999999"), 50 * time.Second, 50 * time.Second},
-		{"Retry-After negative falls back to backoff", status(429, "Retry-After", "-3"), 500 * time.Microsecond, time.Millisecond},
-		{"X-RateLimit-Reset", status(429, "X-RateLimit-Reset", itoa64(reset)), 18 * time.Second, 20 * time.Second},
-		{"backoff", status(500), 500 * time.Microsecond, time.Millisecond},
+		{"Retry-After seconds", tooMany("Retry-After", "3"), 3 * time.Second, 3 * time.Second},
+		{"Retry-After date", tooMany("Retry-After", now.Add(40*time.Second).Format(http.TimeFormat)), 40 * time.Second, 40 * time.Second},
+		{"Retry-After past date", tooMany("Retry-After", now.Add(-time.Hour).Format(http.TimeFormat)), 500 * time.Millisecond, time.Second},
+		{"Retry-After above the cap", tooMany("Retry-After", "999999999"), 50 * time.Second, 50 * time.Second},
+		{"Retry-After beyond int64", tooMany("Retry-After", "99999999999999999999"), 50 * time.Second, 50 * time.Second},
+		{"Retry-After negative", tooMany("Retry-After", "-3"), 500 * time.Millisecond, time.Second},
+		{"Retry-After garbage", tooMany("Retry-After", "soon"), 500 * time.Millisecond, time.Second},
+		{"X-RateLimit-Reset", tooMany("X-RateLimit-Reset", unix(20*time.Second)), 20 * time.Second, 20 * time.Second},
+		{"X-RateLimit-Reset beyond int64", tooMany("X-RateLimit-Reset", "99999999999999999999"), 50 * time.Second, 50 * time.Second},
+		{"X-RateLimit-Reset past", tooMany("X-RateLimit-Reset", unix(-time.Hour)), 500 * time.Millisecond, time.Second},
+		{"Retry-After wins over the reset", tooMany("Retry-After", "2", "X-RateLimit-Reset", unix(20*time.Second)), 2 * time.Second, 2 * time.Second},
+		{"connection error: backoff", errors.New("reset"), 500 * time.Millisecond, time.Second},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			h, _ := script(tc.fail, certOK)
-			c := newTestClient(t, serve(t, h).URL, WithMaxRetryWait(50*time.Second))
-			waits := recordSleeps(c)
-			if _, err := c.GetSSOCertificate(context.Background(), "5"); err != nil {
-				t.Fatal(err)
-			}
-			if len(*waits) != 1 || (*waits)[0] < tc.min || (*waits)[0] > tc.max {
-				t.Errorf("waits = %v, want one in [%v, %v]", *waits, tc.min, tc.max)
-			}
-		})
+		if got := p.wait(1, tc.err, now); got < tc.min || got > tc.max {
+			t.Errorf("%s: wait = %v, want within [%v, %v]", tc.name, got, tc.min, tc.max)
+		}
 	}
 }
 
@@ -171,17 +103,15 @@ func TestBackoffGrowsWithJitter(t *testing.T) {
 	}
 }
 
+// The send loop: a wait that would end past the deadline is not started.
 func TestRetryWaitPastDeadlineReturnsAtOnce(t *testing.T) {
-	h, n := script(status(429, "Retry-After", "10"), certOK)
+	h, n := script(reply(429, `{"errors":[{"message":"m"}]}`, "Retry-After", "10"), certOK)
 	c := newTestClient(t, serve(t, h).URL)
 	waits := recordSleeps(c)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_, err := c.GetSSOCertificate(ctx, "5")
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 {
-		t.Fatalf("err = %v, want the 429 APIError", err)
-	}
+	wantAPIError(t, err, 429)
 	if !strings.Contains(err.Error(), "after the context's deadline") {
 		t.Errorf("err %q does not say why it did not retry", err)
 	}
@@ -193,38 +123,27 @@ func TestRetryWaitPastDeadlineReturnsAtOnce(t *testing.T) {
 	}
 }
 
+// The send loop: a cancellation during the wait ends the call with the last answer
+// kept. The test cancels from inside the wait (the sleep hook), so it does not depend
+// on how fast the machine is.
 func TestRetryWaitHonoursCancellation(t *testing.T) {
-	h, n := script(status(429, "Retry-After", "30"), certOK)
+	h, n := script(reply(429, `{"errors":[{"message":"m"}]}`, "Retry-After", "30"), certOK)
 	c := newTestClient(t, serve(t, h).URL)
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(50*time.Millisecond, cancel)
+	real := c.sleep
+	c.sleep = func(ctx context.Context, d time.Duration) error {
+		if d != 30*time.Second {
+			t.Errorf("waiting %v, want Retry-After's 30s", d)
+		}
+		cancel()
+		return real(ctx, d)
+	}
 	_, err := c.GetSSOCertificate(ctx, "5")
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) || n.Load() != 1 {
-		t.Errorf("err %v after %d requests, want the last APIError kept and 1 request", err, n.Load())
-	}
-}
-
-func itoa64(n int64) string { return sprintf("%d", n) }
-
-func TestGetIsRetriedWhenTheBodyIsCutOff(t *testing.T) {
-	cutOff := func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Length", "100")
-		_, _ = w.Write([]byte(`{"id":`))
-		w.(http.Flusher).Flush()
-		conn, _, err := w.(http.Hijacker).Hijack()
-		if err == nil {
-			conn.Close()
-		}
-	}
-	h, n := script(cutOff, certOK)
-	c := newTestClient(t, serve(t, h).URL)
-	recordSleeps(c)
-	cert, err := c.GetSSOCertificate(context.Background(), "5")
-	if err != nil || cert.ID != 5 || n.Load() != 2 {
-		t.Fatalf("cert %v, err %v after %d requests, want success after 2", cert, err, n.Load())
+	wantAPIError(t, err, 429)
+	if n.Load() != 1 {
+		t.Errorf("%d requests, want 1", n.Load())
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -64,12 +65,19 @@ func unwrapAll(err error) []error {
 	return out
 }
 
-// assertNoSecret fails when any rendering of v shows the key, the code or the marker.
+// escapeSequence matches the escapes of internal/safetext, and %q's.
+var escapeSequence = regexp.MustCompile(`\\+(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})`)
+
+// assertNoSecret fails when any rendering of v shows the key, the code or the marker,
+// in any case (URL parsing lower-cases a scheme).
 func assertNoSecret(t *testing.T, what string, v any) {
 	t.Helper()
 	for _, s := range renderings(v) {
+		// Also as a reader sees it: escapes and invisible runes inside a secret do not
+		// hide it.
+		seen := strings.ToLower(s + " " + visible(escapeSequence.ReplaceAllString(s, "")))
 		for _, secret := range []string{testKey, testLoginCode, secretMarker} {
-			if strings.Contains(s, secret) {
+			if strings.Contains(seen, strings.ToLower(secret)) {
 				t.Errorf("%s: a rendering shows %q:\n%s", what, secret, s)
 				return
 			}
@@ -151,6 +159,14 @@ func TestSecretsNotInCallErrors(t *testing.T) {
 		{"code in a 302 and its body", opPOST, func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "https://app.sendgrid.com/sso?code="+code, http.StatusFound)
 		}},
+		{"key as the Location's host", opPOST, echoKey(303, func(string) string { return "" }, "Location", "https://"+testKey+".evil.example/login")},
+		{"key as the Location's scheme (lower-cased by parsing)", opPOST, echoKey(303, func(string) string { return "" }, "Location", testKey+":x")},
+		{"key with a BOM in an error body", opGET, echoKey(400, func(a string) string { return `[{"message":"` + split(a, "\ufeff") + `"}]` })},
+		{"key with a bidi override in an excerpt", opGET, echoKey(502, func(a string) string { return "<p>" + split(a, "\u202e") + "</p>" })},
+		{"key upper-cased in an error body", opGET, echoKey(400, func(a string) string { return "denied " + strings.ToUpper(a) })},
+		{"code in a foreign Location's host", opPOST, reply(303, "", "Location", "https://"+code+".evil.example/login?code="+code)},
+		{"code= outside a URL in an excerpt", opGET, reply(502, "<p>your code="+code+"</p>")},
+		{"code in a 200 excerpt", opGET, reply(200, `<a href="https://app.sendgrid.com/login?code=`+code+`">`)},
 		{"code in a 307 body", opPOST, reply(307, `<a href="https://app.sendgrid.com/sso?code=`+code+`">here</a>`, "Location", "https://app.sendgrid.com/sso?code="+code)},
 	}
 	for _, tc := range cases {
@@ -163,6 +179,29 @@ func TestSecretsNotInCallErrors(t *testing.T) {
 				t.Fatal("no error")
 			}
 			assertNoSecret(t, tc.name, err)
+		})
+	}
+	// net/http's own errors quote the server's raw bytes.
+	for name, line := range map[string]string{
+		"key as a malformed header line":  testKey,
+		"code in a malformed header line": "Location https://app.sendgrid.com/login?code=" + code,
+		"code in a malformed status line": "HTTP/1.1 2x0 code=" + code,
+	} {
+		t.Run(name, func(t *testing.T) {
+			url, _ := rawServer(t, func(conn net.Conn, _ *http.Request) {
+				if strings.HasPrefix(line, "HTTP/") {
+					_, _ = io.WriteString(conn, line+"\r\n\r\n")
+					return
+				}
+				_, _ = io.WriteString(conn, "HTTP/1.1 303 See Other\r\n"+line+"\r\nContent-Length: 0\r\n\r\n")
+			})
+			for _, method := range []string{opGET, opPOST} {
+				err := call(context.Background(), newTestClient(t, url, WithMaxRetries(0)), method)
+				if err == nil {
+					t.Fatal("no error")
+				}
+				assertNoSecret(t, method, err)
+			}
 		})
 	}
 	t.Run("transport failures", func(t *testing.T) {
@@ -300,6 +339,73 @@ func TestSecretsNoRequestDumps(t *testing.T) {
 	for _, imp := range pkg.Imports {
 		if imp == "net/http/httputil" {
 			t.Errorf("the package imports %s: a request dump would show the key", imp)
+		}
+	}
+}
+
+// Server runes that could forge a line, restyle a terminal or reverse the text reach
+// no error raw: they are escaped, whatever route they take.
+func TestErrorsEscapeServerRunes(t *testing.T) {
+	runes := []string{"\u0085", "\u009b", "\u202e", "\u2028", "\x1b", "\u200b"}
+	for _, r := range runes {
+		for name, h := range map[string]http.HandlerFunc{
+			"foreign Location host": reply(303, "", "Location", "https://evil"+r+"host.example/login"),
+			"error message":         reply(400, `[{"message":"bad`+r+`thing","field":"f`+r+`","error_id":"e`+r+`"}]`),
+			"excerpt":               reply(502, "<p>bad"+r+"thing</p>"),
+			"bad 200":               reply(200, "not json"+r),
+		} {
+			method := opGET
+			if strings.Contains(name, "Location") {
+				method = opPOST
+			}
+			err := call(context.Background(), newTestClient(t, serve(t, h).URL, WithMaxRetries(0)), method)
+			if err == nil {
+				t.Fatalf("%s %q: no error", name, r)
+			}
+			for _, text := range renderings(err) {
+				if strings.Contains(text, r) {
+					t.Errorf("%s %q: raw in %q", name, r, text)
+					break
+				}
+			}
+			var apiErr *APIError
+			if errors.As(err, &apiErr) {
+				for _, d := range apiErr.Errors {
+					if strings.Contains(d.Message+d.Field+d.ErrorID, r) {
+						t.Errorf("%s %q: raw in the detail %+v", name, r, d)
+					}
+				}
+			}
+		}
+	}
+}
+
+// The standard logger routed through LogWriter shows neither the key nor a code from
+// net/http's own log lines, and withholds the server's bytes they quote.
+func TestLogWriterRedacts(t *testing.T) {
+	c := newTestClient(t, "https://api.sendgrid.com")
+	var out bytes.Buffer
+	w := c.LogWriter(&out)
+	lines := []string{
+		fmt.Sprintf("2026/11/23 10:00:00 %s%q; err=<nil>\n", unsolicited, "HTTP/1.1 303 See Other\r\nLocation: https://app.sendgrid.com/l?"+testLoginCode),
+		"2026/11/23 10:00:00 echo " + strings.ToLower(testKey) + " \x1b]0;title\x07 https://x.example/?code=" + testLoginCode + "\n",
+	}
+	for _, l := range lines {
+		// Written in two pieces: a line is redacted whole, not piece by piece.
+		if _, err := io.WriteString(w, l[:len(l)/2]); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.WriteString(w, l[len(l)/2:]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := out.String()
+	if strings.Count(got, "\n") != 2 || strings.ContainsAny(got, "\x1b\x07\r") {
+		t.Errorf("LogWriter wrote %q: want two lines, no control characters", got)
+	}
+	for _, secret := range []string{testKey, strings.ToLower(testKey), testLoginCode, secretMarker, "See Other"} {
+		if strings.Contains(strings.ToLower(got), strings.ToLower(secret)) {
+			t.Errorf("LogWriter wrote %q, which shows %q", got, secret)
 		}
 	}
 }

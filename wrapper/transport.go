@@ -15,6 +15,10 @@ const (
 	tlsHandshakeTimeout   = 10 * time.Second
 	responseHeaderTimeout = 30 * time.Second
 	idleConnTimeout       = 90 * time.Second
+	// maxResponseHeaderBytes bounds a response's headers: this API's are well under
+	// 4 KiB, and net/http's default (1 MiB, counted loosely) let 9 MiB of headers
+	// allocate 55 MiB for one call.
+	maxResponseHeaderBytes = 64 << 10
 	// defaultClientTimeout bounds one attempt, body included, when the caller's
 	// context has no earlier deadline.
 	defaultClientTimeout = 60 * time.Second
@@ -22,20 +26,21 @@ const (
 
 // DefaultTransport returns a new transport with this package's defaults: proxies from
 // the environment, 10s to dial and 10s for the TLS handshake, 30s to wait for response
-// headers, TLS 1.2 or newer, keep-alives, HTTP/2 where the server offers it, and up to
+// headers and at most 64 KiB of them, TLS 1.2 or newer, keep-alives, HTTP/2 where the server offers it, and up to
 // 16 idle connections per host.
 func DefaultTransport() *http.Transport {
 	return &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           newDialer().DialContext,
-		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
-		TLSHandshakeTimeout:   tlsHandshakeTimeout,
-		ResponseHeaderTimeout: responseHeaderTimeout,
-		IdleConnTimeout:       idleConnTimeout,
-		ExpectContinueTimeout: time.Second,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          100,
-		MaxIdleConnsPerHost:   16,
+		Proxy:                  http.ProxyFromEnvironment,
+		DialContext:            newDialer().DialContext,
+		TLSClientConfig:        &tls.Config{MinVersion: tls.VersionTLS12},
+		TLSHandshakeTimeout:    tlsHandshakeTimeout,
+		ResponseHeaderTimeout:  responseHeaderTimeout,
+		IdleConnTimeout:        idleConnTimeout,
+		ExpectContinueTimeout:  time.Second,
+		ForceAttemptHTTP2:      true,
+		MaxIdleConns:           100,
+		MaxIdleConnsPerHost:    16,
+		MaxResponseHeaderBytes: maxResponseHeaderBytes,
 	}
 }
 

@@ -2,9 +2,7 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"math/big"
@@ -15,51 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sendgrid-sso/sendgrid-sso/internal/cli"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
-
-// defaultX509 is the fake's default certificate, parsed here independently of the CLI.
-func defaultX509(t *testing.T) *x509.Certificate {
-	t.Helper()
-	block, _ := pem.Decode([]byte(ssotest.DefaultCertificate().PublicCertificate))
-	if block == nil {
-		t.Fatal("the default certificate is not PEM")
-	}
-	x, err := x509.ParseCertificate(block.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return x
-}
-
-// textFields reads cert's text output: "label  value" lines into a map.
-func textFields(t *testing.T, out string) map[string]string {
-	t.Helper()
-	m := map[string]string{}
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		label, value, ok := strings.Cut(line, "  ")
-		if !ok {
-			t.Fatalf("line %q has no label", line)
-		}
-		m[label] = strings.TrimSpace(value)
-	}
-	return m
-}
-
-// wantFingerprint fails unless fp is the colon-separated SHA-256 of der.
-func wantFingerprint(t *testing.T, fp string, der []byte) {
-	t.Helper()
-	got, err := hex.DecodeString(strings.ReplaceAll(fp, ":", ""))
-	if err != nil {
-		t.Fatalf("fingerprint %q is not colon-separated hex: %v", fp, err)
-	}
-	if want := sha256.Sum256(der); !bytes.Equal(got, want[:]) {
-		t.Errorf("fingerprint %s is not the certificate's SHA-256", fp)
-	}
-	if len(fp) != 32*3-1 || strings.ToUpper(fp) != fp {
-		t.Errorf("fingerprint %q is not upper-case hex pairs joined by colons, as openssl prints it", fp)
-	}
-}
 
 // wantSerial fails unless s is the hex serial of x.
 func wantSerial(t *testing.T, s string, x *x509.Certificate) {
@@ -71,12 +28,12 @@ func wantSerial(t *testing.T, s string, x *x509.Certificate) {
 }
 
 func TestCertText(t *testing.T) {
-	fake := newFake(t)
-	x := defaultX509(t)
+	fake := clitest.NewFake(t)
+	x := clitest.DefaultX509(t)
 	want := ssotest.DefaultCertificate()
-	r := sso(t, keyEnv(), "--base-url", fake.URL, "cert", strconv.FormatInt(want.ID, 10))
-	r.wantExit(t, exitOK)
-	f := textFields(t, r.stdout)
+	r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "cert", strconv.FormatInt(want.ID, 10))
+	r.WantExit(t, cli.ExitOK)
+	f := clitest.TextFields(t, r.Stdout)
 	checks := map[string]string{
 		"certificate": strconv.FormatInt(want.ID, 10),
 		"integration": want.IntegrationID,
@@ -93,9 +50,9 @@ func TestCertText(t *testing.T) {
 		t.Errorf("valid until = %q, want %s (expires in ...)", f["valid until"], until)
 	}
 	wantSerial(t, f["serial"], x)
-	wantFingerprint(t, f["sha256"], x.Raw)
-	if r.stderr != "" {
-		t.Errorf("stderr is not empty:\n%s", r.stderr)
+	clitest.WantFingerprint(t, f["sha256"], x.Raw)
+	if r.Stderr != "" {
+		t.Errorf("stderr is not empty:\n%s", r.Stderr)
 	}
 }
 
@@ -104,7 +61,7 @@ func TestCertText(t *testing.T) {
 func windowFake(t *testing.T, now time.Time) *ssotest.Server {
 	pemText := ssotest.DefaultCertificate().PublicCertificate
 	day := 24 * time.Hour
-	return newFake(t,
+	return clitest.NewFake(t,
 		ssotest.WithCertificate(ssotest.Certificate{ID: 41, PublicCertificate: pemText, NotBefore: now.Add(-day), NotAfter: now.Add(41*day + 12*time.Hour), IntegrationID: "i-41"}),
 		ssotest.WithCertificate(ssotest.Certificate{ID: 3, PublicCertificate: pemText, NotBefore: now.Add(-100 * day), NotAfter: now.Add(-3*day - 12*time.Hour), IntegrationID: "i-3"}),
 		ssotest.WithCertificate(ssotest.Certificate{ID: 2, PublicCertificate: pemText, NotBefore: now.Add(2*day + 12*time.Hour), NotAfter: now.Add(100 * day), IntegrationID: "i-2"}),
@@ -118,9 +75,9 @@ func TestCertRemainingInPlainWords(t *testing.T) {
 		"3":  "(expired 3 days ago)",
 		"2":  "(not valid yet: starts in 2 days)",
 	} {
-		r := sso(t, keyEnv(), "--base-url", fake.URL, "cert", id)
-		r.wantExit(t, exitOK)
-		if got := textFields(t, r.stdout)["valid until"]; !strings.HasSuffix(got, want) {
+		r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "cert", id)
+		r.WantExit(t, cli.ExitOK)
+		if got := clitest.TextFields(t, r.Stdout)["valid until"]; !strings.HasSuffix(got, want) {
 			t.Errorf("cert %s: valid until = %q, want it to end in %q", id, got, want)
 		}
 	}
@@ -129,7 +86,7 @@ func TestCertRemainingInPlainWords(t *testing.T) {
 func TestCertJSON(t *testing.T) {
 	now := time.Now()
 	fake := windowFake(t, now)
-	x := defaultX509(t)
+	x := clitest.DefaultX509(t)
 	for _, tc := range []struct {
 		id, status, remaining string
 		expired               bool
@@ -138,18 +95,18 @@ func TestCertJSON(t *testing.T) {
 		{"3", "expired", "expired 3 days ago", true},
 		{"2", "not yet valid", "not valid yet: starts in 2 days", false},
 	} {
-		r := sso(t, keyEnv(), "--base-url", fake.URL, "cert", "--json", tc.id)
-		r.wantExit(t, exitOK)
+		r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "cert", "--json", tc.id)
+		r.WantExit(t, cli.ExitOK)
 
 		// Numbers are JSON numbers, times RFC 3339 strings.
 		var raw map[string]any
-		dec := json.NewDecoder(strings.NewReader(r.stdout))
+		dec := json.NewDecoder(strings.NewReader(r.Stdout))
 		dec.UseNumber()
 		if err := dec.Decode(&raw); err != nil {
-			t.Fatalf("cert --json %s: not one JSON object: %v\n%s", tc.id, err, r.stdout)
+			t.Fatalf("cert --json %s: not one JSON object: %v\n%s", tc.id, err, r.Stdout)
 		}
 		if dec.More() {
-			t.Errorf("cert --json %s: more than one JSON value:\n%s", tc.id, r.stdout)
+			t.Errorf("cert --json %s: more than one JSON value:\n%s", tc.id, r.Stdout)
 		}
 		if n, ok := raw["id"].(json.Number); !ok || n.String() != tc.id {
 			t.Errorf("id = %#v, want the JSON number %s", raw["id"], tc.id)
@@ -192,7 +149,7 @@ func TestCertJSON(t *testing.T) {
 			t.Errorf("issuer = %q, want %q", got, x.Issuer)
 		}
 		wantSerial(t, str("serial"), x)
-		wantFingerprint(t, str("sha256_fingerprint"), x.Raw)
+		clitest.WantFingerprint(t, str("sha256_fingerprint"), x.Raw)
 		if block, _ := pem.Decode([]byte(str("public_certificate"))); block == nil || !bytes.Equal(block.Bytes, x.Raw) {
 			t.Errorf("public_certificate is not the certificate as PEM: %q", raw["public_certificate"])
 		}
@@ -200,14 +157,14 @@ func TestCertJSON(t *testing.T) {
 }
 
 func TestCertPEM(t *testing.T) {
-	fake := newFake(t)
-	r := sso(t, keyEnv(), "--base-url", fake.URL, "cert", "--pem", strconv.Itoa(ssotest.DefaultCertificateID))
-	r.wantExit(t, exitOK)
-	block, rest := pem.Decode([]byte(r.stdout))
+	fake := clitest.NewFake(t)
+	r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "cert", "--pem", strconv.Itoa(ssotest.DefaultCertificateID))
+	r.WantExit(t, cli.ExitOK)
+	block, rest := pem.Decode([]byte(r.Stdout))
 	if block == nil || block.Type != "CERTIFICATE" {
-		t.Fatalf("stdout is not a PEM CERTIFICATE block:\n%s", r.stdout)
+		t.Fatalf("stdout is not a PEM CERTIFICATE block:\n%s", r.Stdout)
 	}
-	if !bytes.Equal(block.Bytes, defaultX509(t).Raw) {
+	if !bytes.Equal(block.Bytes, clitest.DefaultX509(t).Raw) {
 		t.Errorf("the PEM block is not the served certificate")
 	}
 	if len(rest) != 0 {
@@ -218,15 +175,15 @@ func TestCertPEM(t *testing.T) {
 // TestCertWindowFallsBackToTheCertificate: when the API sends no not_before or
 // not_after, cert shows the certificate's own validity window.
 func TestCertWindowFallsBackToTheCertificate(t *testing.T) {
-	x := defaultX509(t)
+	x := clitest.DefaultX509(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{"id": 7, "public_certificate": ssotest.DefaultCertificate().PublicCertificate})
 	}))
 	defer srv.Close()
-	r := sso(t, keyEnv(), "--base-url", srv.URL, "cert", "7")
-	r.wantExit(t, exitOK)
-	f := textFields(t, r.stdout)
+	r := sso(t, clitest.KeyEnv(), "--base-url", srv.URL, "cert", "7")
+	r.WantExit(t, cli.ExitOK)
+	f := clitest.TextFields(t, r.Stdout)
 	if want := x.NotBefore.UTC().Format(time.RFC3339); f["valid from"] != want {
 		t.Errorf("valid from = %q, want the certificate's %q", f["valid from"], want)
 	}
@@ -237,19 +194,19 @@ func TestCertWindowFallsBackToTheCertificate(t *testing.T) {
 
 // TestCertUnusableResponses: a 200 the tool cannot use exits 1 with what was wrong.
 func TestCertUnusableResponses(t *testing.T) {
-	fake := newFake(t, ssotest.WithCertificate(ssotest.Certificate{ID: 9, PublicCertificate: "bm90IGEgY2VydGlmaWNhdGU=", NotAfter: time.Now()}))
-	r := sso(t, keyEnv(), "--base-url", fake.URL, "cert", "9")
-	r.wantExit(t, exitAPI)
-	r.wantStderr(t, "certificate 9")
-	if r.stdout != "" {
-		t.Errorf("stdout is not empty:\n%s", r.stdout)
+	fake := clitest.NewFake(t, ssotest.WithCertificate(ssotest.Certificate{ID: 9, PublicCertificate: "bm90IGEgY2VydGlmaWNhdGU=", NotAfter: time.Now()}))
+	r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "cert", "9")
+	r.WantExit(t, cli.ExitAPI)
+	r.WantStderr(t, "certificate 9")
+	if r.Stdout != "" {
+		t.Errorf("stdout is not empty:\n%s", r.Stdout)
 	}
 
 	html := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte("<html>maintenance</html>"))
 	}))
 	defer html.Close()
-	r = sso(t, keyEnv(), "--base-url", html.URL, "cert", "9")
-	r.wantExit(t, exitAPI)
-	r.wantStderr(t, "invalid response", "maintenance")
+	r = sso(t, clitest.KeyEnv(), "--base-url", html.URL, "cert", "9")
+	r.WantExit(t, cli.ExitAPI)
+	r.WantStderr(t, "invalid response", "maintenance")
 }

@@ -7,9 +7,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/cli"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
 )
 
 // TestAPIErrorShowsStatusAndEveryMessage: exit 1, the status, then each message with
@@ -23,13 +23,13 @@ func TestAPIErrorShowsStatusAndEveryMessage(t *testing.T) {
 	}))
 	defer srv.Close()
 	for _, args := range [][]string{{"cert", "1"}, {"login", "acct"}} {
-		r := sso(t, keyEnv(), append([]string{"--base-url", srv.URL}, args...)...)
-		r.wantExit(t, exitAPI)
-		lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+		r := sso(t, clitest.KeyEnv(), append([]string{"--base-url", srv.URL}, args...)...)
+		r.WantExit(t, cli.ExitAPI)
+		lines := strings.Split(strings.TrimSpace(r.Stderr), "\n")
 		if len(lines) != 3 {
-			t.Fatalf("%v: want a headline and two message lines, got:\n%s", args, r.stderr)
+			t.Fatalf("%v: want a headline and two message lines, got:\n%s", args, r.Stderr)
 		}
-		r.wantStderr(t, "403 Forbidden")
+		r.WantStderr(t, "403 Forbidden")
 		if want := "  access forbidden [10-40300]"; lines[1] != want {
 			t.Errorf("%v: line 2 = %q, want %q", args, lines[1], want)
 		}
@@ -40,11 +40,11 @@ func TestAPIErrorShowsStatusAndEveryMessage(t *testing.T) {
 }
 
 func TestWrongKeyIsAnAPIErrorWithoutTheKey(t *testing.T) {
-	fake := newFake(t)
+	fake := clitest.NewFake(t)
 	const wrong = "SG.wrong-key-NEVER-PRINT-ME"
 	r := sso(t, []string{"SENDGRID_API_KEY=" + wrong}, "--base-url", fake.URL, "cert", "1")
-	r.wantExit(t, exitAPI)
-	r.wantStderr(t, "401 Unauthorized")
+	r.WantExit(t, cli.ExitAPI)
+	r.WantStderr(t, "401 Unauthorized")
 	// sso already failed the test if stderr showed the key.
 }
 
@@ -57,9 +57,9 @@ func TestKeyEchoedByTheServerIsRedacted(t *testing.T) {
 			"message": "bad key " + strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), "error_id": "10-40100"}}})
 	}))
 	defer srv.Close()
-	r := sso(t, keyEnv(), "--base-url", srv.URL, "login", "acct")
-	r.wantExit(t, exitAPI)
-	r.wantStderr(t, "bad key [REDACTED] [10-40100]")
+	r := sso(t, clitest.KeyEnv(), "--base-url", srv.URL, "login", "acct")
+	r.WantExit(t, cli.ExitAPI)
+	r.WantStderr(t, "bad key [REDACTED] [10-40100]")
 }
 
 // TestRetriesExhaustedSayHowManyAttempts: GET is retried on 5xx; the last error is
@@ -70,9 +70,9 @@ func TestRetriesExhaustedSayHowManyAttempts(t *testing.T) {
 		_, _ = w.Write([]byte(`[{"message":"try later","error_id":"10-50300"}]`))
 	}))
 	defer srv.Close()
-	r := sso(t, keyEnv(), "--base-url", srv.URL, "cert", "1")
-	r.wantExit(t, exitAPI)
-	r.wantStderr(t, "GetSsoCertificate: the API answered 503 Service Unavailable (gave up after 3 attempts)", "  try later [10-50300]")
+	r := sso(t, clitest.KeyEnv(), "--base-url", srv.URL, "cert", "1")
+	r.WantExit(t, cli.ExitAPI)
+	r.WantStderr(t, "GetSSOCertificate: the API answered 503 Service Unavailable (gave up after 3 attempts)", "  try later [10-50300]")
 }
 
 func TestNetworkFailureExits3(t *testing.T) {
@@ -83,9 +83,9 @@ func TestNetworkFailureExits3(t *testing.T) {
 	closed := "http://" + l.Addr().String()
 	l.Close()
 	for _, args := range [][]string{{"login", "acct"}, {"cert", "1"}} {
-		r := sso(t, keyEnv(), append([]string{"--base-url", closed}, args...)...)
-		r.wantExit(t, exitNetwork)
-		r.wantStderr(t, "connection refused")
+		r := sso(t, clitest.KeyEnv(), append([]string{"--base-url", closed}, args...)...)
+		r.WantExit(t, cli.ExitNetwork)
+		r.WantStderr(t, "connection refused")
 	}
 }
 
@@ -95,16 +95,16 @@ func TestTimeoutExits3(t *testing.T) {
 	}))
 	defer hang.Close()
 	for _, args := range [][]string{{"login", "acct"}, {"cert", "1"}} {
-		r := sso(t, keyEnv(), append([]string{"--base-url", hang.URL, "--timeout", "200ms"}, args...)...)
-		r.wantExit(t, exitNetwork)
-		r.wantStderr(t, "deadline exceeded", "timed out after --timeout 200ms")
+		r := sso(t, clitest.KeyEnv(), append([]string{"--base-url", hang.URL, "--timeout", "200ms"}, args...)...)
+		r.WantExit(t, cli.ExitNetwork)
+		r.WantStderr(t, "deadline exceeded", "timed out after --timeout 200ms")
 	}
 }
 
 // TestUsageAndConfigErrorsExit2: each mistake exits 2 with a message saying what was
 // wrong, before any request reaches the API.
 func TestUsageAndConfigErrorsExit2(t *testing.T) {
-	fake := newFake(t)
+	fake := clitest.NewFake(t)
 	base := []string{"--base-url", fake.URL}
 	cases := []struct {
 		name string
@@ -112,37 +112,37 @@ func TestUsageAndConfigErrorsExit2(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"no command", keyEnv(), nil, []string{"no command given", "sendgrid-sso --help"}},
-		{"unknown command", keyEnv(), []string{"certs"}, []string{`unknown command "certs"`, "cert, login, fake, demo"}},
-		{"missing cert ID", keyEnv(), append(base, "cert"), []string{"missing CERT_ID", "usage: sendgrid-sso [global flags] cert [--json] [--pem] CERT_ID"}},
-		{"missing account ID", keyEnv(), append(base, "login"), []string{"missing ACCOUNT_ID", "sendgrid-sso login --help"}},
-		{"extra argument", keyEnv(), append(base, "cert", "1", "2"), []string{`unexpected argument "2"`}},
-		{"flag after the argument", keyEnv(), append(base, "cert", "1", "--json"), []string{"--json comes after CERT_ID"}},
-		{"json and pem", keyEnv(), append(base, "cert", "--json", "--pem", "1"), []string{"--json and --pem exclude each other"}},
-		{"global flag after the command", keyEnv(), append(base, "cert", "--region", "eu", "1"), []string{"--region is a global flag: put it before the command"}},
-		{"unknown command flag", keyEnv(), append(base, "cert", "--yaml", "1"), []string{"unknown flag --yaml"}},
-		{"unknown global flag", keyEnv(), append(base, "--verbose", "cert", "1"), []string{"not defined: -verbose"}},
-		{"zero timeout", keyEnv(), append(base, "--timeout", "0s", "cert", "1"), []string{"--timeout is 0s: give a positive duration"}},
-		{"bad timeout", keyEnv(), append(base, "--timeout", "soon", "cert", "1"), []string{`invalid value "soon" for flag -timeout`}},
-		{"unknown region flag", keyEnv(), append(base, "--region", "mars", "cert", "1"), []string{"--region", `unknown region "mars"`}},
-		{"unknown region env", keyEnv("SENDGRID_REGION=mars"), []string{"cert", "1"}, []string{"SENDGRID_REGION", `unknown region "mars"`}},
-		{"http base URL off loopback", keyEnv(), []string{"--base-url", "http://api.example.com", "cert", "1"}, []string{"plain http"}},
+		{"no command", clitest.KeyEnv(), nil, []string{"no command given", "sendgrid-sso --help"}},
+		{"unknown command", clitest.KeyEnv(), []string{"certs"}, []string{`unknown command "certs"`, "use one of cert, login\n"}},
+		{"fake moved", clitest.KeyEnv(), []string{"fake"}, []string{`"fake" moved out of sendgrid-sso`, "run sendgrid-sso-fake (go install"}},
+		{"demo moved", clitest.KeyEnv(), []string{"demo"}, []string{`"demo" moved out of sendgrid-sso`, "run sendgrid-sso-fake demo (go install"}},
+		{"help for a moved command", clitest.KeyEnv(), []string{"help", "fake"}, []string{"run sendgrid-sso-fake"}},
+		{"missing cert ID", clitest.KeyEnv(), append(base, "cert"), []string{"missing CERT_ID", "usage: sendgrid-sso [global flags] cert [--json] [--pem] CERT_ID"}},
+		{"missing account ID", clitest.KeyEnv(), append(base, "login"), []string{"missing ACCOUNT_ID", "sendgrid-sso login --help"}},
+		{"extra argument", clitest.KeyEnv(), append(base, "cert", "1", "2"), []string{`unexpected argument "2"`}},
+		{"flag after the argument", clitest.KeyEnv(), append(base, "cert", "1", "--json"), []string{"--json comes after CERT_ID"}},
+		{"json and pem", clitest.KeyEnv(), append(base, "cert", "--json", "--pem", "1"), []string{"--json and --pem exclude each other"}},
+		{"global flag after the command", clitest.KeyEnv(), append(base, "cert", "--region", "eu", "1"), []string{"--region is a global flag: put it before the command"}},
+		{"unknown command flag", clitest.KeyEnv(), append(base, "cert", "--yaml", "1"), []string{"unknown flag --yaml"}},
+		{"unknown global flag", clitest.KeyEnv(), append(base, "--verbose", "cert", "1"), []string{"not defined: -verbose"}},
+		{"zero timeout", clitest.KeyEnv(), append(base, "--timeout", "0s", "cert", "1"), []string{"--timeout is 0s: give a positive duration"}},
+		{"bad timeout", clitest.KeyEnv(), append(base, "--timeout", "soon", "cert", "1"), []string{`invalid value "soon" for flag -timeout`}},
+		{"unknown region flag", clitest.KeyEnv(), append(base, "--region", "mars", "cert", "1"), []string{"--region", `unknown region "mars"`}},
+		{"unknown region env", clitest.KeyEnv("SENDGRID_REGION=mars"), []string{"cert", "1"}, []string{"SENDGRID_REGION", `unknown region "mars"`}},
+		{"http base URL off loopback", clitest.KeyEnv(), []string{"--base-url", "http://api.example.com", "cert", "1"}, []string{"plain http"}},
 		{"missing key", nil, append(base, "cert", "1"), []string{"SENDGRID_API_KEY is not set"}},
 		{"blank key", []string{"SENDGRID_API_KEY=  "}, append(base, "login", "acct"), []string{"SENDGRID_API_KEY is not set"}},
-		{"dot-dot cert ID", keyEnv(), append(base, "cert", ".."), []string{"invalid ID", `".."`}},
-		{"empty account ID", keyEnv(), append(base, "login", ""), []string{"invalid ID", "account ID is empty"}},
-		{"region on demo", keyEnv(), []string{"--region", "eu", "demo"}, []string{"--region does not apply to demo"}},
-		{"base URL on fake", keyEnv(), append(base, "fake"), []string{"--base-url does not apply to fake"}},
-		{"argument to demo", keyEnv(), []string{"demo", "now"}, []string{`unexpected argument "now"`}},
-		{"help for an unknown command", keyEnv(), []string{"help", "nope"}, []string{`unknown command "nope"`}},
+		{"dot-dot cert ID", clitest.KeyEnv(), append(base, "cert", ".."), []string{"invalid ID", `".."`}},
+		{"empty account ID", clitest.KeyEnv(), append(base, "login", ""), []string{"invalid ID", "account ID is empty"}},
+		{"help for an unknown command", clitest.KeyEnv(), []string{"help", "nope"}, []string{`unknown command "nope"`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := sso(t, tc.env, tc.args...)
-			r.wantExit(t, exitUsage)
-			r.wantStderr(t, tc.want...)
-			if r.stdout != "" {
-				t.Errorf("stdout is not empty:\n%s", r.stdout)
+			r.WantExit(t, cli.ExitUsage)
+			r.WantStderr(t, tc.want...)
+			if r.Stdout != "" {
+				t.Errorf("stdout is not empty:\n%s", r.Stdout)
 			}
 		})
 	}
@@ -156,49 +156,26 @@ func TestHelpAtEveryLevel(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"--help"}, []string{"Commands:", "cert [--json] [--pem] CERT_ID", "login ACCOUNT_ID", "fake [--addr ADDR]", "demo",
-			"--region", "--base-url", "--timeout", "(default 30s)", "SENDGRID_API_KEY", "SENDGRID_REGION", "Exit status:"}},
+		{[]string{"--help"}, []string{"Commands:", "cert [--json] [--pem] CERT_ID", "login ACCOUNT_ID",
+			"--region", "--base-url", "--timeout", "(default 30s)", "SENDGRID_API_KEY", "SENDGRID_REGION", "Exit status:", "sendgrid-sso-fake"}},
 		{[]string{"-h"}, []string{"Commands:"}},
 		{[]string{"help"}, []string{"Commands:"}},
 		{[]string{"--region", "eu", "--help"}, []string{"Commands:"}},
 		{[]string{"cert", "--help"}, []string{"Usage: sendgrid-sso [global flags] cert [--json] [--pem] CERT_ID", "--json", "--pem", "openssl"}},
 		{[]string{"help", "cert"}, []string{"Usage: sendgrid-sso [global flags] cert", "--json"}},
 		{[]string{"login", "--help"}, []string{"Usage: sendgrid-sso [global flags] login ACCOUNT_ID", "never requests it"}},
-		{[]string{"fake", "-h"}, []string{"Usage: sendgrid-sso [global flags] fake [--addr ADDR]", "--addr", "(default 127.0.0.1:8025)"}},
-		{[]string{"demo", "--help"}, []string{"Usage: sendgrid-sso [global flags] demo", "make demo"}},
 	}
 	for _, tc := range cases {
 		// No key, no server: help needs neither.
 		r := sso(t, nil, tc.args...)
-		r.wantExit(t, exitOK)
+		r.WantExit(t, cli.ExitOK)
 		for _, s := range tc.want {
-			if !strings.Contains(r.stdout, s) {
-				t.Errorf("%v: help lacks %q:\n%s", tc.args, s, r.stdout)
+			if !strings.Contains(r.Stdout, s) {
+				t.Errorf("%v: help lacks %q:\n%s", tc.args, s, r.Stdout)
 			}
 		}
-		if r.stderr != "" {
-			t.Errorf("%v: stderr is not empty:\n%s", tc.args, r.stderr)
+		if r.Stderr != "" {
+			t.Errorf("%v: stderr is not empty:\n%s", tc.args, r.Stderr)
 		}
 	}
-}
-
-func TestDemo(t *testing.T) {
-	r := sso(t, nil, "demo")
-	r.wantExit(t, exitOK)
-	x := defaultX509(t)
-	for _, s := range []string{
-		"$ sendgrid-sso cert 66138975",
-		"subject      " + x.Subject.String(),
-		"valid until  " + ssotest.DefaultCertificate().NotAfter.UTC().Format(time.RFC3339) + " (expires in ",
-		"$ sendgrid-sso login " + ssotest.DefaultAccountID,
-		"/login?code=",
-		"valid for one login",
-		"redirect 0 times",
-	} {
-		if !strings.Contains(r.stdout, s) {
-			t.Errorf("demo output lacks %q:\n%s", s, r.stdout)
-		}
-	}
-	f := textFields(t, strings.SplitN(strings.SplitN(r.stdout, "$ sendgrid-sso cert 66138975\n", 2)[1], "\n\n", 2)[0])
-	wantFingerprint(t, f["sha256"], x.Raw)
 }

@@ -9,18 +9,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sendgrid-sso/sendgrid-sso/internal/cli"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
 
 func TestLoginPrintsTheURLAloneAndNeverOpensIt(t *testing.T) {
-	fake := newFake(t)
+	fake := clitest.NewFake(t)
 	before := time.Now()
-	r := sso(t, keyEnv(), "--base-url", fake.URL, "login", ssotest.DefaultAccountID)
-	r.wantExit(t, exitOK)
+	r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "login", ssotest.DefaultAccountID)
+	r.WantExit(t, cli.ExitOK)
 
-	line, ok := strings.CutSuffix(r.stdout, "\n")
+	line, ok := strings.CutSuffix(r.Stdout, "\n")
 	if !ok || strings.Contains(line, "\n") {
-		t.Fatalf("stdout is not one line: %q", r.stdout)
+		t.Fatalf("stdout is not one line: %q", r.Stdout)
 	}
 	u, err := url.Parse(line)
 	if err != nil || !strings.HasPrefix(line, fake.URL+"/") || u.Query().Get("code") == "" {
@@ -29,16 +31,16 @@ func TestLoginPrintsTheURLAloneAndNeverOpensIt(t *testing.T) {
 	if n := fake.LoginsFollowed(); n != 0 {
 		t.Errorf("the login URL was requested %d times; sendgrid-sso must never open it", n)
 	}
-	if strings.Contains(r.stderr, u.Query().Get("code")) {
-		t.Errorf("stderr repeats the one-time code:\n%s", r.stderr)
+	if strings.Contains(r.Stderr, u.Query().Get("code")) {
+		t.Errorf("stderr repeats the one-time code:\n%s", r.Stderr)
 	}
 
 	// stderr says when it expires: 60 s after the answer.
-	_, rest, _ := strings.Cut(r.stderr, "expires ")
+	_, rest, _ := strings.Cut(r.Stderr, "expires ")
 	stamp, _, _ := strings.Cut(rest, " ")
 	exp, err := time.Parse(time.RFC3339, stamp)
 	if err != nil {
-		t.Fatalf("stderr does not say when the URL expires (RFC 3339): %q", r.stderr)
+		t.Fatalf("stderr does not say when the URL expires (RFC 3339): %q", r.Stderr)
 	}
 	if lo, hi := before.Add(time.Minute).Truncate(time.Second), time.Now().Add(time.Minute); exp.Before(lo) || exp.After(hi) {
 		t.Errorf("expires %v, want between %v and %v (60 s after the answer)", exp, lo, hi)
@@ -57,12 +59,12 @@ func TestLoginPrintsTheURLAloneAndNeverOpensIt(t *testing.T) {
 }
 
 func TestLoginUnknownAccountIsAnAPIError(t *testing.T) {
-	fake := newFake(t)
-	r := sso(t, keyEnv(), "--base-url", fake.URL, "login", "no-such-account")
-	r.wantExit(t, exitAPI)
-	r.wantStderr(t, "AuthenticateAccount", "404 Not Found")
-	if r.stdout != "" {
-		t.Errorf("stdout is not empty: %q", r.stdout)
+	fake := clitest.NewFake(t)
+	r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "login", "no-such-account")
+	r.WantExit(t, cli.ExitAPI)
+	r.WantStderr(t, "AuthenticateAccount", "404 Not Found")
+	if r.Stdout != "" {
+		t.Errorf("stdout is not empty: %q", r.Stdout)
 	}
 }
 
@@ -75,10 +77,36 @@ func TestLoginUntrustedLocation(t *testing.T) {
 		w.WriteHeader(http.StatusSeeOther)
 	}))
 	defer srv.Close()
-	r := sso(t, keyEnv(), "--base-url", srv.URL, "login", "acct")
-	r.wantExit(t, exitAPI)
-	r.wantStderr(t, "evil.example.com")
-	if strings.Contains(r.stderr+r.stdout, code) {
-		t.Errorf("output shows the one-time code:\nstdout: %s\nstderr: %s", r.stdout, r.stderr)
+	r := sso(t, clitest.KeyEnv(), "--base-url", srv.URL, "login", "acct")
+	r.WantExit(t, cli.ExitAPI)
+	r.WantStderr(t, "evil.example.com")
+	if strings.Contains(r.Stderr+r.Stdout, code) {
+		t.Errorf("output shows the one-time code:\nstdout: %s\nstderr: %s", r.Stdout, r.Stderr)
+	}
+}
+
+// --verbose writes a line per attempt, retry and failure to stderr: the operation, the
+// status, the login's host; never the key or the code.
+func TestVerbose(t *testing.T) {
+	fake := clitest.NewFake(t)
+	fake.FailNext(1, ssotest.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Second})
+	r := sso(t, clitest.KeyEnv(), "--verbose", "--base-url", fake.URL, "login", ssotest.DefaultAccountID)
+	r.WantExit(t, cli.ExitOK)
+	r.WantStderr(t,
+		`level=DEBUG msg="sendgrid attempt" operation=AuthenticateAccount attempt=1 method=POST path=/v3/partners/accounts/`+ssotest.DefaultAccountID+"/sso",
+		"status=429",
+		`level=WARN msg="sendgrid retry" operation=AuthenticateAccount attempt=1 wait=1s`,
+		"attempt=2", "status=303", "location_host=")
+	u, err := url.Parse(strings.TrimSpace(r.Stdout))
+	if err != nil || u.Query().Get("code") == "" {
+		t.Fatalf("stdout %q is not the login URL", r.Stdout)
+	}
+	for _, secret := range []string{u.Query().Get("code"), fake.APIKey} {
+		if strings.Contains(r.Stderr, secret) {
+			t.Errorf("--verbose shows a secret %q:\n%s", secret, r.Stderr)
+		}
+	}
+	if strings.Contains(r.Stderr, "time=") {
+		t.Errorf("--verbose lines carry timestamps:\n%s", r.Stderr)
 	}
 }

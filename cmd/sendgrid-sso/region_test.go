@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/sendgrid-sso/sendgrid-sso/internal/cli"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
 
@@ -59,9 +61,9 @@ func TestRegionSelectsTheAPIHost(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			env := keyEnv(append([]string{"HTTPS_PROXY=" + proxy.URL}, tc.env...)...)
+			env := clitest.KeyEnv(append([]string{"HTTPS_PROXY=" + proxy.URL}, tc.env...)...)
 			r := sso(t, env, append(tc.args, "login", "acct")...)
-			r.wantExit(t, exitNetwork)
+			r.WantExit(t, cli.ExitNetwork)
 			got := proxy.take()
 			if len(got) != 1 || got[0] != tc.want {
 				t.Errorf("requests through the proxy: %q, want [%q]", got, tc.want)
@@ -74,11 +76,11 @@ func TestRegionSelectsTheAPIHost(t *testing.T) {
 // and a bad SENDGRID_REGION no longer matters.
 func TestBaseURLOverridesTheRegion(t *testing.T) {
 	proxy := newConnectRecorder(t)
-	fake := newFake(t)
+	fake := clitest.NewFake(t)
 	id := strconv.Itoa(ssotest.DefaultCertificateID)
 	viaProxy := "HTTPS_PROXY=" + proxy.URL
-	sso(t, keyEnv(viaProxy), "--region", "eu", "--base-url", fake.URL, "cert", id).wantExit(t, exitOK)
-	sso(t, keyEnv(viaProxy, "SENDGRID_REGION=mars"), "--base-url", fake.URL, "cert", id).wantExit(t, exitOK)
+	sso(t, clitest.KeyEnv(viaProxy), "--region", "eu", "--base-url", fake.URL, "cert", id).WantExit(t, cli.ExitOK)
+	sso(t, clitest.KeyEnv(viaProxy, "SENDGRID_REGION=mars"), "--base-url", fake.URL, "cert", id).WantExit(t, cli.ExitOK)
 	if got := proxy.take(); len(got) != 0 {
 		t.Errorf("requests went to the region's API: %q", got)
 	}

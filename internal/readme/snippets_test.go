@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"log/slog"
 	"net/http"
 	"os"
 	"strings"
@@ -20,7 +21,7 @@ import (
 )
 
 // Compiled only: they would call the real API.
-var _ = []any{readmeCheckCertificate, readmeLoginHandler, readmeErrors, readmeTransport, readmeFaults}
+var _ = []any{readmeCheckCertificate, readmeLogin, readmeLogger, readmeErrors, readmeTransport, readmeLogWriter, readmeFaults}
 
 func readmeCheckCertificate(ctx context.Context) {
 	client, err := wrapper.New(os.Getenv("SENDGRID_API_KEY")) // global region
@@ -39,25 +40,25 @@ func readmeCheckCertificate(ctx context.Context) {
 	fmt.Println(x.Subject, x.SerialNumber)
 }
 
-func readmeLoginHandler(apiKey string) {
-	// At start-up: one client for the process; it is safe for concurrent use.
+func readmeLogin(ctx context.Context, apiKey string, w http.ResponseWriter, r *http.Request) {
 	client, err := wrapper.New(apiKey, wrapper.WithRegion(wrapper.RegionEU)) // EU subusers
 	if err != nil {
 		log.Fatal(err)
 	}
+	login, err := client.AuthenticateAccount(ctx, "sg2a2bcd3ef4ab5c67d8efab91c01de2fa")
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Hand the URL to the person's browser before login.ExpiresAt (60 s); never fetch it yourself.
+	if err := login.Redirect(w, r); err != nil { // 303, Cache-Control: no-store, Referrer-Policy: no-referrer
+		log.Print(err) // wraps wrapper.ErrLoginExpired once the 60 s are over
+	}
+	log.Printf("minted %v", login) // prints the host only: the code is redacted
+}
 
-	// Behind your console's "log in as this customer" button (after your own access check):
-	http.HandleFunc("POST /impersonate/{account}", func(w http.ResponseWriter, r *http.Request) {
-		login, err := client.AuthenticateAccount(r.Context(), r.PathValue("account"))
-		if err != nil {
-			log.Printf("impersonate: %v", err) // never holds the key or a code
-			http.Error(w, "could not log in to the account", http.StatusBadGateway)
-			return
-		}
-		// Send the browser to the URL before login.ExpiresAt (60 s); never fetch it yourself.
-		http.Redirect(w, r, login.URL.String(), http.StatusSeeOther)
-		log.Printf("minted %v", login) // prints the host only: the code is redacted
-	})
+func readmeLogger(apiKey string) (*wrapper.Client, error) {
+	client, err := wrapper.New(apiKey, wrapper.WithLogger(slog.Default()))
+	return client, err
 }
 
 func readmeErrors(ctx context.Context, client *wrapper.Client, id string) {
@@ -83,6 +84,10 @@ func readmeTransport(key string) (*wrapper.Client, error) {
 		Timeout:   20 * time.Second, // per attempt
 	}))
 	return client, err
+}
+
+func readmeLogWriter(client *wrapper.Client) {
+	log.SetOutput(client.LogWriter(os.Stderr))
 }
 
 func TestLogin(t *testing.T) {

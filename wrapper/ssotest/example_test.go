@@ -58,8 +58,8 @@ func ExampleServer_FailNext() {
 	_, err = client.GetSSOCertificate(ctx, id)
 	fmt.Println(err)
 	// Output:
-	// sendgrid: GetSsoCertificate: 429 Too Many Requests: Too Many Requests [10-42900] (retry after 1s)
-	// sendgrid: GetSsoCertificate: 502 Bad Gateway: body "<html> <head><title>502 Bad Gateway</title></head> <body> <center><h1>502 Bad Gateway</h1></center> </body> </html>"
+	// sendgrid: GetSSOCertificate: 429 Too Many Requests: Too Many Requests [10-42900] (retry after 1s)
+	// sendgrid: GetSSOCertificate: 502 Bad Gateway: body "<html> <head><title>502 Bad Gateway</title></head> <body> <center><h1>502 Bad Gateway</h1></center> </body> </html>"
 }
 
 // Requests that break the spec are refused and recorded.

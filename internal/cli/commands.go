@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -20,36 +20,32 @@ type command struct {
 	summary  string   // one line for the command list
 	about    string   // paragraphs for "COMMAND --help"
 	args     []string // names of the required positional arguments
-	// usesAPI says the command talks to SendGrid, so --region, --base-url and
-	// SENDGRID_API_KEY apply.
-	usesAPI bool
-	setup   func(fs *flag.FlagSet) runFunc
+	setup    func(fs *flag.FlagSet) runFunc
 }
 
 // commands lists every command, in help order.
-var commands = []*command{certCommand, loginCommand, fakeCommand, demoCommand}
+var commands = []*command{certCommand, loginCommand}
 
-// commandNamed finds a command by name.
-func commandNamed(name string) (*command, bool) {
+// commandNamed finds a command by name; the error says what to use instead.
+func commandNamed(name string) (*command, error) {
 	for _, c := range commands {
 		if c.name == name {
-			return c, true
+			return c, nil
 		}
 	}
-	return nil, false
-}
-
-func errUnknownCommand(name string) error {
+	if instead, ok := movedCommands[name]; ok {
+		return nil, errMoved(name, instead)
+	}
 	names := make([]string, len(commands))
 	for i, c := range commands {
 		names[i] = c.name
 	}
-	return fmt.Errorf("unknown command %q: use one of %s", name, strings.Join(names, ", "))
+	return nil, fmt.Errorf("unknown command %q: use one of %s", name, strings.Join(names, ", "))
 }
 
-// newFlagSet returns a flag set that reports nothing itself: dispatch prints help
+// NewFlagSet returns a flag set that reports nothing itself: its caller prints help
 // and errors.
-func newFlagSet(name string) *flag.FlagSet {
+func NewFlagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -16,47 +18,36 @@ import (
 // defaultTimeout bounds one command's API call, retries included.
 const defaultTimeout = 30 * time.Second
 
-// userAgent names the tool in front of the library's own User-Agent token.
-const userAgent = "sendgrid-sso-cli/" + wrapper.Version
+// UserAgent names the tool in front of the library's own User-Agent token.
+const UserAgent = "sendgrid-sso-cli/" + wrapper.Version
 
 // globals holds the global flags and the streams every command writes to.
 type globals struct {
 	region  string
 	baseURL string
 	timeout time.Duration
+	verbose bool
 
 	stdout, stderr io.Writer
-	// apiKey is the API key: read from SENDGRID_API_KEY when a command first needs
-	// it, or set beforehand (demo uses the fake's). report removes it from any error.
+	// apiKey is the API key, read from SENDGRID_API_KEY when a command first needs
+	// it. Report removes it from any error.
 	apiKey string
 }
 
 // flagSet returns the global flags, bound to g.
 func (g *globals) flagSet() *flag.FlagSet {
-	fs := newFlagSet("sendgrid-sso")
+	fs := NewFlagSet(Name)
 	fs.StringVar(&g.region, "region", "", "the SendGrid `region` of the API key: global or eu (default $"+wrapper.EnvRegion+", else global)")
-	fs.StringVar(&g.baseURL, "base-url", "", "send requests to `URL` instead of the region's API: a proxy, or a fake such as 'sendgrid-sso fake'")
+	fs.StringVar(&g.baseURL, "base-url", "", "send requests to `URL` instead of the region's API: a proxy, or a fake such as '"+FakeName+"'")
 	fs.DurationVar(&g.timeout, "timeout", defaultTimeout, "give up on the API call, retries included, after this `duration`")
+	fs.BoolVar(&g.verbose, "verbose", false, "write a line per API attempt, retry and failure to stderr (never the key or a login code)")
 	return fs
 }
 
 // check refuses global flag values that are wrong whatever the command.
 func (g *globals) check() error {
 	if g.timeout <= 0 {
-		return &usageError{err: fmt.Errorf("--timeout is %v: give a positive duration such as 10s", g.timeout)}
-	}
-	return nil
-}
-
-// checkFor refuses global flags that do not apply to cmd, rather than ignore them.
-func (g *globals) checkFor(cmd *command) error {
-	if cmd.usesAPI {
-		return nil
-	}
-	for name, v := range map[string]string{"region": g.region, "base-url": g.baseURL} {
-		if v != "" {
-			return &usageError{cmd: cmd, err: fmt.Errorf("--%s does not apply to %s: it runs its own fake API", name, cmd.name)}
-		}
+		return usage(nil, fmt.Errorf("--timeout is %v: give a positive duration such as 10s", g.timeout))
 	}
 	return nil
 }
@@ -77,17 +68,17 @@ func (g *globals) resolveRegion() (wrapper.Region, error) {
 	return r, nil
 }
 
-// client builds the API client from the key (SENDGRID_API_KEY unless g.apiKey is
-// already set) and the global flags. Every error wraps wrapper.ErrInvalidConfig.
+// client builds the API client from the key (SENDGRID_API_KEY) and the global flags. Every error wraps wrapper.ErrInvalidConfig.
 func (g *globals) client() (*wrapper.Client, error) {
-	if g.apiKey == "" {
-		g.apiKey = os.Getenv(wrapper.EnvAPIKey)
-	}
+	g.apiKey = os.Getenv(wrapper.EnvAPIKey)
 	if strings.TrimSpace(g.apiKey) == "" {
 		return nil, fmt.Errorf("%w: %s is not set: export your SendGrid API key in it (the key is never taken as a flag, where shell history and ps would show it)",
 			wrapper.ErrInvalidConfig, wrapper.EnvAPIKey)
 	}
-	opts := []wrapper.Option{wrapper.WithUserAgent(userAgent)}
+	opts := []wrapper.Option{wrapper.WithUserAgent(UserAgent)}
+	if g.verbose {
+		opts = append(opts, wrapper.WithLogger(verboseLogger(g.stderr)))
+	}
 	if g.baseURL != "" {
 		opts = append(opts, wrapper.WithBaseURL(g.baseURL))
 	}
@@ -103,6 +94,20 @@ func (g *globals) client() (*wrapper.Client, error) {
 	return wrapper.New(g.apiKey, opts...)
 }
 
+// verboseLogger writes the client's records to w as text, one line each, without
+// the timestamp (the terminal's scrollback has no use for it).
+func verboseLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{
+		Level: slog.LevelDebug,
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+}
+
 // callAPI builds the client and runs call on it within --timeout. A timeout error
 // says which flag to raise.
 func callAPI[T any](ctx context.Context, g *globals, call func(context.Context, *wrapper.Client) (T, error)) (T, error) {
@@ -111,6 +116,10 @@ func callAPI[T any](ctx context.Context, g *globals, call func(context.Context, 
 	if err != nil {
 		return zero, err
 	}
+	// net/http logs some faults of a server through the standard logger itself,
+	// quoting the server's bytes ("Unsolicited response received on idle HTTP
+	// channel starting with …"): route it through the client's redaction.
+	log.SetOutput(client.LogWriter(g.stderr))
 	ctx, cancel := context.WithTimeout(ctx, g.timeout)
 	defer cancel()
 	v, err := call(ctx, client)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"flag"
@@ -17,7 +17,7 @@ Usage:
 `
 
 var helpEnvironment = `Environment:
-  ` + wrapper.EnvAPIKey + `  the API key, for cert and login; never a flag (shell history, ps)
+  ` + wrapper.EnvAPIKey + `  the API key; never a flag (shell history, ps)
   ` + wrapper.EnvRegion + `   default for --region
 
 Exit status:
@@ -26,7 +26,8 @@ Exit status:
   2  usage or configuration error: a missing argument or key, an unknown region, an invalid ID
   3  network failure or timeout: no answer from the API
 
-Run 'sendgrid-sso COMMAND --help' for a command's flags.
+Run 'sendgrid-sso COMMAND --help' for a command's flags. A fake SendGrid SSO API to
+try it against, and a demo of both commands: ` + FakeName + ` (its own binary).
 `
 
 // printHelp writes the top-level help.
@@ -36,7 +37,7 @@ func printHelp(w io.Writer, global *flag.FlagSet) {
 		fmt.Fprintf(w, "  %-32s %s\n", c.name+" "+c.synopsis, c.summary)
 	}
 	fmt.Fprint(w, "\nGlobal flags (before the command):\n")
-	printFlags(w, global)
+	PrintFlags(w, global)
 	fmt.Fprint(w, "\n", helpEnvironment)
 }
 
@@ -45,11 +46,9 @@ func printCommandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "Usage: %s\n\n%s\n", usageLine(c), strings.TrimSpace(c.about))
 	if hasFlags(fs) {
 		fmt.Fprint(w, "\nFlags (before any argument):\n")
-		printFlags(w, fs)
+		PrintFlags(w, fs)
 	}
-	if c.usesAPI {
-		fmt.Fprint(w, "\nGlobal flags --region, --base-url and --timeout apply; see 'sendgrid-sso --help'.\n")
-	}
+	fmt.Fprint(w, "\nGlobal flags --region, --base-url and --timeout apply; see 'sendgrid-sso --help'.\n")
 }
 
 // runHelp is "sendgrid-sso help [COMMAND]".
@@ -59,16 +58,16 @@ func runHelp(w io.Writer, global *flag.FlagSet, args []string) error {
 		printHelp(w, global)
 		return nil
 	case 1:
-		c, ok := commandNamed(args[0])
-		if !ok {
-			return &usageError{err: errUnknownCommand(args[0])}
+		c, err := commandNamed(args[0])
+		if err != nil {
+			return usage(nil, err)
 		}
-		fs := newFlagSet(c.name)
+		fs := NewFlagSet(c.name)
 		c.setup(fs)
 		printCommandHelp(w, c, fs)
 		return nil
 	}
-	return &usageError{err: fmt.Errorf("help takes at most one command, got %d arguments", len(args))}
+	return usage(nil, fmt.Errorf("help takes at most one command, got %d arguments", len(args)))
 }
 
 // usageLine is the synopsis of c.
@@ -80,23 +79,14 @@ func usageLine(c *command) string {
 	return s
 }
 
-// writeUsageHint follows a usage error: the synopsis and where to read more.
-func writeUsageHint(w io.Writer, c *command) {
-	if c == nil {
-		fmt.Fprint(w, "usage: sendgrid-sso [global flags] COMMAND [command flags] [ARG]\nRun 'sendgrid-sso --help' for the commands and flags.\n")
-		return
-	}
-	fmt.Fprintf(w, "usage: %s\nRun 'sendgrid-sso %s --help' for more.\n", usageLine(c), c.name)
-}
-
 func hasFlags(fs *flag.FlagSet) bool {
 	n := 0
 	fs.VisitAll(func(*flag.Flag) { n++ })
 	return n > 0
 }
 
-// printFlags lists fs's flags as "--name ARG  usage (default d)".
-func printFlags(w io.Writer, fs *flag.FlagSet) {
+// PrintFlags lists fs's flags as "--name ARG  usage (default d)".
+func PrintFlags(w io.Writer, fs *flag.FlagSet) {
 	fs.VisitAll(func(f *flag.Flag) {
 		arg, usage := flag.UnquoteUsage(f)
 		name := "--" + f.Name

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -36,14 +36,13 @@ public_certificate (PEM).
 
 --pem prints the certificate alone, as PEM, for piping:
   sendgrid-sso cert --pem 66138975 | openssl x509 -noout -text`,
-	args:    []string{"CERT_ID"},
-	usesAPI: true,
+	args: []string{"CERT_ID"},
 	setup: func(fs *flag.FlagSet) runFunc {
 		asJSON := fs.Bool("json", false, "print one JSON object")
 		asPEM := fs.Bool("pem", false, "print the certificate alone, as PEM")
 		return func(ctx context.Context, g *globals, args []string) error {
 			if *asJSON && *asPEM {
-				return &usageError{err: errors.New("--json and --pem exclude each other: pick one")}
+				return &UsageError{Err: errors.New("--json and --pem exclude each other: pick one")}
 			}
 			view, err := fetchCertificate(ctx, g, args[0])
 			if err != nil {
@@ -55,15 +54,15 @@ public_certificate (PEM).
 			case *asJSON:
 				err = view.writeJSON(g.stdout)
 			default:
-				err = view.writeText(g.stdout)
+				err = view.WriteText(g.stdout)
 			}
 			return err
 		}
 	},
 }
 
-// certView is what cert shows of a certificate, in text or as JSON.
-type certView struct {
+// CertView is what cert shows of a certificate, in text or as JSON.
+type CertView struct {
 	ID                int64     `json:"id"`
 	IntegrationID     string    `json:"integration_id"`
 	NotBefore         time.Time `json:"not_before"`
@@ -79,19 +78,19 @@ type certView struct {
 }
 
 // fetchCertificate gets the certificate id and describes it as of now.
-func fetchCertificate(ctx context.Context, g *globals, id string) (*certView, error) {
+func fetchCertificate(ctx context.Context, g *globals, id string) (*CertView, error) {
 	cert, err := callAPI(ctx, g, func(ctx context.Context, c *wrapper.Client) (*wrapper.Certificate, error) {
 		return c.GetSSOCertificate(ctx, id)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return newCertView(cert, time.Now())
+	return NewCertView(cert, time.Now())
 }
 
-// newCertView describes cert as of now. A public certificate that does not parse
-// is an invalid response.
-func newCertView(cert *wrapper.Certificate, now time.Time) (*certView, error) {
+// NewCertView describes cert as of now. A public certificate that does not parse
+// is an invalid response (errors.Is wrapper.ErrInvalidResponse).
+func NewCertView(cert *wrapper.Certificate, now time.Time) (*CertView, error) {
 	x, err := cert.X509()
 	if err != nil {
 		return nil, invalidResponse{err}
@@ -105,7 +104,7 @@ func newCertView(cert *wrapper.Certificate, now time.Time) (*certView, error) {
 	}
 	status, remaining := validity(now, notBefore, notAfter)
 	fp := sha256.Sum256(x.Raw)
-	return &certView{
+	return &CertView{
 		ID:                cert.ID,
 		IntegrationID:     cert.IntegrationID,
 		NotBefore:         notBefore.UTC(),
@@ -121,7 +120,8 @@ func newCertView(cert *wrapper.Certificate, now time.Time) (*certView, error) {
 	}, nil
 }
 
-func (v *certView) writeText(w io.Writer) error {
+// WriteText writes v as cert prints it: one "label  value" line per field.
+func (v *CertView) WriteText(w io.Writer) error {
 	_, err := fmt.Fprintf(w, `certificate  %d
 integration  %s
 valid from   %s
@@ -135,7 +135,8 @@ sha256       %s
 	return err
 }
 
-func (v *certView) writeJSON(w io.Writer) error {
+// writeJSON writes v as cert --json prints it: one indented JSON object.
+func (v *CertView) writeJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)

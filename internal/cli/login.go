@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -20,8 +20,7 @@ the URL alone on stdout, so that this works:
 When it expires goes to stderr. The URL is valid for one login within 60 seconds:
 sendgrid-sso never requests it itself, so the code stays unspent for the person who
 opens it.`,
-	args:    []string{"ACCOUNT_ID"},
-	usesAPI: true,
+	args: []string{"ACCOUNT_ID"},
 	setup: func(*flag.FlagSet) runFunc {
 		return func(ctx context.Context, g *globals, args []string) error {
 			login, err := callAPI(ctx, g, func(ctx context.Context, c *wrapper.Client) (*wrapper.SSOLogin, error) {
@@ -30,13 +29,14 @@ opens it.`,
 			if err != nil {
 				return err
 			}
-			return writeLogin(g.stdout, g.stderr, login, time.Now())
+			return WriteLogin(g.stdout, g.stderr, login, time.Now())
 		}
 	},
 }
 
-// writeLogin writes the login URL alone on a line to url, and when it expires to note.
-func writeLogin(url, note io.Writer, login *wrapper.SSOLogin, now time.Time) error {
+// WriteLogin writes the login URL alone on a line to url, and when it expires (as of
+// now) to note, as login prints them.
+func WriteLogin(url, note io.Writer, login *wrapper.SSOLogin, now time.Time) error {
 	if _, err := fmt.Fprintln(url, login.URL.String()); err != nil {
 		return fmt.Errorf("writing the login URL: %w", err)
 	}

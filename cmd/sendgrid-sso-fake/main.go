@@ -1,0 +1,116 @@
+// Command sendgrid-sso-fake runs the fake SendGrid SSO API of package wrapper/ssotest
+// on loopback, for trying sendgrid-sso and for manual tests of your own code, or a demo
+// of both operations against an in-process fake.
+//
+//	sendgrid-sso-fake [--addr ADDR]   serve the fake API until interrupted
+//	sendgrid-sso-fake demo            cert and login against an in-process fake
+//
+// It is a binary of its own (as stripe-mock is beside Stripe's CLI) so that
+// sendgrid-sso does not link the fake and its OpenAPI validator. Exit status: 0
+// success, 1 the demo got an error or an unusable response, 2 usage error (a bad
+// --addr, say), 3 network failure. Run "sendgrid-sso-fake --help" for the details.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/sendgrid-sso/sendgrid-sso/internal/cli"
+)
+
+const name = cli.FakeName
+
+const synopsis = name + " [--addr ADDR] | " + name + " demo"
+
+const help = name + ` runs the fake SendGrid SSO API of package wrapper/ssotest on a
+loopback address, for trying sendgrid-sso and for manual tests of your own code.
+
+Usage:
+  ` + name + ` [--addr ADDR]   serve the fake API until interrupted (Ctrl-C)
+  ` + name + ` demo            cert and login against an in-process fake: no key, no network
+
+Serving, it prints its URL, its API key, a certificate ID and an account ID it knows,
+and sendgrid-sso commands that use them. It listens on loopback only: it accepts a
+published API key. On Ctrl-C it says how many requests it answered.
+
+demo starts the fake inside this process and runs both operations through the real
+client: the certificate as 'sendgrid-sso cert' shows it, then a login URL as
+'sendgrid-sso login' prints it. 'make demo' runs it.
+
+Flags:
+`
+
+const helpExit = `
+Exit status:
+  0  success
+  1  the demo got an error status or an unusable response from the fake
+  2  usage error: an unknown argument, an --addr that is not loopback or is taken
+  3  network failure
+`
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is the whole program: it parses args, serves or runs the demo, and returns the
+// exit status, having reported any error on stderr.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	err := dispatch(ctx, args, stdout, stderr)
+	if err != nil {
+		cli.Report(stderr, name, err, "")
+	}
+	return cli.ExitCode(err)
+}
+
+// dispatch parses the flags and runs what the arguments ask for; --help or "help"
+// prints help on stdout and returns nil.
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := cli.NewFlagSet(name)
+	addr := fs.String("addr", defaultAddr, "listen on this loopback `host:port` (port 0 picks a free one)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printHelp(stdout, fs)
+			return nil
+		}
+		return usageError(err)
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		return serve(ctx, *addr, stdout, stderr)
+	}
+	switch rest[0] {
+	case "help", "--help", "-h":
+		printHelp(stdout, fs)
+		return nil
+	case "demo":
+		if len(rest) > 1 {
+			if rest[1] == "--help" || rest[1] == "-h" {
+				printHelp(stdout, fs)
+				return nil
+			}
+			return usageError(fmt.Errorf("demo takes no argument, got %q", rest[1]))
+		}
+		var addrSet bool
+		fs.Visit(func(f *flag.Flag) { addrSet = addrSet || f.Name == "addr" })
+		if addrSet {
+			return usageError(errors.New("--addr does not apply to demo: it runs its fake inside the process, on a free port"))
+		}
+		return runDemo(ctx, stdout)
+	}
+	return usageError(fmt.Errorf("unexpected argument %q: the only command is demo", rest[0]))
+}
+
+// usageError is err as a usage error of this program.
+func usageError(err error) error {
+	return &cli.UsageError{Err: err, Usage: synopsis, Help: name + " --help"}
+}
+
+func printHelp(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprint(w, help)
+	cli.PrintFlags(w, fs)
+	fmt.Fprint(w, helpExit)
+}

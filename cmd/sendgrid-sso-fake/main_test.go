@@ -1,0 +1,79 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sendgrid-sso/sendgrid-sso/internal/cli"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
+)
+
+// The tests run the built binaries, as a user would.
+
+// bin is the sendgrid-sso-fake binary TestMain builds, cliBin the sendgrid-sso one
+// that the announcement's commands run.
+var bin, cliBin string
+
+func TestMain(m *testing.M) {
+	os.Exit(clitest.Main(m, func(bins map[string]string) { bin, cliBin = bins["sendgrid-sso-fake"], bins["sendgrid-sso"] },
+		"github.com/sendgrid-sso/sendgrid-sso/cmd/sendgrid-sso-fake",
+		"github.com/sendgrid-sso/sendgrid-sso/cmd/sendgrid-sso"))
+}
+
+func TestDemo(t *testing.T) {
+	r := clitest.Run(t, bin, nil, "demo")
+	r.WantExit(t, cli.ExitOK)
+	x := clitest.DefaultX509(t)
+	for _, s := range []string{
+		"$ sendgrid-sso cert 66138975",
+		"subject      " + x.Subject.String(),
+		"valid until  " + ssotest.DefaultCertificate().NotAfter.UTC().Format(time.RFC3339) + " (expires in ",
+		"$ sendgrid-sso login " + ssotest.DefaultAccountID,
+		"/login?code=",
+		"valid for one login",
+		"redirect 0 times",
+	} {
+		if !strings.Contains(r.Stdout, s) {
+			t.Errorf("demo output lacks %q:\n%s", s, r.Stdout)
+		}
+	}
+	f := clitest.TextFields(t, strings.SplitN(strings.SplitN(r.Stdout, "$ sendgrid-sso cert 66138975\n", 2)[1], "\n\n", 2)[0])
+	clitest.WantFingerprint(t, f["sha256"], x.Raw)
+}
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"demo", "--help"}} {
+		r := clitest.Run(t, bin, nil, args...)
+		r.WantExit(t, cli.ExitOK)
+		for _, s := range []string{"sendgrid-sso-fake [--addr ADDR]", "sendgrid-sso-fake demo", "--addr host:port", "(default 127.0.0.1:8025)", "make demo", "Exit status:"} {
+			if !strings.Contains(r.Stdout, s) {
+				t.Errorf("%v: help lacks %q:\n%s", args, s, r.Stdout)
+			}
+		}
+		if r.Stderr != "" {
+			t.Errorf("%v: stderr is not empty:\n%s", args, r.Stderr)
+		}
+	}
+}
+
+func TestUsageErrorsExit2(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve"}, `unexpected argument "serve": the only command is demo`},
+		{[]string{"demo", "now"}, `demo takes no argument, got "now"`},
+		{[]string{"--addr", "127.0.0.1:0", "demo"}, "--addr does not apply to demo"},
+		{[]string{"--port", "1"}, "flag provided but not defined: -port"},
+	} {
+		r := clitest.Run(t, bin, nil, tc.args...)
+		r.WantExit(t, cli.ExitUsage)
+		r.WantStderr(t, tc.want, "usage: sendgrid-sso-fake [--addr ADDR] | sendgrid-sso-fake demo", "Run 'sendgrid-sso-fake --help'")
+		if r.Stdout != "" {
+			t.Errorf("%v: stdout is not empty:\n%s", tc.args, r.Stdout)
+		}
+	}
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
+)
+
+// defaultAddr is where the fake listens unless --addr says otherwise.
+const defaultAddr = "127.0.0.1:8025"
+
+// installCLI is how to get sendgrid-sso when it is not on PATH.
+const installCLI = "go install github.com/sendgrid-sso/sendgrid-sso/cmd/sendgrid-sso@latest"
+
+// serve runs the fake on addr until ctx ends or the process is interrupted,
+// announcing it on stdout and how it stopped on stderr.
+func serve(ctx context.Context, addr string, stdout, stderr io.Writer) error {
+	// Catch the interrupt before announcing the URL, so that no one can stop the
+	// fake by signal before it says how it stopped.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	l, err := listenLoopback(addr)
+	if err != nil {
+		return err
+	}
+	srv := ssotest.NewServer(ssotest.WithListener(l))
+	defer srv.Close()
+	fmt.Fprintf(stdout, `fake SendGrid SSO API (wrapper/ssotest); stop it with Ctrl-C
+URL          %s
+API key      %s
+certificate  %d
+account      %s
+
+Try it:
+%s`, srv.URL, srv.APIKey, ssotest.DefaultCertificateID, ssotest.DefaultAccountID, tryIt(srv))
+	<-ctx.Done()
+	fmt.Fprintf(stderr, "fake stopped after %d API requests; login URLs opened: %d\n", srv.Requests(), srv.LoginsFollowed())
+	return nil
+}
+
+// tryIt is shell commands that run sendgrid-sso against srv, quoted so that they
+// work pasted as they are (an IPv6 URL's brackets are a glob pattern to the shell).
+// When sendgrid-sso is not on PATH, the first line installs it.
+func tryIt(srv *ssotest.Server) string {
+	var b strings.Builder
+	if _, err := exec.LookPath("sendgrid-sso"); err != nil {
+		fmt.Fprintf(&b, "  %s   # sendgrid-sso is not on your PATH\n", installCLI)
+	}
+	base := "sendgrid-sso --base-url " + shellQuote(srv.URL)
+	fmt.Fprintf(&b, "  export %s=%s\n", wrapper.EnvAPIKey, shellQuote(srv.APIKey))
+	fmt.Fprintf(&b, "  %s cert %d\n", base, ssotest.DefaultCertificateID)
+	fmt.Fprintf(&b, "  %s login %s\n", base, shellQuote(ssotest.DefaultAccountID))
+	return b.String()
+}
+
+// shellQuote returns s as one POSIX shell word: as it is when it holds only
+// characters no shell treats specially, else in single quotes.
+func shellQuote(s string) string {
+	plain := s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_-.,:/@%+=", r))
+	}) < 0
+	if plain {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// listenLoopback listens on addr, which must name a loopback host: the fake accepts
+// a well-known key and must not be reachable from other machines.
+func listenLoopback(addr string) (net.Listener, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, usageError(fmt.Errorf("--addr %q: %w: give host:port, such as %s", addr, err, defaultAddr))
+	}
+	if ip := net.ParseIP(host); !strings.EqualFold(host, "localhost") && (ip == nil || !ip.IsLoopback()) {
+		return nil, usageError(fmt.Errorf("--addr %q is not a loopback address: the fake listens on 127.0.0.1, ::1 or localhost only", addr))
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, usageError(fmt.Errorf("cannot listen on %s: %w: pick another --addr", addr, err))
+	}
+	return l, nil
+}

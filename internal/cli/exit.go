@@ -1,0 +1,113 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
+)
+
+// Exit statuses, shared by sendgrid-sso and sendgrid-sso-fake.
+const (
+	ExitOK = 0
+	// ExitAPI: the API answered with an error status (*wrapper.APIError), or with a
+	// success response that cannot be used (wrapper.ErrInvalidResponse: no trusted
+	// Location, a body that is not a certificate, a certificate that does not parse).
+	ExitAPI = 1
+	// ExitUsage: a mistake on the command line or in the environment, found before any
+	// request: a *UsageError, wrapper.ErrInvalidConfig (missing key, unknown region,
+	// bad base URL), wrapper.ErrInvalidID (an empty, "." or ".." ID).
+	ExitUsage = 2
+	// ExitNetwork: no answer from the API: connection failure, timeout.
+	ExitNetwork = 3
+)
+
+// ExitCode sorts err into an exit status.
+func ExitCode(err error) int {
+	var u *UsageError
+	var apiErr *wrapper.APIError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &u), errors.Is(err, wrapper.ErrInvalidConfig), errors.Is(err, wrapper.ErrInvalidID):
+		return ExitUsage
+	case errors.As(err, &apiErr), errors.Is(err, wrapper.ErrInvalidResponse):
+		return ExitAPI
+	default:
+		return ExitNetwork
+	}
+}
+
+// UsageError is a mistake on the command line (exit status 2). Report follows its
+// text with the synopsis Usage and the command line Help that shows more.
+type UsageError struct {
+	Err   error
+	Usage string // "sendgrid-sso [global flags] cert [--json] [--pem] CERT_ID"
+	Help  string // "sendgrid-sso cert --help"
+}
+
+// Error is the wrapped error's text.
+func (e *UsageError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error.
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// usage is a usage error about cmd, or about the global part when cmd is nil.
+func usage(cmd *command, err error) *UsageError {
+	if cmd == nil {
+		return &UsageError{Err: err, Usage: Name + " [global flags] COMMAND [command flags] [ARG]", Help: Name + " --help"}
+	}
+	return &UsageError{Err: err, Usage: usageLine(cmd), Help: Name + " " + cmd.name + " --help"}
+}
+
+// invalidResponse marks err as a response the tool cannot use (exit 1) without
+// changing its text.
+type invalidResponse struct{ error }
+
+// Is makes errors.Is(err, wrapper.ErrInvalidResponse) hold.
+func (e invalidResponse) Is(target error) bool { return target == wrapper.ErrInvalidResponse }
+
+// Unwrap returns the wrapped error.
+func (e invalidResponse) Unwrap() error { return e.error }
+
+// Report writes err to w as program prog reports it: one line, then for an API error
+// each message with its error ID on a line of its own, or for a usage error the
+// synopsis and how to get help. secret (the API key) is removed wherever it appears.
+func Report(w io.Writer, prog string, err error, secret string) {
+	var b strings.Builder
+	var u *UsageError
+	var apiErr *wrapper.APIError
+	switch {
+	case errors.As(err, &u):
+		fmt.Fprintf(&b, "%s: %v\n", prog, err)
+		if u.Usage != "" {
+			fmt.Fprintf(&b, "usage: %s\n", u.Usage)
+		}
+		if u.Help != "" {
+			fmt.Fprintf(&b, "Run '%s' for more.\n", u.Help)
+		}
+	case errors.As(err, &apiErr):
+		headline := fmt.Sprintf("%s: the API answered %d %s", apiErr.Operation, apiErr.StatusCode, http.StatusText(apiErr.StatusCode))
+		// Keep what wraps the API error ("gave up after 3 attempts") around the headline.
+		fmt.Fprintf(&b, "%s: %s\n", prog, strings.Replace(err.Error(), apiErr.Error(), headline, 1))
+		for _, d := range apiErr.Errors {
+			fmt.Fprintf(&b, "  %s\n", d)
+		}
+		if apiErr.Body != "" {
+			fmt.Fprintf(&b, "  body: %s\n", apiErr.Body)
+		}
+		if apiErr.RetryAfter > 0 {
+			fmt.Fprintf(&b, "  retry after %v\n", apiErr.RetryAfter)
+		}
+	default:
+		fmt.Fprintf(&b, "%s: %v\n", prog, err)
+	}
+	out := b.String()
+	if secret = strings.TrimSpace(secret); secret != "" {
+		out = strings.ReplaceAll(out, secret, "[REDACTED]")
+	}
+	_, _ = io.WriteString(w, out)
+}

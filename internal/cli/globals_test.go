@@ -1,0 +1,41 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
+)
+
+// callAPI routes the standard logger, where net/http logs a server's stray bytes,
+// through the client's redaction: a log line that carries the key or a login code
+// reaches stderr without them, and without control characters.
+func TestCallAPIRoutesTheStandardLogger(t *testing.T) {
+	const key = "SG.cli-log-key-NEVER-PRINT-ME.0123"
+	t.Cleanup(func() { log.SetOutput(os.Stderr) })
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"id":1}`))
+	}))
+	defer srv.Close()
+	var stderr bytes.Buffer
+	g := &globals{baseURL: srv.URL, apiKey: key, timeout: defaultTimeout, stdout: &bytes.Buffer{}, stderr: &stderr}
+	t.Setenv(wrapper.EnvAPIKey, key)
+	_, err := callAPI(context.Background(), g, func(ctx context.Context, c *wrapper.Client) (*wrapper.Certificate, error) {
+		log.Printf("Unsolicited response received on idle HTTP channel starting with %q; err=<nil>", "Location: /l?code=OTC-NEVER-PRINT-ME")
+		log.Printf("echo %s \x1b[31m", key)
+		return c.GetSSOCertificate(ctx, "1")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := stderr.String()
+	if strings.Count(out, "\n") != 2 || strings.Contains(out, "NEVER-PRINT-ME") || strings.Contains(out, "\x1b") {
+		t.Errorf("stderr = %q: want two redacted lines, no secret, no escape character", out)
+	}
+}

@@ -1,0 +1,121 @@
+// Package clitest runs the project's binaries as a user would, for the black-box tests
+// of cmd/sendgrid-sso and cmd/sendgrid-sso-fake: it builds them, runs them with exactly
+// the environment given, and fails a test whose API key shows up on stderr.
+package clitest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
+)
+
+// TestKey is the key the tests' fakes accept; a leak check would spot it anywhere.
+const TestKey = "SG.cli-test-key-NEVER-PRINT-ME.0123456789"
+
+// Main builds the commands pkgs (import paths) into a temporary directory, runs the
+// tests with their paths, and exits with the tests' status. Call it from TestMain:
+//
+//	os.Exit(clitest.Main(m, func(bins map[string]string) { bin = bins["sendgrid-sso"] }, pkg))
+//
+// The binaries are named after the last element of their import path.
+func Main(m *testing.M, use func(bins map[string]string), pkgs ...string) int {
+	dir, err := os.MkdirTemp("", "sendgrid-sso-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	bins := map[string]string{}
+	for _, pkg := range pkgs {
+		name := path.Base(pkg)
+		bins[name] = filepath.Join(dir, name)
+		out, err := exec.Command("go", "build", "-o", bins[name], pkg).CombinedOutput()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "building %s: %v\n%s", pkg, err, out)
+			return 1
+		}
+	}
+	use(bins)
+	return m.Run()
+}
+
+// Result is what one run of a binary did.
+type Result struct {
+	Stdout, Stderr string
+	Code           int
+}
+
+// Run runs bin with args and exactly the environment env (nothing inherited, so no
+// SENDGRID_* or proxy variable of the machine leaks in). It fails the test if the API
+// key of env shows up on stderr.
+func Run(t *testing.T, bin string, env []string, args ...string) Result {
+	t.Helper()
+	// A guard against hanging the suite (a fake that never stops, say), not a speed
+	// check.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append([]string{}, env...) // never nil: nil would inherit this process's environment
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	r := Result{Stdout: stdout.String(), Stderr: stderr.String()}
+	line := filepath.Base(bin) + " " + strings.Join(args, " ")
+	if ctx.Err() != nil {
+		t.Fatalf("%s did not finish within a minute: killed it\nstderr:\n%s", line, r.Stderr)
+	}
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		r.Code = exit.ExitCode()
+	case err != nil:
+		t.Fatalf("running %s: %v", line, err)
+	}
+	for _, kv := range env {
+		if key, ok := strings.CutPrefix(kv, "SENDGRID_API_KEY="); ok && key != "" && strings.Contains(r.Stderr, key) {
+			t.Errorf("%s: stderr shows the API key:\n%s", line, r.Stderr)
+		}
+	}
+	return r
+}
+
+// WantExit fails the test unless r exited with code.
+func (r Result) WantExit(t *testing.T, code int) {
+	t.Helper()
+	if r.Code != code {
+		t.Fatalf("exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", r.Code, code, r.Stdout, r.Stderr)
+	}
+}
+
+// WantStderr fails the test unless stderr contains every one of subs.
+func (r Result) WantStderr(t *testing.T, subs ...string) {
+	t.Helper()
+	for _, s := range subs {
+		if !strings.Contains(r.Stderr, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, r.Stderr)
+		}
+	}
+}
+
+// KeyEnv is an environment holding TestKey and extra.
+func KeyEnv(extra ...string) []string {
+	return append([]string{"SENDGRID_API_KEY=" + TestKey}, extra...)
+}
+
+// NewFake starts an ssotest fake that accepts TestKey, closed when the test ends.
+func NewFake(t *testing.T, opts ...ssotest.Option) *ssotest.Server {
+	t.Helper()
+	srv := ssotest.NewServer(append([]ssotest.Option{ssotest.WithAPIKey(TestKey)}, opts...)...)
+	t.Cleanup(srv.Close)
+	return srv
+}

@@ -1,0 +1,59 @@
+package wrapper
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRedirect(t *testing.T) {
+	raw := "https://app.sendgrid.com/sso/partner/login?code=" + testLoginCode
+	login := SSOLogin{URL: mustParse(t, raw), ExpiresAt: time.Now().Add(LoginValidity)}
+	rec := httptest.NewRecorder()
+	if err := login.Redirect(rec, httptest.NewRequest(http.MethodPost, "/support/login", nil)); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Code != http.StatusSeeOther {
+		t.Errorf("status %d, want 303", rec.Code)
+	}
+	for k, want := range map[string]string{"Location": raw, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"} {
+		if got := rec.Header().Get(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	// The code is in the Location and nowhere else.
+	for k, vs := range rec.Header() {
+		if k != "Location" && strings.Contains(strings.Join(vs, " "), testLoginCode) {
+			t.Errorf("header %s carries the code", k)
+		}
+	}
+	if rec.Body.Len() != 0 {
+		t.Errorf("body %q, want none", rec.Body)
+	}
+}
+
+func TestRedirectRefusesAnExpiredLogin(t *testing.T) {
+	for name, expires := range map[string]time.Time{
+		"expired a minute ago": time.Now().Add(-time.Minute),
+		"expiring now":         time.Now(),
+	} {
+		login := SSOLogin{URL: mustParse(t, "https://app.sendgrid.com/l?code="+testLoginCode), ExpiresAt: expires}
+		rec := httptest.NewRecorder()
+		err := login.Redirect(rec, httptest.NewRequest(http.MethodPost, "/", nil))
+		if !errors.Is(err, ErrLoginExpired) {
+			t.Errorf("%s: err = %v, want ErrLoginExpired", name, err)
+		}
+		if strings.Contains(err.Error(), testLoginCode) {
+			t.Errorf("%s: err %q shows the code", name, err)
+		}
+		if len(rec.Header()) != 0 || rec.Body.Len() != 0 || rec.Code != http.StatusOK {
+			t.Errorf("%s: wrote headers %v, body %q, status %d: want nothing written", name, rec.Header(), rec.Body, rec.Code)
+		}
+	}
+	if err := (SSOLogin{}).Redirect(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil)); err == nil {
+		t.Error("a login without a URL redirected")
+	}
+}
