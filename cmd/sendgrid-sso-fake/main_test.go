@@ -64,7 +64,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"serve"}, `unexpected argument "serve": the only command is demo`},
+		{[]string{"serve"}, `unexpected argument "serve": the commands are demo and version`},
 		{[]string{"demo", "now"}, `demo takes no argument, got "now"`},
 		{[]string{"--addr", "127.0.0.1:0", "demo"}, "--addr does not apply to demo"},
 		{[]string{"--port", "1"}, "flag provided but not defined: -port"},
@@ -76,4 +76,12 @@ func TestUsageErrorsExit2(t *testing.T) {
 			t.Errorf("%v: stdout is not empty:\n%s", tc.args, r.Stdout)
 		}
 	}
+}
+
+func TestVersion(t *testing.T) {
+	clitest.WantVersion(t, bin, "sendgrid-sso-fake", []string{"--version"}, []string{"version"}, []string{"-version"},
+		[]string{"--addr", "127.0.0.1:0", "--version"})
+	r := clitest.Run(t, bin, nil, "version", "now")
+	r.WantExit(t, cli.ExitUsage)
+	r.WantStderr(t, `version takes no argument, got "now"`)
 }
