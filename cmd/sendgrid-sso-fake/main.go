@@ -52,6 +52,7 @@ Exit status:
   1  the demo got an error status or an unusable response from the fake
   2  usage error: an unknown argument, an --addr that is not loopback or is taken
   3  network failure
+  4  the demo's output could not be written
 `
 
 func main() {

@@ -210,3 +210,14 @@ func TestCertUnusableResponses(t *testing.T) {
 	r.WantExit(t, cli.ExitAPI)
 	r.WantStderr(t, "invalid response", "maintenance")
 }
+
+// TestCertOutputThatCannotBeWritten: a full disk is not a network failure: exit 5.
+func TestCertOutputThatCannotBeWritten(t *testing.T) {
+	fake := clitest.NewFake(t)
+	for _, format := range []string{"--json", "--pem", "--json=false"} {
+		r := clitest.Run(t, "/bin/sh", clitest.KeyEnv(), "-c", `exec "$0" "$@" >/dev/full`,
+			bin, "--base-url", fake.URL, "cert", format, strconv.Itoa(ssotest.DefaultCertificateID))
+		r.WantExit(t, cli.ExitOutput)
+		r.WantStderr(t, "writing the certificate to stdout: write /dev/stdout: no space left on device")
+	}
+}

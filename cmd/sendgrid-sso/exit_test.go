@@ -124,7 +124,7 @@ func TestUsageAndConfigErrorsExit2(t *testing.T) {
 		{"json and pem", clitest.KeyEnv(), append(base, "cert", "--json", "--pem", "1"), []string{"--json and --pem exclude each other"}},
 		{"global flag after the command", clitest.KeyEnv(), append(base, "cert", "--region", "eu", "1"), []string{"--region is a global flag: put it before the command"}},
 		{"unknown command flag", clitest.KeyEnv(), append(base, "cert", "--yaml", "1"), []string{"unknown flag --yaml"}},
-		{"unknown global flag", clitest.KeyEnv(), append(base, "--verbose", "cert", "1"), []string{"not defined: -verbose"}},
+		{"unknown global flag", clitest.KeyEnv(), append(base, "--chatty", "cert", "1"), []string{"not defined: -chatty"}},
 		{"zero timeout", clitest.KeyEnv(), append(base, "--timeout", "0s", "cert", "1"), []string{"--timeout is 0s: give a positive duration"}},
 		{"bad timeout", clitest.KeyEnv(), append(base, "--timeout", "soon", "cert", "1"), []string{`invalid value "soon" for flag -timeout`}},
 		{"unknown region flag", clitest.KeyEnv(), append(base, "--region", "mars", "cert", "1"), []string{"--region", `unknown region "mars"`}},
@@ -156,14 +156,14 @@ func TestHelpAtEveryLevel(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"--help"}, []string{"Commands:", "cert [--json] [--pem] CERT_ID", "login ACCOUNT_ID",
+		{[]string{"--help"}, []string{"Commands:", "cert [--json] [--pem] CERT_ID", "login [--open] ACCOUNT_ID",
 			"--region", "--base-url", "--timeout", "(default 30s)", "SENDGRID_API_KEY", "SENDGRID_REGION", "Exit status:", "sendgrid-sso-fake"}},
 		{[]string{"-h"}, []string{"Commands:"}},
 		{[]string{"help"}, []string{"Commands:"}},
 		{[]string{"--region", "eu", "--help"}, []string{"Commands:"}},
 		{[]string{"cert", "--help"}, []string{"Usage: sendgrid-sso [global flags] cert [--json] [--pem] CERT_ID", "--json", "--pem", "openssl"}},
 		{[]string{"help", "cert"}, []string{"Usage: sendgrid-sso [global flags] cert", "--json"}},
-		{[]string{"login", "--help"}, []string{"Usage: sendgrid-sso [global flags] login ACCOUNT_ID", "never requests it"}},
+		{[]string{"login", "--help"}, []string{"Usage: sendgrid-sso [global flags] login [--open] ACCOUNT_ID", "never requests it", "--open", "$BROWSER", "ps shows it", "exits 5"}},
 	}
 	for _, tc := range cases {
 		// No key, no server: help needs neither.

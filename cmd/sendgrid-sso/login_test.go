@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -108,5 +109,69 @@ func TestVerbose(t *testing.T) {
 	}
 	if strings.Contains(r.Stderr, "time=") {
 		t.Errorf("--verbose lines carry timestamps:\n%s", r.Stderr)
+	}
+}
+
+// TestLoginKeepsTheURLOrSaysSo: a login printed nowhere is a code wasted. With stdout
+// on /dev/null, or closed (the Go runtime reopens a closed stdout as /dev/null), login
+// refuses before minting one (exit 2); when the URL cannot be written it exits 5 and
+// says a login was lost. Never exit 0 or 3, never the code on stderr.
+func TestLoginKeepsTheURLOrSaysSo(t *testing.T) {
+	cases := []struct {
+		redirect string
+		exit     int
+		minted   int
+		want     string
+	}{
+		{">/dev/null", cli.ExitUsage, 0, "stdout is /dev/null (or was closed"},
+		{">&-", cli.ExitUsage, 0, "stdout is /dev/null (or was closed"},
+		{">/dev/full", cli.ExitOutput, 1, "writing the login URL to stdout: write /dev/stdout: no space left on device: a login was minted but not shown; it expires unused at "},
+	}
+	for _, tc := range cases {
+		t.Run(tc.redirect, func(t *testing.T) {
+			fake := clitest.NewFake(t)
+			// As a user's shell runs it.
+			r := clitest.Run(t, "/bin/sh", clitest.KeyEnv(), "-c", `exec "$0" "$@" `+tc.redirect,
+				bin, "--base-url", fake.URL, "login", ssotest.DefaultAccountID)
+			r.WantExit(t, tc.exit)
+			r.WantStderr(t, tc.want)
+			if n := fake.Requests(); n != tc.minted {
+				t.Errorf("the fake answered %d requests, want %d", n, tc.minted)
+			}
+			if strings.Contains(r.Stderr, "code=") || strings.Contains(r.Stderr, fake.URL+"/") {
+				t.Errorf("stderr shows the login URL:\n%s", r.Stderr)
+			}
+		})
+	}
+}
+
+// TestLoginURLToAClosedPipe: a reader that went away makes the write fail; login says
+// a login was lost and exits 4, rather than die silently of SIGPIPE.
+func TestLoginURLToAClosedPipe(t *testing.T) {
+	fake := clitest.NewFake(t)
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr.Close()
+	defer pw.Close()
+	r := clitest.RunTo(t, pw, bin, clitest.KeyEnv(), "--base-url", fake.URL, "login", ssotest.DefaultAccountID)
+	r.WantExit(t, cli.ExitOutput)
+	r.WantStderr(t, "writing the login URL to stdout: write /dev/stdout: broken pipe: a login was minted but not shown")
+}
+
+// TestLoginURLIsEscaped: the login URL's query is the server's text; a bidi override in
+// it does not reach the terminal raw.
+func TestLoginURLIsEscaped(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", "http://"+r.Host+"/login?code=abc\u202eXYZ\u009b2J")
+		w.WriteHeader(http.StatusSeeOther)
+	}))
+	defer srv.Close()
+	r := sso(t, clitest.KeyEnv(), "--base-url", srv.URL, "login", "acct")
+	r.WantExit(t, cli.ExitOK)
+	wantNoRawControl(t, r)
+	if want := srv.URL + `/login?code=abc\u202eXYZ\u009b2J` + "\n"; r.Stdout != want {
+		t.Errorf("stdout = %q, want %q", r.Stdout, want)
 	}
 }

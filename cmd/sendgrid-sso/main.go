@@ -7,7 +7,8 @@
 //
 // The API key comes from SENDGRID_API_KEY only. Exit status: 0 success, 1 the API
 // answered with an error or an unusable response, 2 usage or configuration error,
-// 3 network failure or timeout. Run "sendgrid-sso --help" for the details.
+// 3 network failure or timeout, 4 the result could not be written to stdout. Run
+// "sendgrid-sso --help" for the details.
 //
 // A fake SendGrid SSO API to try it against, and a demo, are in the separate command
 // sendgrid-sso-fake, so that this one links the client only (package internal/cli).
@@ -16,10 +17,15 @@ package main
 import (
 	"context"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/sendgrid-sso/sendgrid-sso/internal/cli"
 )
 
 func main() {
+	// A write to a closed pipe then fails with an error the tool reports (exit 4)
+	// instead of killing it silently: a login URL lost that way must say so.
+	signal.Ignore(syscall.SIGPIPE)
 	os.Exit(cli.Run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 }

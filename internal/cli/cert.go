@@ -50,13 +50,17 @@ public_certificate (PEM).
 			}
 			switch {
 			case *asPEM:
+				// Re-encoded from the parsed DER: nothing else the server sent.
 				_, err = io.WriteString(g.stdout, view.PEM)
 			case *asJSON:
 				err = view.writeJSON(g.stdout)
 			default:
 				err = view.WriteText(g.stdout)
 			}
-			return err
+			if err != nil {
+				return &outputError{fmt.Errorf("writing the certificate to stdout: %w", err)}
+			}
+			return nil
 		}
 	},
 }
@@ -120,26 +124,29 @@ func NewCertView(cert *wrapper.Certificate, now time.Time) (*CertView, error) {
 	}, nil
 }
 
-// WriteText writes v as cert prints it: one "label  value" line per field.
+// WriteText writes v as cert prints it: one "label  value" line per field, escaped
+// for the terminal (the integration ID, the subject and the issuer are anyone's text).
 func (v *CertView) WriteText(w io.Writer) error {
-	_, err := fmt.Fprintf(w, `certificate  %d
-integration  %s
-valid from   %s
-valid until  %s (%s)
-subject      %s
-issuer       %s
-serial       %s
-sha256       %s
-`, v.ID, v.IntegrationID, v.NotBefore.Format(time.RFC3339), v.NotAfter.Format(time.RFC3339), v.Remaining,
-		v.Subject, v.Issuer, v.Serial, v.SHA256Fingerprint)
-	return err
+	return writeLines(w,
+		fmt.Sprintf("certificate  %d", v.ID),
+		"integration  "+v.IntegrationID,
+		"valid from   "+v.NotBefore.Format(time.RFC3339),
+		"valid until  "+v.NotAfter.Format(time.RFC3339)+" ("+v.Remaining+")",
+		"subject      "+v.Subject,
+		"issuer       "+v.Issuer,
+		"serial       "+v.Serial,
+		"sha256       "+v.SHA256Fingerprint,
+	)
 }
 
-// writeJSON writes v as cert --json prints it: one indented JSON object.
+// writeJSON writes v as cert --json prints it: one indented JSON object, escaped for
+// the terminal.
 func (v *CertView) writeJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	doc, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeJSONSafe(w, append(doc, '\n'))
 }
 
 // serialHex is the serial as openssl's -serial prints it: upper-case hex, whole bytes.

@@ -23,15 +23,30 @@ const (
 	ExitUsage = 2
 	// ExitNetwork: no answer from the API: connection failure, timeout.
 	ExitNetwork = 3
+	// 4 is the status of a check that was asked for and failed (cert's
+	// --warn-within and --idp-metadata).
+
+	// ExitOutput: the result could not be written to stdout (a full disk, a closed
+	// pipe). For login this means a login was minted and is lost, unused.
+	ExitOutput = 5
+	// ExitBrowser: login --open could not hand the URL to a browser (the opener is
+	// missing or failed); the URL went to stdout instead.
+	ExitBrowser = 6
 )
 
 // ExitCode sorts err into an exit status.
 func ExitCode(err error) int {
 	var u *UsageError
 	var apiErr *wrapper.APIError
+	var out *outputError
+	var browser *browserError
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.As(err, &out):
+		return ExitOutput
+	case errors.As(err, &browser):
+		return ExitBrowser
 	case errors.As(err, &u), errors.Is(err, wrapper.ErrInvalidConfig), errors.Is(err, wrapper.ErrInvalidID):
 		return ExitUsage
 	case errors.As(err, &apiErr), errors.Is(err, wrapper.ErrInvalidResponse):
@@ -63,6 +78,24 @@ func usage(cmd *command, err error) *UsageError {
 	return &UsageError{Err: err, Usage: usageLine(cmd), Help: Name + " " + cmd.name + " --help"}
 }
 
+// outputError is a failure to write the result to stdout (exit status 4).
+type outputError struct{ err error }
+
+// Error is the wrapped error's text.
+func (e *outputError) Error() string { return e.err.Error() }
+
+// Unwrap returns the wrapped error.
+func (e *outputError) Unwrap() error { return e.err }
+
+// browserError is login --open failing to open a browser (exit status 5).
+type browserError struct{ err error }
+
+// Error is the wrapped error's text.
+func (e *browserError) Error() string { return e.err.Error() }
+
+// Unwrap returns the wrapped error.
+func (e *browserError) Unwrap() error { return e.err }
+
 // invalidResponse marks err as a response the tool cannot use (exit 1) without
 // changing its text.
 type invalidResponse struct{ error }
@@ -75,39 +108,38 @@ func (e invalidResponse) Unwrap() error { return e.error }
 
 // Report writes err to w as program prog reports it: one line, then for an API error
 // each message with its error ID on a line of its own, or for a usage error the
-// synopsis and how to get help. secret (the API key) is removed wherever it appears.
+// synopsis and how to get help. secret (the API key) is removed wherever it appears,
+// and every line is escaped for the terminal (it may quote what a server sent).
 func Report(w io.Writer, prog string, err error, secret string) {
-	var b strings.Builder
+	lines := []string{prog + ": " + err.Error()}
 	var u *UsageError
 	var apiErr *wrapper.APIError
 	switch {
 	case errors.As(err, &u):
-		fmt.Fprintf(&b, "%s: %v\n", prog, err)
 		if u.Usage != "" {
-			fmt.Fprintf(&b, "usage: %s\n", u.Usage)
+			lines = append(lines, "usage: "+u.Usage)
 		}
 		if u.Help != "" {
-			fmt.Fprintf(&b, "Run '%s' for more.\n", u.Help)
+			lines = append(lines, "Run '"+u.Help+"' for more.")
 		}
 	case errors.As(err, &apiErr):
 		headline := fmt.Sprintf("%s: the API answered %d %s", apiErr.Operation, apiErr.StatusCode, http.StatusText(apiErr.StatusCode))
 		// Keep what wraps the API error ("gave up after 3 attempts") around the headline.
-		fmt.Fprintf(&b, "%s: %s\n", prog, strings.Replace(err.Error(), apiErr.Error(), headline, 1))
+		lines[0] = prog + ": " + strings.Replace(err.Error(), apiErr.Error(), headline, 1)
 		for _, d := range apiErr.Errors {
-			fmt.Fprintf(&b, "  %s\n", d)
+			lines = append(lines, "  "+d.String())
 		}
 		if apiErr.Body != "" {
-			fmt.Fprintf(&b, "  body: %s\n", apiErr.Body)
+			lines = append(lines, "  body: "+apiErr.Body)
 		}
 		if apiErr.RetryAfter > 0 {
-			fmt.Fprintf(&b, "  retry after %v\n", apiErr.RetryAfter)
+			lines = append(lines, fmt.Sprintf("  retry after %v", apiErr.RetryAfter))
 		}
-	default:
-		fmt.Fprintf(&b, "%s: %v\n", prog, err)
 	}
-	out := b.String()
 	if secret = strings.TrimSpace(secret); secret != "" {
-		out = strings.ReplaceAll(out, secret, "[REDACTED]")
+		for i, l := range lines {
+			lines[i] = strings.ReplaceAll(l, secret, "[REDACTED]")
+		}
 	}
-	_, _ = io.WriteString(w, out)
+	_ = writeLines(w, lines...)
 }

@@ -19,12 +19,19 @@ Usage:
 var helpEnvironment = `Environment:
   ` + wrapper.EnvAPIKey + `  the API key; never a flag (shell history, ps)
   ` + wrapper.EnvRegion + `   default for --region
+  ` + envBrowser + `           the browser command(s) for login --open (see 'login --help')
 
 Exit status:
   0  success
   1  the API answered with an error status, or with a response that cannot be used
   2  usage or configuration error: a missing argument or key, an unknown region, an invalid ID
   3  network failure or timeout: no answer from the API
+  5  the result could not be written to stdout (a full disk, a closed pipe); for
+     login, a login was minted and is lost unused
+  6  login --open could not open a browser; the URL is on stdout instead
+
+Text from the network (IDs, subjects, error messages) is printed with control and
+bidi characters escaped as Go escapes (\x1b, \u202e); JSON escapes them as \u.
 
 Run 'sendgrid-sso COMMAND --help' for a command's flags. A fake SendGrid SSO API to
 try it against, and a demo of both commands: ` + FakeName + ` (its own binary).

@@ -79,6 +79,17 @@ type Result struct {
 // key of env shows up on stderr.
 func Run(t *testing.T, bin string, env []string, args ...string) Result {
 	t.Helper()
+	return run(t, nil, bin, env, args...)
+}
+
+// RunTo is Run with stdout going to the file stdout (Result.Stdout stays empty).
+func RunTo(t *testing.T, stdout *os.File, bin string, env []string, args ...string) Result {
+	t.Helper()
+	return run(t, stdout, bin, env, args...)
+}
+
+func run(t *testing.T, stdoutFile *os.File, bin string, env []string, args ...string) Result {
+	t.Helper()
 	// A guard against hanging the suite (a fake that never stops, say), not a speed
 	// check.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -87,6 +98,9 @@ func Run(t *testing.T, bin string, env []string, args ...string) Result {
 	cmd.Env = append([]string{}, env...) // never nil: nil would inherit this process's environment
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if stdoutFile != nil {
+		cmd.Stdout = stdoutFile
+	}
 	err := cmd.Run()
 	r := Result{Stdout: stdout.String(), Stderr: stderr.String()}
 	line := filepath.Base(bin) + " " + strings.Join(args, " ")
