@@ -6,7 +6,7 @@ TOOL    := $(GO) tool -modfile=tools/go.mod
 # The repository's Go modules, each with its own go.mod and go.sum.
 MODULES := . tools tools/oasdiff bench
 
-.PHONY: all generate check-generated check-tidy tools tools-oasdiff test lint demo contract lint-spec breaking breaking-self-test fuzz bench bench-smoke
+.PHONY: all generate check-generated check-tidy tools tools-oasdiff test lint dist dist-check demo contract lint-spec breaking breaking-self-test fuzz bench bench-smoke
 
 all: test
 
@@ -74,6 +74,23 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) ./$$dir || exit 1; \
 		done; \
 	done
+
+## dist: release archives into dist/: sendgrid-sso and sendgrid-sso-fake for linux,
+## darwin and windows on amd64 and arm64 (tar.gz; zip for windows) and dist/SHA256SUMS,
+## built from a clone of HEAD with -trimpath and wrapper.Version; reproducible, as
+## internal/dist/main.go explains
+dist:
+	$(GO) run ./internal/dist -out dist
+
+## dist-check: build the archives twice, the second time from another clone path with
+## an empty build cache, and fail unless the two SHA256SUMS are identical
+dist-check:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(GO) run ./internal/dist -out "$$tmp/first" && \
+	GOCACHE="$$tmp/gocache" $(GO) run ./internal/dist -out "$$tmp/second" && \
+	if cmp -s "$$tmp/first/SHA256SUMS" "$$tmp/second/SHA256SUMS"; then \
+		echo "dist-check: two builds, identical archives:"; cat "$$tmp/first/SHA256SUMS"; \
+	else echo "dist-check: the two builds differ:"; diff "$$tmp/first/SHA256SUMS" "$$tmp/second/SHA256SUMS"; exit 1; fi
 
 ## demo: both operations through the real client against an in-process fake API
 ## (sendgrid-sso-fake demo)
