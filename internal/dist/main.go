@@ -3,7 +3,7 @@
 // platform (tar.gz; zip for windows) holding both binaries, LICENSE, README.md and
 // CHANGELOG.md, and a SHA256SUMS file that sha256sum -c reads.
 //
-//	go run ./internal/dist [-out dist]
+//	go run ./internal/dist [-out dist] [-platforms linux/amd64,...]
 //
 // The archives are reproducible: the same commit built with the same Go release gives
 // the same bytes, wherever the checkout is and whatever the build cache holds. So
@@ -45,8 +45,11 @@ import (
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 )
 
+// platform is one GOOS/GOARCH pair.
+type platform struct{ goos, goarch string }
+
 // platforms are the GOOS/GOARCH pairs released.
-var platforms = []struct{ goos, goarch string }{
+var platforms = []platform{
 	{"darwin", "amd64"}, {"darwin", "arm64"},
 	{"linux", "amd64"}, {"linux", "arm64"},
 	{"windows", "amd64"}, {"windows", "arm64"},
@@ -63,16 +66,39 @@ const sumsFile = "SHA256SUMS"
 
 func main() {
 	out := flag.String("out", "dist", "write the archives and "+sumsFile+" into this `directory`")
+	only := flag.String("platforms", "", "build only these comma-separated `GOOS/GOARCH` pairs of the released ones (default all)")
 	flag.Parse()
-	if err := run(*out, os.Stderr); err != nil {
+	ps, err := selectPlatforms(*only)
+	if err == nil {
+		err = run(*out, ps, os.Stderr)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "dist:", err)
 		os.Exit(1)
 	}
 }
 
-// run builds every archive into out and writes its checksums, reporting progress to
-// log.
-func run(out string, log io.Writer) error {
+// selectPlatforms returns the released platforms named in list ("linux/amd64,..."),
+// or all of them for "".
+func selectPlatforms(list string) ([]platform, error) {
+	if list == "" {
+		return platforms, nil
+	}
+	var ps []platform
+	for _, name := range strings.Split(list, ",") {
+		goos, goarch, _ := strings.Cut(strings.TrimSpace(name), "/")
+		p := platform{goos, goarch}
+		if !slices.Contains(platforms, p) {
+			return nil, fmt.Errorf("-platforms: %q is not a released platform: use GOOS/GOARCH pairs of %v", name, platforms)
+		}
+		ps = append(ps, p)
+	}
+	return ps, nil
+}
+
+// run builds the archives of platforms ps into out and writes their checksums,
+// reporting progress to log.
+func run(out string, ps []platform, log io.Writer) error {
 	head, err := git("", "rev-parse", "HEAD")
 	if err != nil {
 		return fmt.Errorf("make dist builds from a git clone of HEAD: %w", err)
@@ -103,13 +129,13 @@ func run(out string, log io.Writer) error {
 	if _, err := git(src, "checkout", "--quiet", "--detach", head); err != nil {
 		return err
 	}
-	fmt.Fprintf(log, "dist: sendgrid-sso %s at %s, %d platforms\n", wrapper.Version, head[:12], len(platforms))
+	fmt.Fprintf(log, "dist: sendgrid-sso %s at %s, %d platforms\n", wrapper.Version, head[:12], len(ps))
 
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
 	var sums []string
-	for _, p := range platforms {
+	for _, p := range ps {
 		name := fmt.Sprintf("sendgrid-sso_%s_%s_%s", wrapper.Version, p.goos, p.goarch)
 		var files []archiveFile
 		for _, cmd := range commands {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -120,5 +121,17 @@ func TestZipEntries(t *testing.T) {
 		if f.Name != w.name || f.Mode() != w.mode || !f.Modified.Equal(testMtime) {
 			t.Errorf("entry %q mode %v time %v, want %q %v %v", f.Name, f.Mode(), f.Modified, w.name, w.mode, testMtime)
 		}
+	}
+}
+
+func TestSelectPlatforms(t *testing.T) {
+	if ps, err := selectPlatforms(""); err != nil || len(ps) != 6 {
+		t.Errorf(`selectPlatforms("") = %v, %v; want all 6`, ps, err)
+	}
+	if ps, err := selectPlatforms("linux/amd64, windows/arm64"); err != nil || len(ps) != 2 || ps[1] != (platform{"windows", "arm64"}) {
+		t.Errorf("selectPlatforms = %v, %v; want linux/amd64 and windows/arm64", ps, err)
+	}
+	if _, err := selectPlatforms("plan9/386"); err == nil || !strings.Contains(err.Error(), `"plan9/386" is not a released platform`) {
+		t.Errorf("selectPlatforms(plan9/386) error = %v", err)
 	}
 }
