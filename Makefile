@@ -91,9 +91,9 @@ dist:
 ## an empty build cache, and fail unless the two SHA256SUMS are identical (CI runs it
 ## for linux/amd64 alone: DIST_PLATFORMS=linux/amd64)
 dist-check:
-	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	$(GO) run ./internal/dist -out "$$tmp/first" -platforms "$(DIST_PLATFORMS)" && \
-	GOCACHE="$$tmp/gocache" $(GO) run ./internal/dist -out "$$tmp/second" -platforms "$(DIST_PLATFORMS)" && \
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && commit=$$(git rev-parse HEAD) && \
+	$(GO) run ./internal/dist -out "$$tmp/first" -platforms "$(DIST_PLATFORMS)" -commit $$commit && \
+	GOCACHE="$$tmp/gocache" $(GO) run ./internal/dist -out "$$tmp/second" -platforms "$(DIST_PLATFORMS)" -commit $$commit && \
 	if cmp -s "$$tmp/first/SHA256SUMS" "$$tmp/second/SHA256SUMS"; then \
 		echo "dist-check: two builds, identical archives:"; cat "$$tmp/first/SHA256SUMS"; \
 	else echo "dist-check: the two builds differ:"; diff "$$tmp/first/SHA256SUMS" "$$tmp/second/SHA256SUMS"; exit 1; fi

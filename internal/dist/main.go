@@ -3,7 +3,7 @@
 // platform (tar.gz; zip for windows) holding both binaries, LICENSE, README.md and
 // CHANGELOG.md, and a SHA256SUMS file that sha256sum -c reads.
 //
-//	go run ./internal/dist [-out dist] [-platforms linux/amd64,...]
+//	go run ./internal/dist [-out dist] [-platforms linux/amd64,...] [-commit HEAD]
 //
 // The archives are reproducible: the same commit built with the same Go release gives
 // the same bytes, wherever the checkout is and whatever the build cache holds. So
@@ -67,10 +67,11 @@ const sumsFile = "SHA256SUMS"
 func main() {
 	out := flag.String("out", "dist", "write the archives and "+sumsFile+" into this `directory`")
 	only := flag.String("platforms", "", "build only these comma-separated `GOOS/GOARCH` pairs of the released ones (default all)")
+	commit := flag.String("commit", "HEAD", "build this `commit` of the repository")
 	flag.Parse()
 	ps, err := selectPlatforms(*only)
 	if err == nil {
-		err = run(*out, ps, os.Stderr)
+		err = run(*out, *commit, ps, os.Stderr)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "dist:", err)
@@ -96,18 +97,18 @@ func selectPlatforms(list string) ([]platform, error) {
 	return ps, nil
 }
 
-// run builds the archives of platforms ps into out and writes their checksums,
-// reporting progress to log.
-func run(out string, ps []platform, log io.Writer) error {
-	head, err := git("", "rev-parse", "HEAD")
+// run builds the archives of commit for platforms ps into out and writes their
+// checksums, reporting progress to log.
+func run(out, commit string, ps []platform, log io.Writer) error {
+	head, err := git("", "rev-parse", "--verify", commit+"^{commit}")
 	if err != nil {
-		return fmt.Errorf("make dist builds from a git clone of HEAD: %w", err)
+		return fmt.Errorf("make dist builds from a git clone of the repository: %w", err)
 	}
 	if err := checkTag(head); err != nil {
 		return err
 	}
 	if status, err := git("", "status", "--porcelain"); err == nil && status != "" {
-		fmt.Fprintln(log, "dist: the tree has uncommitted changes; the archives hold HEAD as committed")
+		fmt.Fprintf(log, "dist: the tree has uncommitted changes; the archives hold %s as committed\n", commit)
 	}
 	mtime, err := sourceDate(head)
 	if err != nil {
