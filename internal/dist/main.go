@@ -48,6 +48,9 @@ import (
 // platform is one GOOS/GOARCH pair.
 type platform struct{ goos, goarch string }
 
+// String is "GOOS/GOARCH".
+func (p platform) String() string { return p.goos + "/" + p.goarch }
+
 // platforms are the GOOS/GOARCH pairs released.
 var platforms = []platform{
 	{"darwin", "amd64"}, {"darwin", "arm64"},
@@ -130,7 +133,7 @@ func run(out, commit string, ps []platform, log io.Writer) error {
 	if _, err := git(src, "checkout", "--quiet", "--detach", head); err != nil {
 		return err
 	}
-	fmt.Fprintf(log, "dist: sendgrid-sso %s at %s, %d platforms\n", wrapper.Version, head[:12], len(ps))
+	fmt.Fprintf(log, "dist: sendgrid-sso %s at %s for %v\n", wrapper.Version, head[:12], ps)
 
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
