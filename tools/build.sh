@@ -6,7 +6,11 @@
 # prints nothing and takes a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-"${GO:-go}" build -modfile="$1" -v tool 2>&1 | awk '
+# The executables go to a temporary directory: go build writes a single tool's
+# executable into the current directory, and go tool links its own.
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+"${GO:-go}" build -modfile="$1" -v -o "$out/" tool 2>&1 | awk '
 	/^go: downloading / { if (!d++) { print "  downloading modules"; fflush() } next }
 	/^[^ :#]+$/ { if (++n % 50 == 0) { printf "  %d packages compiled\n", n; fflush() } next }
 	{ print; fflush() }
