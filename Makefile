@@ -3,10 +3,10 @@
 # tools target for how long that takes).
 GO      ?= go
 TOOL    := $(GO) tool -modfile=tools/go.mod
-# The repository's Go modules, each with its own go.mod and go.sum.
-MODULES := . tools tools/oasdiff bench
+# The repository's Go modules, each directory with its own go.mod and go.sum.
+MODULES := $(sort $(dir $(shell find . -name go.mod -not -path '*/node_modules/*' -not -path './.git/*')))
 
-.PHONY: all generate check-generated check-tidy tools tools-oasdiff test lint dist dist-check demo contract lint-spec breaking breaking-self-test fuzz bench bench-smoke
+.PHONY: all generate check-generated check-tidy tools tools-oasdiff test test-prometheus lint dist dist-check demo contract lint-spec breaking breaking-self-test fuzz bench bench-smoke interop
 
 all: test
 
@@ -63,7 +63,14 @@ lint: tools
 test: check-generated check-tidy lint
 	@echo "go test -race: the first run on a machine compiles the standard library with the race detector (2½ min measured on 2 busy cores)"
 	$(GO) test -race -count=1 ./...
+	@$(MAKE) --no-print-directory test-prometheus
 	@$(MAKE) --no-print-directory fuzz
+
+## test-prometheus: cert --format prometheus read by Prometheus' own text parser
+## (expfmt), in tests/prometheus, a module of its own so the library's go.mod stays small
+test-prometheus:
+	cd tests/prometheus && $(GO) vet ./... && $(GO) tool -modfile=../../tools/go.mod staticcheck ./... && \
+		$(GO) test -race -count=1 ./...
 
 ## fuzz: fuzz every Fuzz target briefly, FUZZTIME each (go test takes one -fuzz target
 ## per run, hence the loop); a failing input lands in testdata/fuzz/ as a regression seed
@@ -139,3 +146,12 @@ bench-smoke:
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./...
 	cd bench && $(GO) vet ./... && $(GO) tool -modfile=../tools/go.mod staticcheck ./... && \
 		$(GO) test -run '^$$' -bench . -benchtime 1x ./...
+
+## interop: the official SDKs run the API documentation's two samples against the
+## sendgrid-sso-fake binary, beside this client (interop/, its own module): the Node
+## @sendgrid/client pinned in package-lock.json (npm ci) and sendgrid-go v3.16.1 pinned in
+## interop/go.mod. Asserts that the fake records no spec violation, that both SDKs follow
+## the 303 and spend the code, and that this client leaves it unspent.
+interop: node_modules/.package-lock.json
+	cd interop && $(GO) vet ./... && $(GO) tool -modfile=../tools/go.mod staticcheck ./... && \
+		$(GO) test -count=1 -v ./...

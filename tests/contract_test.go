@@ -90,14 +90,16 @@ var scenarios = []scenario{
 		if _, err := w.client(w.srv.APIKey).GetSSOCertificate(ctx, certID); err != nil {
 			return fmt.Errorf("after one 429: %w", err)
 		}
-		// Not retried: the error carries Retry-After.
-		w.srv.FailNext(1, ssotest.Fault{Status: 429, RetryAfter: 2 * time.Second})
+		// Not retried: the error carries Retry-After. The body is the 429 the API
+		// documentation shows, "field": null (the fake's own errors send "").
+		w.srv.FailNext(1, ssotest.Fault{Status: 429, RetryAfter: 2 * time.Second,
+			Body: `{"errors":[{"field":null,"message":"too many requests"}]}`})
 		_, err := w.client(w.srv.APIKey, wrapper.WithMaxRetries(0)).GetSSOCertificate(ctx, certID)
 		var apiErr *wrapper.APIError
 		if errors.As(err, &apiErr) && apiErr.RetryAfter != 2*time.Second {
 			return fmt.Errorf("RetryAfter = %v, want 2s", apiErr.RetryAfter)
 		}
-		return wantAPIError(err, 429, wrapper.ErrRateLimited, "Too Many Requests")
+		return wantAPIError(err, 429, wrapper.ErrRateLimited, "too many requests")
 	}},
 	{"GetSsoCertificate 500", func(ctx context.Context, w *world) error {
 		w.srv.FailNext(3, ssotest.Fault{Status: 500})

@@ -26,7 +26,7 @@ var mutations = []mutation{
 		name: "a property's nullability",
 		old:  "          nullable: true\n",
 		new:  "",
-		want: `Error at "/0/field": Value is not nullable`,
+		want: `Error at "/errors/0/field": Value is not nullable`,
 	},
 	{
 		name: "a status code",

@@ -28,14 +28,8 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	if u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("%w: base URL %q must not have a query or a fragment", ErrInvalidConfig, raw)
 	}
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return nil, fmt.Errorf("%w: base URL %q uses plain http: use https (http is allowed only for localhost, 127.0.0.0/8 and ::1)", ErrInvalidConfig, raw)
-		}
-	default:
-		return nil, fmt.Errorf("%w: base URL %q has scheme %q: use https", ErrInvalidConfig, raw, u.Scheme)
+	if err := requireHTTPS(u); err != nil {
+		return nil, fmt.Errorf("%w: base URL %q %w", ErrInvalidConfig, raw, err)
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	if !strings.HasSuffix(u.Path, "/") {
@@ -45,6 +39,23 @@ func parseBaseURL(raw string) (*url.URL, error) {
 		}
 	}
 	return u, nil
+}
+
+// requireHTTPS is the rule for every URL the module fetches (the API's base URL, IdP
+// metadata): https, or plain http to a loopback host. The error completes a sentence
+// that names the URL.
+func requireHTTPS(u *url.URL) error {
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return nil
+	case "http":
+		if isLoopback(u.Hostname()) {
+			return nil
+		}
+		return errors.New("uses plain http: use https (http is allowed only for localhost, 127.0.0.0/8 and ::1)")
+	default:
+		return fmt.Errorf("has scheme %q: use https", u.Scheme)
+	}
 }
 
 // isLoopback reports whether host is localhost or a loopback IP address.

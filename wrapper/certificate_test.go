@@ -2,14 +2,8 @@ package wrapper
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/pem"
-	"math/big"
 	"net/http"
 	"strings"
 	"testing"
@@ -52,26 +46,6 @@ func TestGetSSOCertificateDecodes(t *testing.T) {
 			}
 		})
 	}
-}
-
-// selfSigned returns a fresh certificate's DER bytes.
-func selfSigned(t *testing.T) []byte {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(4242),
-		Subject:      pkix.Name{CommonName: "idp.test"},
-		NotBefore:    time.Unix(1700000000, 0),
-		NotAfter:     time.Unix(1800000000, 0),
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return der
 }
 
 func TestCertificateX509(t *testing.T) {

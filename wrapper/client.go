@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
+	"strings"
 	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/gen"
@@ -38,7 +40,18 @@ type Client struct {
 // that is not printable ASCII without spaces, a nil Option, an unknown region, a base
 // URL that is not absolute https (plain http only on loopback), a User-Agent product
 // that is not printable ASCII, or a negative retry count or wait. It sends no request.
+//
+// Its errors never show the key, not even one pasted into a base URL by mistake.
 func New(apiKey string, opts ...Option) (*Client, error) {
+	c, err := newClient(apiKey, opts...)
+	if err != nil {
+		return nil, newRedactor(strings.TrimSpace(apiKey)).error(err)
+	}
+	return c, nil
+}
+
+// newClient is New without the redaction of its errors.
+func newClient(apiKey string, opts ...Option) (*Client, error) {
 	s := defaultSettings()
 	for i, o := range opts {
 		if o == nil {
@@ -74,6 +87,9 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 	hc := s.httpClient
 	if hc == nil {
 		hc = defaultHTTPClient()
+	}
+	if isNil(hc.Transport) {
+		return nil, fmt.Errorf("%w: the http.Client's transport is a nil %T: leave Transport unset for net/http's default, or set a working one", ErrInvalidConfig, hc.Transport)
 	}
 	c := &Client{
 		baseURL:      base,
@@ -142,4 +158,18 @@ type result struct {
 	resp    *http.Response
 	body    []byte
 	arrived time.Time
+}
+
+// isNil reports whether rt is an interface holding a nil pointer, func, map, channel
+// or slice: a transport that would panic on its first request. A nil interface is
+// not: http.Client then uses net/http's default transport.
+func isNil(rt http.RoundTripper) bool {
+	if rt == nil {
+		return false
+	}
+	switch v := reflect.ValueOf(rt); v.Kind() {
+	case reflect.Pointer, reflect.Func, reflect.Map, reflect.Chan, reflect.Slice, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
 }

@@ -15,7 +15,10 @@
 //     shape (errors.go);
 //   - retries: 429, 5xx and connection errors for GET, 429 only for POST, honouring
 //     Retry-After and the context (retry.go);
-//   - bounded reads: response bodies are capped at 1 MiB (body.go).
+//   - bounded reads: response bodies are capped at 1 MiB (body.go);
+//   - certificate watch: whether SendGrid's certificate is among the signing
+//     certificates an identity provider publishes in its SAML 2.0 metadata
+//     (idpmetadata.go, idpmetadata_fetch.go).
 //
 // The fake server in package ssotest serves both endpoints on loopback for tests.
 package wrapper

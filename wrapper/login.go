@@ -121,6 +121,10 @@ func (c *Client) loginLocation(resp *http.Response) (*url.URL, error) {
 	}
 	where := hideQueryValues(u.Scheme+"://"+u.Host, u)
 	switch {
+	case where != u.Scheme+"://"+u.Host || c.redact.redact(u.Host) != u.Host:
+		// A host that carries the code or the key would show it wherever the login is
+		// printed or logged: no SendGrid login page lives there.
+		return nil, invalidResponse("the 303 Location's host carries the login code or the API key: refusing it")
 	case u.User != nil:
 		return nil, invalidResponse("the 303 Location on %s carries user info: refusing it", where)
 	case !validPort(u.Port()):
@@ -133,12 +137,13 @@ func (c *Client) loginLocation(resp *http.Response) (*url.URL, error) {
 	return nil, invalidResponse("the 303 Location points at %s, neither https on sendgrid.com nor the base URL's own host: refusing it", where)
 }
 
-// hideQueryValues removes from s every non-empty value of u's query: a server that
-// puts the one-time code in the host as well as the query must not get it shown.
+// hideQueryValues removes from s every value of u's query of 8 bytes or more (shorter
+// ones are no secret, and could stand in any host): a server that puts the one-time
+// code in the host as well as the query must not get it shown.
 func hideQueryValues(s string, u *url.URL) string {
 	for _, vs := range u.Query() {
 		for _, v := range vs {
-			if v != "" {
+			if len(v) >= 8 {
 				s = strings.ReplaceAll(s, v, redactedMark)
 			}
 		}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"strings"
 	"sync"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/sendgrid-sso/sendgrid-sso/internal/safetext"
@@ -45,8 +44,73 @@ func (r redactor) text(s string, limit int) string {
 	s = foldSpace(s)
 	if vis := visible(s); vis != s && r.redact(vis) != vis {
 		s = vis
+	} else if key := r.keyText(); key != "" && !containsFold(s, key) {
+		// The key as a reader still reads it: behind escapes (net/http quotes a NUL as
+		// \x00), invisible runes or a space where a line was folded.
+		if squeezed := squeeze(s); containsFold(squeezed, key) {
+			s = squeezed
+		}
 	}
 	return safetext.Line(r.redact(s), limit)
+}
+
+// keyText returns the key, or "" for a redactor without one.
+func (r redactor) keyText() string {
+	if r.key == nil {
+		return ""
+	}
+	return r.key()
+}
+
+// containsFold reports whether s contains sub under ASCII case folding.
+func containsFold(s, sub string) bool {
+	return replaceFold(s, sub, "") != s
+}
+
+// squeeze returns s without Go escape sequences (\x00, \u200b, \n, …), invisible
+// runes and spaces: what a reader's eye skips over.
+func squeeze(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			if n := escapeLen(s[i+1:]); n > 0 {
+				i += n
+				continue
+			}
+		}
+		if s[i] == ' ' {
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return visible(b.String())
+}
+
+// escapeLen returns the length of the Go escape that follows a backslash at the start
+// of s (without the backslash), or 0.
+func escapeLen(s string) int {
+	hex := func(n int) int {
+		if len(s) < 1+n {
+			return 0
+		}
+		for _, c := range []byte(s[1 : 1+n]) {
+			if !strings.ContainsRune("0123456789abcdefABCDEF", rune(c)) {
+				return 0
+			}
+		}
+		return 1 + n
+	}
+	switch s[0] {
+	case 'x':
+		return hex(2)
+	case 'u':
+		return hex(4)
+	case 'U':
+		return hex(8)
+	case 'a', 'b', 'f', 'n', 'r', 't', 'v', '0':
+		return 1
+	}
+	return 0
 }
 
 // error returns err with a text made safe by text. An error whose text is already safe
@@ -182,12 +246,11 @@ func asciiSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
 }
 
-// visible returns s without the runes that a terminal does not show: controls,
-// format runes (bidi controls, zero-width runes, BOM, soft hyphen), separators other
-// than the space, and invalid UTF-8.
+// visible returns s without the runes that a terminal does not show
+// (safetext.Invisible) and invalid UTF-8.
 func visible(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r == ' ' || (r != utf8.RuneError && unicode.IsPrint(r)) {
+		if r == ' ' || !safetext.Invisible(r) {
 			return r
 		}
 		return -1
@@ -196,8 +259,8 @@ func visible(s string) string {
 
 // LogWriter returns a writer that passes each line written to it through the
 // client's redaction before writing it to w: the API key, URL queries and login codes
-// are removed and control and bidi runes escaped. Lines are written whole; a line
-// longer than 64 KiB is cut. Route the standard logger through it
+// are removed and control and bidi runes escaped. Lines are written whole; a line of
+// 64 KiB or more is withheld (a secret cut in half would not be recognised). Route the standard logger through it
 // (log.SetOutput(client.LogWriter(os.Stderr))) before making calls: net/http logs
 // some faults of a server there itself, quoting the server's bytes, for example
 // "Unsolicited response received on idle HTTP channel starting with …"; the quoted
@@ -235,7 +298,11 @@ func (l *logWriter) Write(p []byte) (int, error) {
 		p = p[i+1:]
 		line := string(l.buf)
 		l.buf = l.buf[:0]
-		if j := strings.Index(line, unsolicited); j >= 0 {
+		if len(line) >= maxLogLine {
+			// Cut before it could be redacted: a secret across the cut would not be
+			// recognised, so nothing of the line is shown.
+			line = "(a log line of over 64 KiB, withheld)"
+		} else if j := strings.Index(line, unsolicited); j >= 0 {
 			line = line[:j+len(unsolicited)] + "(the server's bytes are withheld)"
 		}
 		if _, err := io.WriteString(l.w, l.r.text(line, 0)+"\n"); err != nil {

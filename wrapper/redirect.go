@@ -39,6 +39,10 @@ type holdLocation struct{ next http.RoundTripper }
 // RoundTrip sends req through the wrapped transport.
 func (h holdLocation) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := h.next.RoundTrip(req)
+	if err == nil && resp != nil {
+		// The header is the Client's own: one a server sent is no Location.
+		delete(resp.Header, heldLocation)
+	}
 	if err == nil && resp == nil {
 		return nil, &kindError{ErrInvalidConfig, fmt.Errorf("the http.Client's transport (%T) returned neither a response nor an error", h.next)}
 	}

@@ -19,25 +19,34 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/internal/cli"
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
 
 const name = cli.FakeName
 
-const synopsis = name + " [--addr ADDR] | " + name + " demo | " + name + " version"
+const synopsis = name + " [--addr ADDR] [--rate-limit N/DURATION] [--cert-expires-in DURATION] | " + name + " demo | " + name + " version"
 
 const help = name + ` runs the fake SendGrid SSO API of package wrapper/ssotest on a
 loopback address, for trying sendgrid-sso and for manual tests of your own code.
 
 Usage:
-  ` + name + ` [--addr ADDR]   serve the fake API until interrupted (Ctrl-C)
+  ` + name + ` [--addr ADDR] [--rate-limit N/DURATION] [--cert-expires-in DURATION]
+                                    serve the fake API until interrupted (Ctrl-C)
   ` + name + ` demo            cert and login against an in-process fake: no key, no network
   ` + name + ` version         the version, the Go version and the source revision (also --version)
 
 Serving, it prints its URL, its API key, a certificate ID and an account ID it knows,
 and sendgrid-sso commands that use them. It listens on loopback only: it accepts a
-published API key. On Ctrl-C it says how many requests it answered.
+published API key. On Ctrl-C it closes every connection, says how many requests it
+answered and how many of its one-time login codes were redeemed, and exits; a second
+Ctrl-C quits at once. Requests may carry "Prefer: code=N" to get any status the spec
+declares for the operation (as with the Prism mock server).
+--cert-expires-in 10d serves its certificate with not_after 10 days from now, to try
+'sendgrid-sso cert --warn-within' and alerts on it.
 
 demo starts the fake inside this process and runs both operations through the real
 client: the certificate as 'sendgrid-sso cert' shows it, then a login URL as
@@ -53,6 +62,7 @@ Exit status:
   2  usage error: an unknown argument, an --addr that is not loopback or is taken
   3  network failure
   4  the demo's output could not be written
+  130  interrupted twice: quit without waiting for open connections to close
 `
 
 func main() {
@@ -66,6 +76,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		cli.Report(stderr, name, err, "")
 	}
+	if errors.Is(err, errQuit) {
+		return exitQuit
+	}
 	return cli.ExitCode(err)
 }
 
@@ -74,6 +87,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet(name)
 	addr := fs.String("addr", defaultAddr, "listen on this loopback `host:port` (port 0 picks a free one)")
+	var limit rateLimitFlag
+	fs.Var(&limit, "rate-limit", "each API key's budget, `N/DURATION` calls (such as 600/1m); beyond it, 429 until the window ends")
+	var expiresIn *time.Duration
+	fs.Func("cert-expires-in", "serve the certificate with not_after this `duration` from now (10d, 36h; negative: expired)", func(s string) error {
+		neg := strings.HasPrefix(s, "-")
+		d, err := cli.ParseDays(strings.TrimPrefix(s, "-"))
+		if neg {
+			d = -d
+		}
+		expiresIn = &d
+		return err
+	})
 	version := fs.Bool("version", false, cli.VersionFlagUsage)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -87,7 +112,11 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cli.WriteVersion(stdout, name)
 	}
 	if len(rest) == 0 {
-		return serve(ctx, *addr, stdout, stderr)
+		opts := limit.options()
+		if expiresIn != nil {
+			opts = append(opts, ssotest.WithCertificate(ssotest.DefaultCertificate().ExpiringIn(*expiresIn)))
+		}
+		return serve(ctx, *addr, opts, stdout, stderr)
 	}
 	switch rest[0] {
 	case "help", "--help", "-h":
@@ -106,10 +135,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 			return usageError(fmt.Errorf("demo takes no argument, got %q", rest[1]))
 		}
-		var addrSet bool
-		fs.Visit(func(f *flag.Flag) { addrSet = addrSet || f.Name == "addr" })
-		if addrSet {
-			return usageError(errors.New("--addr does not apply to demo: it runs its fake inside the process, on a free port"))
+		var set string
+		fs.Visit(func(f *flag.Flag) { set = f.Name })
+		if set != "" {
+			return usageError(fmt.Errorf("--%s does not apply to demo: it runs its fake inside the process, as it comes", set))
 		}
 		return runDemo(ctx, stdout)
 	}

@@ -56,7 +56,7 @@ func TestHelp(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"demo", "--help"}} {
 		r := clitest.Run(t, bin, nil, args...)
 		r.WantExit(t, cli.ExitOK)
-		for _, s := range []string{"sendgrid-sso-fake [--addr ADDR]", "sendgrid-sso-fake demo", "--addr host:port", "(default 127.0.0.1:8025)", "make demo", "Exit status:"} {
+		for _, s := range []string{"sendgrid-sso-fake [--addr ADDR] [--rate-limit N/DURATION]", "sendgrid-sso-fake demo", "--addr host:port", "--rate-limit N/DURATION", "(default 10000/1m0s)", "Prefer: code=N", "130", "(default 127.0.0.1:8025)", "make demo", "Exit status:"} {
 			if !strings.Contains(r.Stdout, s) {
 				t.Errorf("%v: help lacks %q:\n%s", args, s, r.Stdout)
 			}
@@ -76,10 +76,14 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"demo", "now"}, `demo takes no argument, got "now"`},
 		{[]string{"--addr", "127.0.0.1:0", "demo"}, "--addr does not apply to demo"},
 		{[]string{"--port", "1"}, "flag provided but not defined: -port"},
+		{[]string{"--rate-limit", "600/1m", "demo"}, "--rate-limit does not apply to demo"},
+		{[]string{"--rate-limit", "0/1m"}, `invalid value "0/1m" for flag -rate-limit: want N/DURATION with N at least 1`},
+		{[]string{"--rate-limit", "600"}, `invalid value "600" for flag -rate-limit: want N/DURATION`},
+		{[]string{"--rate-limit", "600/1"}, `invalid value "600/1" for flag -rate-limit: want N/DURATION with a Go duration`},
 	} {
 		r := clitest.Run(t, bin, nil, tc.args...)
 		r.WantExit(t, cli.ExitUsage)
-		r.WantStderr(t, tc.want, "usage: sendgrid-sso-fake [--addr ADDR] | sendgrid-sso-fake demo", "Run 'sendgrid-sso-fake --help'")
+		r.WantStderr(t, tc.want, "usage: sendgrid-sso-fake [--addr ADDR] [--rate-limit N/DURATION] [--cert-expires-in DURATION] | sendgrid-sso-fake demo", "Run 'sendgrid-sso-fake --help'")
 		if r.Stdout != "" {
 			t.Errorf("%v: stdout is not empty:\n%s", tc.args, r.Stdout)
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/sendgrid-sso/sendgrid-sso/internal/safetext"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
@@ -21,19 +23,20 @@ const defaultAddr = "127.0.0.1:8025"
 // installCLI is how to get sendgrid-sso when it is not on PATH.
 const installCLI = "go install github.com/sendgrid-sso/sendgrid-sso/cmd/sendgrid-sso@latest"
 
-// serve runs the fake on addr until ctx ends or the process is interrupted,
-// announcing it on stdout and how it stopped on stderr.
-func serve(ctx context.Context, addr string, stdout, stderr io.Writer) error {
-	// Catch the interrupt before announcing the URL, so that no one can stop the
-	// fake by signal before it says how it stopped.
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
+// serve runs the fake on addr, with opts, until ctx ends or the process is
+// interrupted, announcing it on stdout and how it stopped on stderr. A second
+// interrupt while the fake closes quits at once (errQuit).
+func serve(ctx context.Context, addr string, opts []ssotest.Option, stdout, stderr io.Writer) error {
+	// Catch interrupts before announcing the URL, so that no one can stop the fake by
+	// signal before it says how it stopped.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
 	l, err := listenLoopback(addr)
 	if err != nil {
 		return err
 	}
-	srv := ssotest.NewServer(ssotest.WithListener(l))
-	defer srv.Close()
+	srv := ssotest.NewServer(append(opts, ssotest.WithListener(l))...)
 	fmt.Fprintf(stdout, `fake SendGrid SSO API (wrapper/ssotest); stop it with Ctrl-C
 URL          %s
 API key      %s
@@ -42,9 +45,51 @@ account      %s
 
 Try it:
 %s`, srv.URL, srv.APIKey, ssotest.DefaultCertificateID, ssotest.DefaultAccountID, tryIt(srv))
-	<-ctx.Done()
-	fmt.Fprintf(stderr, "fake stopped after %d API requests; login URLs opened: %d\n", srv.Requests(), srv.LoginsFollowed())
-	return nil
+	select {
+	case <-ctx.Done():
+	case <-sigs:
+	}
+	err = closeUnlessInterrupted(srv.Close, sigs)
+	report(stderr, srv)
+	return err
+}
+
+// report says on w how the fake stopped: how many API requests it had, how many of its
+// login codes were redeemed, and which requests and answers broke the spec, each on a
+// line of its own, escaped (a request's path and headers are anyone's).
+func report(w io.Writer, srv *ssotest.Server) {
+	reqs, resps := srv.InvalidRequests(), srv.InvalidResponses()
+	fmt.Fprintf(w, "fake stopped after %d API requests; login URLs opened: %d; requests that broke the spec: %d; answers that broke the spec: %d\n",
+		srv.Requests(), srv.LoginsFollowed(), len(reqs), len(resps))
+	for _, v := range reqs {
+		fmt.Fprintf(w, "  request: %s\n", safetext.Line(v.String(), 400))
+	}
+	for _, v := range resps {
+		fmt.Fprintf(w, "  answer: %s\n", safetext.Line(v.String(), 400))
+	}
+}
+
+// errQuit is a second interrupt while the fake was closing: the process ends at once
+// (exit status 130, as a shell gives a command killed by Ctrl-C).
+var errQuit = errors.New("interrupted again while closing: quit without waiting for open connections")
+
+// exitQuit is the exit status after errQuit.
+const exitQuit = 130
+
+// closeUnlessInterrupted runs closeFn and waits for it, unless an interrupt arrives on
+// sigs first: then it returns errQuit and leaves closeFn running.
+func closeUnlessInterrupted(closeFn func(), sigs <-chan os.Signal) error {
+	closed := make(chan struct{})
+	go func() {
+		closeFn()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+		return nil
+	case <-sigs:
+		return errQuit
+	}
 }
 
 // tryIt is shell commands that run sendgrid-sso against srv, quoted so that they

@@ -117,9 +117,9 @@ func TestUsageAndConfigErrorsExit2(t *testing.T) {
 		{"fake moved", clitest.KeyEnv(), []string{"fake"}, []string{`"fake" moved out of sendgrid-sso`, "run sendgrid-sso-fake (go install"}},
 		{"demo moved", clitest.KeyEnv(), []string{"demo"}, []string{`"demo" moved out of sendgrid-sso`, "run sendgrid-sso-fake demo (go install"}},
 		{"help for a moved command", clitest.KeyEnv(), []string{"help", "fake"}, []string{"run sendgrid-sso-fake"}},
-		{"missing cert ID", clitest.KeyEnv(), append(base, "cert"), []string{"missing CERT_ID", "usage: sendgrid-sso [global flags] cert [--json] [--pem] CERT_ID"}},
+		{"missing cert ID", clitest.KeyEnv(), append(base, "cert"), []string{"missing CERT_ID", "usage: sendgrid-sso [global flags] cert [--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE] [--pem] CERT_ID..."}},
 		{"missing account ID", clitest.KeyEnv(), append(base, "login"), []string{"missing ACCOUNT_ID", "sendgrid-sso login --help"}},
-		{"extra argument", clitest.KeyEnv(), append(base, "cert", "1", "2"), []string{`unexpected argument "2"`}},
+		{"extra argument", clitest.KeyEnv(), append(base, "login", "acct", "2"), []string{`unexpected argument "2"`}},
 		{"flag after the argument", clitest.KeyEnv(), append(base, "cert", "1", "--json"), []string{"--json comes after CERT_ID"}},
 		{"json and pem", clitest.KeyEnv(), append(base, "cert", "--json", "--pem", "1"), []string{"--json and --pem exclude each other"}},
 		{"global flag after the command", clitest.KeyEnv(), append(base, "cert", "--region", "eu", "1"), []string{"--region is a global flag: put it before the command"}},
@@ -156,12 +156,12 @@ func TestHelpAtEveryLevel(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"--help"}, []string{"Commands:", "cert [--json] [--pem] CERT_ID", "login [--open] ACCOUNT_ID",
+		{[]string{"--help"}, []string{"Commands:", "cert [--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE] [--pem] CERT_ID...", "login [--open] ACCOUNT_ID",
 			"--region", "--base-url", "--timeout", "(default 30s)", "SENDGRID_API_KEY", "SENDGRID_REGION", "Exit status:", "sendgrid-sso-fake"}},
 		{[]string{"-h"}, []string{"Commands:"}},
 		{[]string{"help"}, []string{"Commands:"}},
 		{[]string{"--region", "eu", "--help"}, []string{"Commands:"}},
-		{[]string{"cert", "--help"}, []string{"Usage: sendgrid-sso [global flags] cert [--json] [--pem] CERT_ID", "--json", "--pem", "openssl"}},
+		{[]string{"cert", "--help"}, []string{"Usage: sendgrid-sso [global flags] cert [--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE] [--pem] CERT_ID...", "--json", "--pem", "openssl"}},
 		{[]string{"help", "cert"}, []string{"Usage: sendgrid-sso [global flags] cert", "--json"}},
 		{[]string{"login", "--help"}, []string{"Usage: sendgrid-sso [global flags] login [--open] ACCOUNT_ID", "never requests it", "--open", "$BROWSER", "ps shows it", "exits 5"}},
 	}

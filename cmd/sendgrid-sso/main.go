@@ -2,13 +2,15 @@
 //
 //	sendgrid-sso [global flags] COMMAND [command flags] [ARG]
 //
-//	cert [--json] [--pem] CERT_ID   show an SSO certificate and when it expires
-//	login ACCOUNT_ID                 print a one-time login URL into a customer account
+//	cert [--format text|json|prometheus] [--warn-within DURATION]
+//	     [--idp-metadata URL|FILE] [--pem] CERT_ID...
+//	                      show SSO certificates; check their expiry and the IdP's metadata
+//	login ACCOUNT_ID      print a one-time login URL into a customer account
 //
 // The API key comes from SENDGRID_API_KEY only. Exit status: 0 success, 1 the API
 // answered with an error or an unusable response, 2 usage or configuration error,
-// 3 network failure or timeout, 4 the result could not be written to stdout. Run
-// "sendgrid-sso --help" for the details.
+// 3 network failure or timeout, 4 a check asked for failed, 5 the result could not be
+// written to stdout. Run "sendgrid-sso --help" for the details.
 //
 // A fake SendGrid SSO API to try it against, and a demo, are in the separate command
 // sendgrid-sso-fake, so that this one links the client only (package internal/cli).

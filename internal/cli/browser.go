@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -55,22 +54,28 @@ func openers(url string) []opener {
 
 // openURL hands url to the first opener that runs and exits 0, and returns its
 // name. It waits for each (a text-mode browser runs in the foreground); their output
-// goes to stderr, so that stdout stays empty. The error names the commands and why
-// they failed, never their arguments (the URL holds the one-time code).
-func openURL(ctx context.Context, url string, stderr io.Writer) (string, error) {
+// goes to out, which must redact (openers quote the URL when they fail), so that
+// stdout stays empty. The error names the commands and why they failed, never their
+// arguments (the URL holds the one-time code).
+func openURL(ctx context.Context, url string, out io.Writer) (string, error) {
 	var errs []string
 	for _, o := range openers(url) {
 		cmd := exec.CommandContext(ctx, o[0], o[1:]...)
-		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stderr, stderr
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, out, out
 		err := cmd.Run()
+		name := o[0]
+		if strings.Contains(name, url) {
+			name = "$" + envBrowser + "'s command" // "%s" alone: the URL is the command
+		}
 		if err == nil {
-			return o[0], nil
+			return name, nil
 		}
 		var notFound *exec.Error
 		if errors.As(err, &notFound) {
 			err = notFound.Err // exec.Error quotes the name only, but say it once
 		}
-		errs = append(errs, fmt.Sprintf("%s: %v", o[0], err))
+		// An error of exec may quote the command, which "%s" made the URL.
+		errs = append(errs, name+": "+strings.ReplaceAll(err.Error(), url, "(the login URL)"))
 	}
 	return "", errors.New(strings.Join(errs, "; "))
 }

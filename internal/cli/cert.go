@@ -2,67 +2,248 @@ package cli
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/sendgrid-sso/sendgrid-sso/internal/safetext"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
+)
+
+// maxConcurrentFetches bounds how many certificates cert fetches at a time.
+const maxConcurrentFetches = 4
+
+// Output formats of cert.
+const (
+	formatText       = "text"
+	formatJSON       = "json"
+	formatPrometheus = "prometheus"
 )
 
 var certCommand = &command{
 	name:     "cert",
-	synopsis: "[--json] [--pem] CERT_ID",
-	summary:  "show an SSO certificate and when it expires",
-	about: `Fetches the SSO (SAML) certificate CERT_ID and prints its ID, its integration ID,
-its validity window (RFC 3339, with how long is left in plain words) and, parsed from
-the certificate itself, its subject, issuer, serial and SHA-256 fingerprint.
+	synopsis: "[--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE] [--pem] CERT_ID...",
+	summary:  "show SSO certificates; check their expiry and the IdP's metadata",
+	about: `Fetches the SSO (SAML) certificates CERT_ID... (at most 4 at a time) and prints,
+in argument order, each one's ID, integration ID, validity window (RFC 3339, with how
+long is left in plain words) and, parsed from the certificate itself, its subject,
+issuer, serial and SHA-256 fingerprint. The validity window is the API's not_before
+and not_after; when the API sends none, the certificate's own.
 
-The validity window is the API's not_before and not_after; when the API sends none,
-the certificate's own.
+Checks (each only when asked for; a failed check exits 4):
+  --warn-within 30d   fails for a certificate that has expired, is not yet valid, or
+                      expires within the window (30d, or any Go duration: 720h).
+  --idp-metadata SRC  fails unless SendGrid's certificate is among the signing
+                      certificates of the IdP's SAML 2.0 metadata, read from SRC: an
+                      https URL (plain http only on loopback; at most 1 MiB, within
+                      --timeout) or a file. The output lists every signing certificate
+                      the IdP publishes: during a key rollover, the one not yet at
+                      SendGrid is the one to upload before the IdP switches to it.
 
---json prints one JSON object instead: id (a number), integration_id, not_before and
-not_after (RFC 3339), expires_in_seconds (a number, negative once expired), status
-(valid, expired or not yet valid), remaining (plain words), subject, issuer, serial
-(hex), sha256_fingerprint (colon-separated hex, as openssl prints it) and
-public_certificate (PEM).
+Formats:
+  text        "label  value" lines, a blank line between certificates.
+  json        one JSON object per line per certificate (JSON Lines; --json is the same):
+              id (a number), integration_id, not_before and not_after (RFC 3339),
+              expires_in_seconds (negative once expired), status (valid, expired or
+              not yet valid), remaining, subject, issuer, serial (hex),
+              sha256_fingerprint (colon-separated hex, as openssl prints it),
+              public_certificate (PEM); with --idp-metadata, idp_metadata (matches,
+              signing_certificates, error); with a check, check (passed, failures).
+  prometheus  the Prometheus text format, for node_exporter's textfile collector:
+              sendgrid_sso_certificate_not_before_timestamp_seconds and
+              _not_after_timestamp_seconds (labels cert_id, integration_id), with
+              --idp-metadata _idp_metadata_match (1 or 0), and
+              sendgrid_sso_certificate_check_success (label cert_id): 1 when the
+              certificate was fetched and every check asked for passed, else 0, so
+              that a failed fetch is a series, not a gap.
+--pem prints the certificates alone, as PEM, for piping:
+  sendgrid-sso cert --pem 66138975 | openssl x509 -noout -text
 
---pem prints the certificate alone, as PEM, for piping:
-  sendgrid-sso cert --pem 66138975 | openssl x509 -noout -text`,
-	args: []string{"CERT_ID"},
+A certificate that cannot be fetched is reported on stderr and left out of text and
+json output. With several IDs the exit status is the most severe of all of them, in
+this order: 2 (usage), 3 (no answer), 1 (error answer or unusable response or
+metadata), 4 (a failed check), 0.`,
+	args:     []string{"CERT_ID"},
+	variadic: true,
 	setup: func(fs *flag.FlagSet) runFunc {
-		asJSON := fs.Bool("json", false, "print one JSON object")
-		asPEM := fs.Bool("pem", false, "print the certificate alone, as PEM")
+		o := &certOptions{}
+		fs.StringVar(&o.format, "format", formatText, "output `format`: text, json or prometheus")
+		asJSON := fs.Bool("json", false, "the same as --format json")
+		fs.BoolVar(&o.pem, "pem", false, "print the certificates alone, as PEM")
+		fs.Var(&o.warnWithin, "warn-within", "check: fail for a certificate that expires within this `duration` (30d, 720h), has expired or is not yet valid")
+		fs.StringVar(&o.idpMetadata, "idp-metadata", "", "check: fail unless the IdP's SAML metadata at this `URL|FILE` lists the certificate for signing")
 		return func(ctx context.Context, g *globals, args []string) error {
-			if *asJSON && *asPEM {
-				return &UsageError{Err: errors.New("--json and --pem exclude each other: pick one")}
-			}
-			view, err := fetchCertificate(ctx, g, args[0])
-			if err != nil {
+			if err := o.resolve(fs, *asJSON, args); err != nil {
 				return err
 			}
-			switch {
-			case *asPEM:
-				// Re-encoded from the parsed DER: nothing else the server sent.
-				_, err = io.WriteString(g.stdout, view.PEM)
-			case *asJSON:
-				err = view.writeJSON(g.stdout)
-			default:
-				err = view.WriteText(g.stdout)
-			}
-			if err != nil {
-				return &outputError{fmt.Errorf("writing the certificate to stdout: %w", err)}
-			}
-			return nil
+			return runCert(ctx, g, o, args)
 		}
 	},
+}
+
+// certOptions are cert's flags.
+type certOptions struct {
+	format      string
+	pem         bool
+	warnWithin  days
+	warnSet     bool // --warn-within was given (0 still checks expired and not yet valid)
+	idpMetadata string
+}
+
+// resolve checks the flags against each other and the IDs for repeats.
+func (o *certOptions) resolve(fs *flag.FlagSet, asJSON bool, ids []string) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	o.warnSet = set["warn-within"]
+	switch o.format {
+	case formatText, formatJSON, formatPrometheus:
+	default:
+		return &UsageError{Err: fmt.Errorf("--format %q: use text, json or prometheus", o.format)}
+	}
+	if asJSON {
+		if set["format"] && o.format != formatJSON {
+			return &UsageError{Err: fmt.Errorf("--json and --format %s exclude each other: pick one", o.format)}
+		}
+		o.format = formatJSON
+	}
+	if o.pem {
+		for _, other := range []string{"json", "format", "warn-within", "idp-metadata"} {
+			if set[other] {
+				return &UsageError{Err: fmt.Errorf("--%s and --pem exclude each other: --pem prints the certificates alone", other)}
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			return &UsageError{Err: fmt.Errorf("CERT_ID %s is given twice", safetext.Escape(id))}
+		}
+		seen[id] = true
+	}
+	return nil
+}
+
+// certResult is what cert found for one CERT_ID.
+type certResult struct {
+	id   string
+	cert *wrapper.Certificate
+	view *CertView
+	err  error // the fetch's, or the certificate's when it does not parse
+}
+
+// runCert fetches the certificates, runs the checks, writes the output in argument
+// order and reports each failure on stderr. It returns a reported exit status: the
+// most severe of all outcomes (see exitSeverity).
+func runCert(ctx context.Context, g *globals, o *certOptions, ids []string) error {
+	client, err := g.apiClient()
+	if err != nil {
+		return err
+	}
+	var idp *idpCheck
+	if o.idpMetadata != "" {
+		md, err := loadIdPMetadata(ctx, g, o.idpMetadata)
+		if ExitCode(err) == ExitUsage {
+			return err
+		}
+		idp = &idpCheck{md: md, err: err}
+	}
+	results := fetchCertificates(ctx, ids, func(ctx context.Context, id string) (*wrapper.Certificate, error) {
+		return withTimeout(ctx, g, func(ctx context.Context) (*wrapper.Certificate, error) { return client.GetSSOCertificate(ctx, id) })
+	})
+	now := time.Now()
+	for i := range results {
+		r := &results[i]
+		if r.err == nil {
+			r.view, r.err = NewCertView(r.cert, now)
+		}
+		if r.err == nil {
+			r.view.runChecks(o, idp, r.cert, now)
+		}
+	}
+
+	if err := writeCerts(g.stdout, o, results, idp != nil); err != nil {
+		return &outputError{fmt.Errorf("writing the certificate to stdout: %w", err)}
+	}
+
+	status := ExitOK
+	if idp != nil && idp.err != nil {
+		Report(g.stderr, Name, idp.err, g.apiKey)
+		status = worseExit(status, ExitCode(idp.err))
+	}
+	for _, r := range results {
+		err := r.err
+		if err == nil && r.view.Check != nil && !r.view.Check.Passed {
+			err = &checkFailed{id: r.id, failures: r.view.Check.Failures}
+		} else if err != nil && len(ids) > 1 {
+			err = fmt.Errorf("cert %s: %w", safetext.Escape(r.id), err)
+		}
+		if err != nil {
+			Report(g.stderr, Name, err, g.apiKey)
+			status = worseExit(status, ExitCode(err))
+		}
+	}
+	if status == ExitOK {
+		return nil
+	}
+	return reported(status)
+}
+
+// fetchCertificates runs fetch for every ID, at most maxConcurrentFetches at a time,
+// and returns the results in the order of ids.
+func fetchCertificates(ctx context.Context, ids []string, fetch func(context.Context, string) (*wrapper.Certificate, error)) []certResult {
+	results := make([]certResult, len(ids))
+	slots := make(chan struct{}, maxConcurrentFetches)
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		results[i].id = id
+		slots <- struct{}{} // before the goroutine starts: at most the limit exist
+		wg.Go(func() {
+			defer func() { <-slots }()
+			results[i].cert, results[i].err = fetch(ctx, id)
+		})
+	}
+	wg.Wait()
+	return results
+}
+
+// writeCerts writes the certificates fetched in the format o asks for.
+func writeCerts(w io.Writer, o *certOptions, results []certResult, withIdP bool) error {
+	if o.format == formatPrometheus && !o.pem {
+		return writePrometheus(w, results, withIdP)
+	}
+	first := true
+	for _, r := range results {
+		if r.view == nil {
+			continue
+		}
+		var err error
+		switch {
+		case o.pem:
+			// Re-encoded from the parsed DER: nothing else the server sent.
+			_, err = io.WriteString(w, r.view.PEM)
+		case o.format == formatJSON:
+			err = r.view.writeJSON(w)
+		default:
+			if !first {
+				_, err = io.WriteString(w, "\n")
+			}
+			if err == nil {
+				err = r.view.WriteText(w)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		first = false
+	}
+	return nil
 }
 
 // CertView is what cert shows of a certificate, in text or as JSON.
@@ -79,17 +260,10 @@ type CertView struct {
 	Serial            string    `json:"serial"`
 	SHA256Fingerprint string    `json:"sha256_fingerprint"`
 	PEM               string    `json:"public_certificate"`
-}
-
-// fetchCertificate gets the certificate id and describes it as of now.
-func fetchCertificate(ctx context.Context, g *globals, id string) (*CertView, error) {
-	cert, err := callAPI(ctx, g, func(ctx context.Context, c *wrapper.Client) (*wrapper.Certificate, error) {
-		return c.GetSSOCertificate(ctx, id)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return NewCertView(cert, time.Now())
+	// IdPMetadata is the comparison with --idp-metadata, when given.
+	IdPMetadata *idpView `json:"idp_metadata,omitempty"`
+	// Check is the outcome of the checks asked for, when any was.
+	Check *checkView `json:"check,omitempty"`
 }
 
 // NewCertView describes cert as of now. A public certificate that does not parse
@@ -107,7 +281,6 @@ func NewCertView(cert *wrapper.Certificate, now time.Time) (*CertView, error) {
 		notAfter = x.NotAfter
 	}
 	status, remaining := validity(now, notBefore, notAfter)
-	fp := sha256.Sum256(x.Raw)
 	return &CertView{
 		ID:                cert.ID,
 		IntegrationID:     cert.IntegrationID,
@@ -119,30 +292,44 @@ func NewCertView(cert *wrapper.Certificate, now time.Time) (*CertView, error) {
 		Subject:           x.Subject.String(),
 		Issuer:            x.Issuer.String(),
 		Serial:            serialHex(x),
-		SHA256Fingerprint: colonHex(fp[:]),
+		SHA256Fingerprint: wrapper.FingerprintOf(x).String(),
 		PEM:               string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: x.Raw})),
 	}, nil
 }
 
 // WriteText writes v as cert prints it: one "label  value" line per field, escaped
-// for the terminal (the integration ID, the subject and the issuer are anyone's text).
+// for the terminal (the integration ID, the subject, the issuer and what the IdP's
+// metadata says are anyone's text).
 func (v *CertView) WriteText(w io.Writer) error {
-	return writeLines(w,
-		fmt.Sprintf("certificate  %d", v.ID),
-		"integration  "+v.IntegrationID,
-		"valid from   "+v.NotBefore.Format(time.RFC3339),
-		"valid until  "+v.NotAfter.Format(time.RFC3339)+" ("+v.Remaining+")",
-		"subject      "+v.Subject,
-		"issuer       "+v.Issuer,
-		"serial       "+v.Serial,
-		"sha256       "+v.SHA256Fingerprint,
-	)
+	var lines []string
+	line := func(label, format string, args ...any) {
+		lines = append(lines, fmt.Sprintf("%-11s  %s", label, fmt.Sprintf(format, args...)))
+	}
+	line("certificate", "%d", v.ID)
+	line("integration", "%s", field(v.IntegrationID))
+	line("valid from", "%s", v.NotBefore.Format(time.RFC3339))
+	line("valid until", "%s (%s)", v.NotAfter.Format(time.RFC3339), v.Remaining)
+	line("subject", "%s", field(v.Subject))
+	line("issuer", "%s", field(v.Issuer))
+	line("serial", "%s", v.Serial)
+	line("sha256", "%s", v.SHA256Fingerprint)
+	if m := v.IdPMetadata; m != nil {
+		m.writeText(line)
+	}
+	if c := v.Check; c != nil {
+		if c.Passed {
+			line("check", "passed")
+		} else {
+			line("check", "FAILED: %s", strings.Join(c.Failures, "; "))
+		}
+	}
+	return writeLines(w, lines...)
 }
 
-// writeJSON writes v as cert --json prints it: one indented JSON object, escaped for
-// the terminal.
+// writeJSON writes v as cert --json prints it: one JSON object on one line, escaped
+// for the terminal.
 func (v *CertView) writeJSON(w io.Writer) error {
-	doc, err := json.MarshalIndent(v, "", "  ")
+	doc, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
@@ -160,13 +347,4 @@ func serialHex(x *x509.Certificate) string {
 		s = "-" + s
 	}
 	return s
-}
-
-// colonHex is b as upper-case hex bytes joined by colons: "74:CD:77".
-func colonHex(b []byte) string {
-	parts := make([]string, len(b))
-	for i, c := range b {
-		parts[i] = fmt.Sprintf("%02X", c)
-	}
-	return strings.Join(parts, ":")
 }

@@ -20,6 +20,7 @@ type command struct {
 	summary  string   // one line for the command list
 	about    string   // paragraphs for "COMMAND --help"
 	args     []string // names of the required positional arguments
+	variadic bool     // the last of args may repeat: "CERT_ID..."
 	setup    func(fs *flag.FlagSet) runFunc
 }
 
@@ -56,6 +57,14 @@ func NewFlagSet(name string) *flag.FlagSet {
 func (c *command) checkArgs(args []string) error {
 	if len(args) < len(c.args) {
 		return fmt.Errorf("missing %s", c.args[len(args)])
+	}
+	if c.variadic {
+		for _, a := range args[len(c.args)-1:] {
+			if strings.HasPrefix(a, "-") {
+				return fmt.Errorf("flag %s comes after %s: put command flags before it", a, c.args[len(c.args)-1])
+			}
+		}
+		return nil
 	}
 	if len(args) > len(c.args) {
 		extra := args[len(c.args)]

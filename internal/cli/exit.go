@@ -15,17 +15,21 @@ const (
 	ExitOK = 0
 	// ExitAPI: the API answered with an error status (*wrapper.APIError), or with a
 	// success response that cannot be used (wrapper.ErrInvalidResponse: no trusted
-	// Location, a body that is not a certificate, a certificate that does not parse).
+	// Location, a body that is not a certificate, a certificate that does not parse);
+	// or the IdP metadata was not usable (wrapper.ErrInvalidIdPMetadata).
 	ExitAPI = 1
 	// ExitUsage: a mistake on the command line or in the environment, found before any
 	// request: a *UsageError, wrapper.ErrInvalidConfig (missing key, unknown region,
-	// bad base URL), wrapper.ErrInvalidID (an empty, "." or ".." ID).
+	// bad base URL), wrapper.ErrInvalidID (an empty, "." or ".." ID),
+	// wrapper.ErrInvalidIdPMetadataURL (an IdP metadata URL that is not https).
 	ExitUsage = 2
-	// ExitNetwork: no answer from the API: connection failure, timeout.
+	// ExitNetwork: no answer from the API or the IdP metadata URL: connection
+	// failure, timeout.
 	ExitNetwork = 3
-	// 4 is the status of a check that was asked for and failed (cert's
-	// --warn-within and --idp-metadata).
-
+	// ExitCheck: a check asked for failed (a *checkFailed): the certificate expired,
+	// is not yet valid or expires within --warn-within, or the IdP does not sign with
+	// it (--idp-metadata).
+	ExitCheck = 4
 	// ExitOutput: the result could not be written to stdout (a full disk, a closed
 	// pipe). For login this means a login was minted and is lost, unused.
 	ExitOutput = 5
@@ -34,23 +38,52 @@ const (
 	ExitBrowser = 6
 )
 
+// exitSeverity orders exit statuses for a run that has several outcomes (cert with
+// several IDs): the status reported is the most severe. A problem with the command
+// line comes first; then an ID that got no answer, then one that got an error answer;
+// a failed check only counts when nothing worse happened, since for the other IDs no
+// check could run.
+var exitSeverity = map[int]int{ExitOK: 0, ExitCheck: 1, ExitAPI: 2, ExitNetwork: 3, ExitUsage: 4, ExitOutput: 5}
+
+// worseExit returns the more severe of the exit statuses a and b.
+func worseExit(a, b int) int {
+	if exitSeverity[b] > exitSeverity[a] {
+		return b
+	}
+	return a
+}
+
+// reported is the error of a command that has reported its errors itself (on stderr,
+// one per failed item): Report prints nothing more, ExitCode returns the status.
+type reported int
+
+// Error names the status.
+func (r reported) Error() string { return fmt.Sprintf("exit status %d", int(r)) }
+
 // ExitCode sorts err into an exit status.
 func ExitCode(err error) int {
 	var u *UsageError
 	var apiErr *wrapper.APIError
+	var done reported
+	var check *checkFailed
 	var out *outputError
 	var browser *browserError
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.As(err, &done):
+		return int(done)
 	case errors.As(err, &out):
 		return ExitOutput
 	case errors.As(err, &browser):
 		return ExitBrowser
-	case errors.As(err, &u), errors.Is(err, wrapper.ErrInvalidConfig), errors.Is(err, wrapper.ErrInvalidID):
+	case errors.As(err, &u), errors.Is(err, wrapper.ErrInvalidConfig), errors.Is(err, wrapper.ErrInvalidID),
+		errors.Is(err, wrapper.ErrInvalidIdPMetadataURL):
 		return ExitUsage
-	case errors.As(err, &apiErr), errors.Is(err, wrapper.ErrInvalidResponse):
+	case errors.As(err, &apiErr), errors.Is(err, wrapper.ErrInvalidResponse), errors.Is(err, wrapper.ErrInvalidIdPMetadata):
 		return ExitAPI
+	case errors.As(err, &check):
+		return ExitCheck
 	default:
 		return ExitNetwork
 	}
@@ -78,7 +111,7 @@ func usage(cmd *command, err error) *UsageError {
 	return &UsageError{Err: err, Usage: usageLine(cmd), Help: Name + " " + cmd.name + " --help"}
 }
 
-// outputError is a failure to write the result to stdout (exit status 4).
+// outputError is a failure to write the result to stdout (exit status 5).
 type outputError struct{ err error }
 
 // Error is the wrapped error's text.
@@ -114,7 +147,10 @@ func Report(w io.Writer, prog string, err error, secret string) {
 	lines := []string{prog + ": " + err.Error()}
 	var u *UsageError
 	var apiErr *wrapper.APIError
+	var done reported
 	switch {
+	case errors.As(err, &done):
+		return
 	case errors.As(err, &u):
 		if u.Usage != "" {
 			lines = append(lines, "usage: "+u.Usage)

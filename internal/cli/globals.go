@@ -33,6 +33,9 @@ type globals struct {
 	// apiKey is the API key, read from SENDGRID_API_KEY when a command first needs
 	// it. Report removes it from any error.
 	apiKey string
+	// api is the client callAPI built, whose redaction the command's other output
+	// from untrusted sources (a browser opener's messages) passes too; nil before.
+	api *wrapper.Client
 }
 
 // flagSet returns the global flags, bound to g.
@@ -40,7 +43,7 @@ func (g *globals) flagSet() *flag.FlagSet {
 	fs := NewFlagSet(Name)
 	fs.StringVar(&g.region, "region", "", "the SendGrid `region` of the API key: global or eu (default $"+wrapper.EnvRegion+", else global)")
 	fs.StringVar(&g.baseURL, "base-url", "", "send requests to `URL` instead of the region's API: a proxy, or a fake such as '"+FakeName+"'")
-	fs.DurationVar(&g.timeout, "timeout", defaultTimeout, "give up on the API call, retries included, after this `duration`")
+	fs.DurationVar(&g.timeout, "timeout", defaultTimeout, "give up on an API call, retries included, or on fetching --idp-metadata, after this `duration`")
 	fs.BoolVar(&g.verbose, "verbose", false, "write a line per API attempt, retry and failure to stderr (never the key or a login code)")
 	fs.BoolVar(&g.version, "version", false, VersionFlagUsage)
 	return fs
@@ -110,24 +113,39 @@ func verboseLogger(w io.Writer) *slog.Logger {
 	}))
 }
 
-// callAPI builds the client and runs call on it within --timeout. A timeout error
-// says which flag to raise.
-func callAPI[T any](ctx context.Context, g *globals, call func(context.Context, *wrapper.Client) (T, error)) (T, error) {
-	var zero T
+// apiClient builds the client (see client), keeps it in g.api, and routes the
+// standard logger through its redaction: net/http logs some faults of a server
+// through it itself, quoting the server's bytes ("Unsolicited response received on
+// idle HTTP channel starting with …").
+func (g *globals) apiClient() (*wrapper.Client, error) {
 	client, err := g.client()
 	if err != nil {
+		return nil, err
+	}
+	g.api = client
+	log.SetOutput(client.LogWriter(g.stderr))
+	return client, nil
+}
+
+// callAPI builds the client and runs call on it within --timeout.
+func callAPI[T any](ctx context.Context, g *globals, call func(context.Context, *wrapper.Client) (T, error)) (T, error) {
+	client, err := g.apiClient()
+	if err != nil {
+		var zero T
 		return zero, err
 	}
-	// net/http logs some faults of a server through the standard logger itself,
-	// quoting the server's bytes ("Unsolicited response received on idle HTTP
-	// channel starting with …"): route it through the client's redaction.
-	log.SetOutput(client.LogWriter(g.stderr))
+	return withTimeout(ctx, g, func(ctx context.Context) (T, error) { return call(ctx, client) })
+}
+
+// withTimeout runs call within --timeout. A timeout error says which flag to raise.
+func withTimeout[T any](ctx context.Context, g *globals, call func(context.Context) (T, error)) (T, error) {
 	ctx, cancel := context.WithTimeout(ctx, g.timeout)
 	defer cancel()
-	v, err := call(ctx, client)
+	v, err := call(ctx)
 	// Only this context's own deadline is --timeout's doing; a timeout inside one
 	// attempt (the client's 60s per-attempt bound) is not.
 	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		var zero T
 		return zero, fmt.Errorf("%w (timed out after --timeout %v)", err, g.timeout)
 	}
 	return v, err

@@ -25,10 +25,13 @@ Exit status:
   0  success
   1  the API answered with an error status, or with a response that cannot be used
   2  usage or configuration error: a missing argument or key, an unknown region, an invalid ID
-  3  network failure or timeout: no answer from the API
+  3  network failure or timeout: no answer from the API (or the IdP metadata URL)
+  4  a check asked for failed: cert --warn-within or --idp-metadata
   5  the result could not be written to stdout (a full disk, a closed pipe); for
      login, a login was minted and is lost unused
   6  login --open could not open a browser; the URL is on stdout instead
+  cert with several CERT_IDs exits with the most severe status of them all, in the
+  order 5, 2, 3, 1, 4, 0.
 
 Text from the network (IDs, subjects, error messages) is printed with control and
 bidi characters escaped as Go escapes (\x1b, \u202e); JSON escapes them as \u.
@@ -41,7 +44,11 @@ try it against, and a demo of both commands: ` + FakeName + ` (its own binary).
 func printHelp(w io.Writer, global *flag.FlagSet) {
 	fmt.Fprint(w, helpIntro, "\nCommands:\n")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-32s %s\n", c.name+" "+c.synopsis, c.summary)
+		if line := c.name + " " + c.synopsis; len(line) <= 32 {
+			fmt.Fprintf(w, "  %-32s %s\n", line, c.summary)
+		} else { // a long synopsis: the summary on a line of its own
+			fmt.Fprintf(w, "  %s\n  %-32s %s\n", line, "", c.summary)
+		}
 	}
 	fmt.Fprint(w, "\nGlobal flags (before the command):\n")
 	PrintFlags(w, global)

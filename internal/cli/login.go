@@ -63,7 +63,13 @@ other users of the machine: that is how a URL reaches a browser.`,
 // openLogin hands login to a browser and says so on stderr; when no browser opens it,
 // it prints the URL as login does without --open and returns a *browserError.
 func openLogin(ctx context.Context, g *globals, account string, login *wrapper.SSOLogin) error {
-	name, err := openURL(ctx, login.URL.String(), g.stderr)
+	// The opener's own output passes the client's redaction: openers quote the URL
+	// when they fail ("no method available for opening '…'").
+	out := io.Discard
+	if g.api != nil {
+		out = g.api.LogWriter(g.stderr)
+	}
+	name, err := openURL(ctx, login.URL.String(), out)
 	if err != nil {
 		if err := WriteLogin(g.stdout, g.stderr, login, time.Now()); err != nil {
 			return err
@@ -101,7 +107,7 @@ func checkKeepsOutput(stdout io.Writer) error {
 
 // WriteLogin writes the login URL alone on a line to url, and when it expires (as of
 // now) to note, as login prints them. A failure to write the URL is an error that
-// says a login was lost (exit status 4), without the code; the note is best effort.
+// says a login was lost (exit status 5), without the code; the note is best effort.
 func WriteLogin(url, note io.Writer, login *wrapper.SSOLogin, now time.Time) error {
 	expires := login.ExpiresAt.UTC().Format(time.RFC3339)
 	if err := writeLines(url, login.URL.String()); err != nil {

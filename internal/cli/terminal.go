@@ -31,6 +31,17 @@ func writeLines(w io.Writer, lines ...string) error {
 	return err
 }
 
+// field prepares a value that came from the network for a row of text output: runs
+// of spaces become one, so that padding cannot push text onto a line of its own on a
+// narrow terminal and forge a row there. writeLines escapes the rest (other white
+// space included, so that it stays visible).
+func field(s string) string {
+	for strings.Contains(s, "  ") {
+		s = strings.ReplaceAll(s, "  ", " ")
+	}
+	return strings.Trim(s, " ")
+}
+
 // writeJSONSafe writes the JSON document doc to w with every rune a terminal would act
 // on written as a \u escape. encoding/json already escapes C0 controls and U+2028
 // and U+2029, but passes DEL, C1 controls (U+009B is a CSI on some terminals) and

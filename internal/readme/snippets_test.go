@@ -21,7 +21,7 @@ import (
 )
 
 // Compiled only: they would call the real API.
-var _ = []any{readmeCheckCertificate, readmeLogin, readmeLogger, readmeErrors, readmeTransport, readmeLogWriter, readmeFaults}
+var _ = []any{readmeCheckCertificate, readmeIdPMetadata, readmeLogin, readmeLogger, readmeErrors, readmeTransport, readmeLogWriter, readmeRateLimit, readmeFaults}
 
 func readmeCheckCertificate(ctx context.Context) {
 	client, err := wrapper.New(os.Getenv("SENDGRID_API_KEY")) // global region
@@ -38,6 +38,22 @@ func readmeCheckCertificate(ctx context.Context) {
 		log.Fatal(err)
 	}
 	fmt.Println(x.Subject, x.SerialNumber)
+}
+
+func readmeIdPMetadata(ctx context.Context, cert *wrapper.Certificate) {
+	md, err := wrapper.FetchIdPMetadata(ctx, nil, "https://idp.example.com/app/sso/saml/metadata")
+	// or, from a file: md, err := wrapper.ParseIdPMetadata(f)
+	if err != nil {
+		log.Fatal(err) // errors.Is(err, wrapper.ErrInvalidIdPMetadata): not usable metadata
+	}
+	match, err := cert.MatchIdPMetadata(md) // by SHA-256 of the DER
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("SendGrid holds the IdP's signing certificate:", match.Matched())
+	for i, c := range match.SigningCertificates { // an IdP rolling over publishes two
+		fmt.Println(i == match.Index, c.Fingerprint, c.Subject, "expires", c.NotAfter)
+	}
 }
 
 func readmeLogin(ctx context.Context, apiKey string, w http.ResponseWriter, r *http.Request) {
@@ -113,6 +129,11 @@ func TestLogin(t *testing.T) {
 	if v := srv.InvalidRequests(); len(v) > 0 {
 		t.Errorf("requests the spec does not allow: %v", v)
 	}
+}
+
+func readmeRateLimit() *ssotest.Server {
+	srv := ssotest.NewServer(ssotest.WithRateLimit(2, time.Hour)) // the third call gets a 429
+	return srv
 }
 
 func readmeFaults(srv *ssotest.Server) {

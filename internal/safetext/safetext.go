@@ -14,18 +14,30 @@ import (
 // that it can neither move the cursor, retitle or recolour a terminal, start a new log
 // line, nor reorder the text around it: C0 and C1 controls and DEL ("\x1b", "\u009b"),
 // line and paragraph separators ("\u2028"), bidi controls, zero-width and other format
-// runes ("\u202e", "\u200b", "\ufeff", "\u00ad"), spaces other than U+0020, and bytes
+// runes ("\u202e", "\u200b", "\ufeff", "\u00ad"), default-ignorable runes
+// ("\u034f", "\ufe0f", "\u3164"), spaces other than U+0020, and bytes
 // of invalid UTF-8 ("\xff"). Tab, CR and LF are escaped too. Printable text passes
 // unchanged, and s is returned as it is (no allocation) when nothing needs escaping.
-func Escape(s string) string {
+func Escape(s string) string { return escape(s, -1) }
+
+// escape is Escape that stops once the result is longer than max bytes (max < 0: no
+// limit), for Line, which keeps no more.
+func escape(s string, max int) string {
 	i := firstUnsafe(s)
 	if i < 0 {
 		return s
 	}
+	if max >= 0 && i > max {
+		return s[:max+1] // Line cuts it further
+	}
 	var b strings.Builder
-	b.Grow(len(s) + 8)
+	if max >= 0 {
+		b.Grow(min(len(s)+8, max+16))
+	} else {
+		b.Grow(len(s) + 8)
+	}
 	b.WriteString(s[:i])
-	for i < len(s) {
+	for i < len(s) && (max < 0 || b.Len() <= max) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
@@ -47,8 +59,12 @@ func Escape(s string) string {
 // Line is Escape, cut to at most limit bytes; "…" marks a cut, which never falls
 // inside an escape or a rune. A limit of 0 or less means no limit.
 func Line(s string, limit int) string {
-	s = Escape(s)
-	if limit <= 0 || len(s) <= limit {
+	if limit <= 0 {
+		return Escape(s)
+	}
+	// Escaping past limit plus the longest escape would be thrown away.
+	s = escape(s, limit+10)
+	if len(s) <= limit {
 		return s
 	}
 	cut := limit
@@ -100,10 +116,23 @@ func firstUnsafe(s string) int {
 	return -1
 }
 
-// safe reports whether r is shown as it is: printable (letters, marks, numbers,
-// punctuation, symbols) or the ASCII space.
+// safe reports whether r is shown as it is: the ASCII space, or a printable rune
+// (letters, marks, numbers, punctuation, symbols) that is not Invisible.
 func safe(r rune) bool {
-	return r == ' ' || (r != utf8.RuneError && unicode.IsPrint(r))
+	return r == ' ' || !Invisible(r)
+}
+
+// Invisible reports whether a terminal shows r as nothing, or as something other than
+// a glyph of its own: controls, format runes (bidi controls, zero-width runes, BOM,
+// soft hyphen), separators other than the ASCII space, the replacement character
+// (which stands for invalid UTF-8), and Unicode's default-ignorable runes that Go
+// counts as printable (U+034F COMBINING GRAPHEME JOINER, variation selectors such as
+// U+FE0F, fillers such as U+3164). Such a rune inside a secret hides it from a
+// matcher but not from a reader.
+func Invisible(r rune) bool {
+	return r == utf8.RuneError || !unicode.IsPrint(r) ||
+		unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) ||
+		unicode.Is(unicode.Variation_Selector, r)
 }
 
 const hexDigits = "0123456789abcdef"

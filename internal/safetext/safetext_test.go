@@ -20,6 +20,7 @@ func TestEscape(t *testing.T) {
 		{"\ufeffbom zero\u200bwidth soft\u00adhyphen", `\ufeffbom zero\u200bwidth soft\u00adhyphen`},
 		{"bad\xffutf8\xc3", `bad\xffutf8\xc3`},
 		{"nbsp\u00a0", `nbsp\u00a0`},
+		{"cgj\u034f vs\ufe0f filler\u3164", `cgj\u034f vs\ufe0f filler\u3164`},
 		{"tag\U000E0041", `tag\U000e0041`},
 		{"", ""},
 	} {

@@ -46,6 +46,19 @@ func DefaultCertificate() Certificate {
 	}
 }
 
+// ExpiringIn returns c with the API's not_after d from now (negative d: expired
+// already), and not_before a year earlier when it would not come first, to test
+// alerting on expiry; the certificate's own bytes are unchanged:
+//
+//	srv := ssotest.NewServer(ssotest.WithCertificate(ssotest.DefaultCertificate().ExpiringIn(72 * time.Hour)))
+func (c Certificate) ExpiringIn(d time.Duration) Certificate {
+	c.NotAfter = time.Now().Add(d).Truncate(time.Second)
+	if !c.NotBefore.Before(c.NotAfter) {
+		c.NotBefore = c.NotAfter.AddDate(-1, 0, 0)
+	}
+	return c
+}
+
 // defaultCert is the parsed default certificate.
 var defaultCert = sync.OnceValue(func() *x509.Certificate {
 	block, _ := pem.Decode([]byte(defaultCertPEM))

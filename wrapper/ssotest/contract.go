@@ -22,10 +22,11 @@ import (
 // The fake server checks every request and response with one; a test can wrap a
 // client's transport with another. It is safe for concurrent use.
 type Contract struct {
-	doc    *openapi3.T
-	router routers.Router
-	base   *url.URL
-	opts   *openapi3filter.Options
+	doc      *openapi3.T
+	router   routers.Router
+	base     *url.URL
+	opts     *openapi3filter.Options
+	statuses map[string][]string // operationId → the statuses it declares, sorted
 }
 
 // Pair is one response an operation declares: an operationId and a status key of
@@ -71,10 +72,11 @@ func NewContract(spec []byte, serverURL string) (*Contract, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ssotest: the spec is not a valid OpenAPI 3 document: %w", err)
 	}
-	return &Contract{
-		doc:    &doc,
-		router: router,
-		base:   base,
+	c := &Contract{
+		doc:      &doc,
+		router:   router,
+		base:     base,
+		statuses: map[string][]string{},
 		opts: &openapi3filter.Options{
 			IncludeResponseStatus:             true,
 			RejectWhenRequestBodyNotSpecified: true,
@@ -82,9 +84,18 @@ func NewContract(spec []byte, serverURL string) (*Contract, error) {
 			AuthenticationFunc:                checkCredentials,
 			// One line per violation: the schema and value dumps add nothing a
 			// reader of the spec lacks.
-			SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
+			SchemaValidationOptions: []openapi3.SchemaValidationOption{
+				openapi3.DisableSchemaErrorDetails(),
+				// kin-openapi checks no "uri" format by itself: a 303 whose Location
+				// is not a URI would pass.
+				openapi3.WithStringFormatValidator("uri", openapi3.NewCallbackValidator(checkURI)),
+			},
 		},
-	}, nil
+	}
+	for _, p := range c.Pairs() {
+		c.statuses[p.Operation] = append(c.statuses[p.Operation], p.Status)
+	}
+	return c, nil
 }
 
 // loaded caches parsed documents by their bytes: parsing the YAML is most of the cost
@@ -141,6 +152,46 @@ func (c *Contract) Pairs() []Pair {
 	})
 	return pairs
 }
+
+// checkURI accepts an absolute URI (RFC 3986): a scheme, then only characters a URI
+// may hold, percent signs only in escapes, and a form net/url parses.
+func checkURI(s string) error {
+	if !isURI(s) {
+		return errors.New("not an absolute URI")
+	}
+	return nil
+}
+
+// isURI reports whether s is an absolute URI; see checkURI.
+func isURI(s string) bool {
+	scheme, _, ok := strings.Cut(s, ":")
+	if !ok || scheme == "" || !isAlpha(scheme[0]) {
+		return false
+	}
+	for i := range len(scheme) {
+		if c := scheme[i]; !isAlpha(c) && !isDigit(c) && c != '+' && c != '-' && c != '.' {
+			return false
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '%':
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return false
+			}
+		case isAlpha(c) || isDigit(c) || strings.IndexByte("-._~:/?#[]@!$&'()*+,;=", c) >= 0:
+		default:
+			return false
+		}
+	}
+	u, err := url.Parse(s)
+	return err == nil && u.IsAbs()
+}
+
+func isAlpha(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+func isHex(c byte) bool   { return isDigit(c) || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
 
 // Route names the operation a request is for, and its path parameters unescaped.
 type Route struct {
@@ -205,6 +256,11 @@ func (c *Contract) input(req *http.Request) (*openapi3filter.RequestValidationIn
 		routed.URL = &u
 	}
 	route, params, err := c.router.FindRoute(routed)
+	if err == nil && strings.HasSuffix(routed.URL.Path, "/") != strings.HasSuffix(route.Path, "/") {
+		// The router forgives a trailing slash the document does not have; SendGrid
+		// does not.
+		return nil, fmt.Errorf("%w: %s %s (mind the trailing slash)", ErrNoOperation, req.Method, req.URL.EscapedPath())
+	}
 	if err != nil {
 		if c.otherMethodMatches(routed) {
 			return nil, fmt.Errorf("%w: %s %s", ErrMethodNotAllowed, req.Method, req.URL.EscapedPath())

@@ -9,13 +9,24 @@
 // # What it serves
 //
 // The fake knows one API key, a set of certificates and a set of accounts (see
-// WithAPIKey, WithCertificate, WithAccount). It answers as the spec in api/ declares:
-// an unknown certificate with 400 (GetSsoCertificate declares no 404), an unknown
-// account with 404, a wrong key with 401; errors of GetSsoCertificate as a bare JSON
-// array and those of AuthenticateAccount as {"errors": [...]}, the shapes the official
-// description gives each. The 303 of AuthenticateAccount points at a login page on the
-// fake itself, which spends the one-time code and counts visits (LoginsFollowed), so
-// a test can assert that nobody followed it.
+// WithAPIKey, WithCertificate, WithAccount). It answers as the spec in api/ declares
+// and as the real API sends: an unknown certificate with 400 (GetSsoCertificate
+// declares no 404), an unknown account with 404, a wrong key with 401; errors of
+// GetSsoCertificate as a bare JSON array and those of AuthenticateAccount as
+// {"errors": [...]}, each error with message, field ("") and error_id, the shapes
+// Twilio's official descriptions give each. Paths are matched exactly: a trailing
+// slash is a 404, as with SendGrid.
+//
+// The 303 of AuthenticateAccount points at a login page on the fake itself, on the
+// host the client addressed; a request whose Host header cannot make an absolute URL
+// is refused with 400. The page redeems the one-time code once, within 60 seconds;
+// LoginsFollowed counts the redemptions, so a test can assert that nobody followed
+// the 303.
+//
+// Every API answer carries X-RateLimit-Limit, X-RateLimit-Remaining and
+// X-RateLimit-Reset for the key it was sent with; a key that spends its budget gets
+// 429 with Retry-After until its window ends (WithRateLimit; the default,
+// DefaultRateLimit calls per DefaultRateLimitWindow, is beyond what a test makes).
 //
 // # Checked against the spec
 //
@@ -26,15 +37,29 @@
 // the path has no operation for, 400 for anything else. 404 and 405 are answers to
 // requests the spec does not describe, so no operation declares them.
 //
-// Every answer of the fake's own is checked too before it leaves. One that breaks the
-// spec is replaced by a 500 whose message names the violation, and recorded
-// (InvalidResponses): a fake that drifts from its spec fails loudly.
+// Every answer of the fake's own is checked too before it leaves, formats such as
+// the Location's "uri" included. One that breaks the spec is replaced by a 500 whose
+// message names the violation, and recorded (InvalidResponses): a fake that drifts
+// from its spec fails loudly.
 //
 // # Faults
 //
-// FailNext queues faults for the next calls: a status (429 with Retry-After, any 5xx),
-// an HTML error page like a load balancer's, a delay, or a dropped connection.
-// Faults are the test's deliberate choice and are sent unchecked.
+// From Go, FailNext queues faults for the next calls: a status (429 with Retry-After,
+// any 5xx), an HTML error page like a load balancer's, a delay, or a dropped
+// connection. Faults are the test's deliberate choice and are sent unchecked.
+//
+// From any language, a request may ask for a status with the Prism mock server's
+// convention, the header "Prefer: code=429": the fake answers that request with that
+// status in the operation's error shape (429 with Retry-After: 1), if the operation
+// declares it; a success status serves the call as usual. A code the operation does
+// not declare is refused with 400, naming those it does, and recorded.
+//
+// # Under bad clients
+//
+// The server cuts off a client that does not finish its headers within 10 seconds or
+// its request within a minute, and keep-alive connections idle for a minute. Close
+// closes every connection at once, whatever its state, and returns when the handlers
+// have: a client stalled in its request body cannot hold it.
 //
 // # Contracts
 //

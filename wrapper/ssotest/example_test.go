@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -76,4 +77,69 @@ func ExampleServer_InvalidRequests() {
 	}
 	// Output:
 	// POST /v3/partners/accounts/42/sso: 401: POST /v3/partners/accounts/42/sso (AuthenticateAccount): the request lacks the credentials the spec requires: no Authorization header; send "Authorization: Bearer <API key>"
+}
+
+// Serve a certificate that expires in three days, to see an expiry alert fire.
+func ExampleCertificate_ExpiringIn() {
+	srv := ssotest.NewServer(ssotest.WithCertificate(ssotest.DefaultCertificate().ExpiringIn(72 * time.Hour)))
+	defer srv.Close()
+	client, err := wrapper.New(srv.APIKey, wrapper.WithBaseURL(srv.URL))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cert, err := client.GetSSOCertificate(context.Background(), "66138975")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	left := time.Until(cert.NotAfter)
+	fmt.Println("expires within 3 days:", left > 71*time.Hour && left <= 72*time.Hour)
+	// Output:
+	// expires within 3 days: true
+}
+
+// A budget of two calls an hour per key: the third call is rate limited until the
+// window ends (Retry-After: the hour, less the moments the calls took).
+func ExampleWithRateLimit() {
+	srv := ssotest.NewServer(ssotest.WithRateLimit(2, time.Hour))
+	defer srv.Close()
+	client, err := wrapper.New(srv.APIKey, wrapper.WithBaseURL(srv.URL), wrapper.WithMaxRetries(0))
+	if err != nil {
+		panic(err)
+	}
+	id := fmt.Sprint(ssotest.DefaultCertificateID)
+	for range 3 {
+		_, err := client.GetSSOCertificate(context.Background(), id)
+		var apiErr *wrapper.APIError
+		if errors.As(err, &apiErr) {
+			fmt.Println(apiErr.StatusCode, errors.Is(err, wrapper.ErrRateLimited), apiErr.RateLimit.Remaining,
+				apiErr.RetryAfter > 59*time.Minute)
+			continue
+		}
+		fmt.Println(err)
+	}
+	// Output:
+	// <nil>
+	// <nil>
+	// 429 true 0 true
+}
+
+// Any language can ask for a declared status with the Prefer header, as with the
+// Prism mock server.
+func ExampleServer_prefer() {
+	srv := ssotest.NewServer()
+	defer srv.Close()
+	req, _ := http.NewRequest("POST", srv.URL+"/v3/partners/accounts/"+ssotest.DefaultAccountID+"/sso", nil)
+	req.Header.Set("Authorization", "Bearer "+srv.APIKey)
+	req.Header.Set("Prefer", "code=503")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		panic(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	fmt.Print(resp.StatusCode, " ", string(body))
+	// Output:
+	// 503 {"errors":[{"error_id":"10-50300","field":"","message":"Service Unavailable"}]}
 }

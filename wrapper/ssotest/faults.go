@@ -15,7 +15,8 @@ import (
 // operation that declares none, is traffic a client meets in the wild.
 type Fault struct {
 	// Delay holds the call back this long before the rest of the fault, or the normal
-	// answer, is served. It ends early when the client gives up (its context ends).
+	// answer, is served. It ends early when the client gives up (its context ends) or
+	// the server closes.
 	Delay time.Duration
 	// Drop closes the connection without any answer, after Delay.
 	Drop bool
@@ -24,7 +25,8 @@ type Fault struct {
 	// RetryAfter, when positive, sends a Retry-After header of that many seconds,
 	// rounded up.
 	RetryAfter time.Duration
-	// Header holds more headers to send, such as X-RateLimit-Reset.
+	// Header holds more headers to send, such as X-RateLimit-Reset; they replace the
+	// fake's own X-RateLimit-* headers of the same name.
 	Header http.Header
 	// HTML answers with an HTML error page like a load balancer's, as text/html.
 	HTML bool
@@ -36,7 +38,10 @@ type Fault struct {
 
 // FailNext makes the next n API calls (login page visits not counted) answer with f,
 // after the faults already queued (n <= 0 queues none). Requests that break the spec
-// are refused before faults apply, and do not use one up.
+// are refused before faults apply, and do not use one up; nor do calls answered 429
+// because their key's rate limit is spent (see WithRateLimit). The queue holds one
+// entry per FailNext call, whatever n: FailNext(1<<30, f) costs what FailNext(1, f)
+// does.
 //
 // Go's http.Transport resends an idempotent request (a GET) once on a new connection
 // when a reused connection is dropped before any answer: a Drop fault may then use up
@@ -44,25 +49,49 @@ type Fault struct {
 func (s *Server) FailNext(n int, f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for range n {
-		s.faults = append(s.faults, f)
-	}
+	s.faults.push(f, n)
 }
 
 // nextFault takes the next queued fault, if any.
 func (s *Server) nextFault() (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.faults) == 0 {
+	return s.faults.pop()
+}
+
+// faultQueue is the faults queued by FailNext, as runs of one fault repeated.
+type faultQueue struct {
+	runs []faultRun
+}
+
+// faultRun is a fault and how many more calls it answers.
+type faultRun struct {
+	fault Fault
+	n     int
+}
+
+func (q *faultQueue) push(f Fault, n int) {
+	if n > 0 {
+		q.runs = append(q.runs, faultRun{fault: f, n: n})
+	}
+}
+
+func (q *faultQueue) pop() (Fault, bool) {
+	if len(q.runs) == 0 {
 		return Fault{}, false
 	}
-	f := s.faults[0]
-	s.faults = s.faults[1:]
+	head := &q.runs[0]
+	f := head.fault
+	if head.n--; head.n == 0 {
+		*head = faultRun{} // let go of the fault's header and body
+		q.runs = q.runs[1:]
+	}
 	return f, true
 }
 
 // answer applies f to a call of operation and reports whether it answered the call;
-// false means the fake should serve it normally.
+// false means the fake should serve it normally. A Delay ends early when the client
+// goes away, or the server closes its connection.
 func (f Fault) answer(w http.ResponseWriter, r *http.Request, operation string) bool {
 	if f.Delay > 0 {
 		t := time.NewTimer(f.Delay)

@@ -1,11 +1,15 @@
 package ssotest_test
 
 import (
+	"bufio"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
@@ -38,16 +42,49 @@ func send(t testing.TB, srv *ssotest.Server, method, path, auth, body string) (*
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
 	}
+	return do(t, req)
+}
+
+// do sends req without following redirects and returns the response with its body
+// read.
+func do(t testing.TB, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
 	resp, err := noRedirects.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatalf("%s %s: reading the body: %v", method, path, err)
+		t.Fatalf("%s %s: reading the body: %v", req.Method, req.URL.Path, err)
 	}
 	return resp, b
+}
+
+// dialRaw opens a connection to srv, closed when the test ends, and writes s on it.
+func dialRaw(t testing.TB, srv *ssotest.Server, s string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if _, err := c.Write([]byte(s)); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// rawRequest sends lines as one request on a new connection and reads the answer.
+func rawRequest(t testing.TB, srv *ssotest.Server, lines ...string) *http.Response {
+	t.Helper()
+	c := dialRaw(t, srv, strings.Join(lines, "\r\n")+"\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
 }
 
 // bearer is the Authorization header value for key.
@@ -78,4 +115,26 @@ func errorMessages(t testing.TB, body []byte) (shape string, msgs []string) {
 		msgs = append(msgs, d.Message)
 	}
 	return shape, msgs
+}
+
+// clock is a fake time source for ssotest.WithClock, moved by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// newClock starts a clock at a fixed time with a fraction of a second, so that
+// roundings show.
+func newClock() *clock { return &clock{t: time.Unix(1_800_000_000, 250_000_000)} }
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }

@@ -18,33 +18,63 @@ type Server struct {
 	// APIKey is the key the fake accepts.
 	APIKey string
 
-	srv            *httptest.Server
+	http           *http.Server
+	listener       net.Listener // from WithListener, or a new one on loopback
 	contract       *Contract
 	spec           []byte
 	certs          map[int64]Certificate
 	accounts       map[string]bool
 	customCerts    bool
 	customAccounts bool
-	listener       net.Listener // from WithListener, or nil
+	limits         *rateLimiter
+	timeouts       timeouts
+	now            func() time.Time // the clock of codes and rate limits
+	hooks          hooks
 
 	mu       sync.Mutex
-	codes    map[string]time.Time // one-time codes minted and not yet used, with their expiry
-	faults   []Fault              // what the next calls answer, first first
+	codes    codes
+	faults   faultQueue
 	badReqs  []Violation
 	badResps []Violation
 	requests atomic.Int64
 	follows  atomic.Int64
+
+	// handlers holds the handlers running, so that Close can wait for them.
+	closeOnce sync.Once
+	handlers  sync.WaitGroup
+	handlerMu sync.Mutex // orders handlers.Add against Close's Wait
+	closed    bool       // under handlerMu
+}
+
+// timeouts bound what a slow or stalled client can hold: the server closes a
+// connection whose request headers, or whole request, do not arrive in time, and a
+// keep-alive connection idle for longer than idle.
+type timeouts struct {
+	readHeader, read, idle time.Duration
+}
+
+// defaultTimeouts are generous for a test's client on loopback, and short enough that
+// stalled connections do not pile up in a long-running fake.
+var defaultTimeouts = timeouts{readHeader: 10 * time.Second, read: time.Minute, idle: time.Minute}
+
+// hooks are called at points of the server's life, for tests that synchronise on
+// them. Nil hooks are not called.
+type hooks struct {
+	// request is called when an API request reaches the fake, before its body is read.
+	request func(*http.Request)
 }
 
 // NewServer starts a fake on a loopback port. It panics if the spec (api.Spec(), or
-// the one given to WithSpec) does not load, as httptest.NewServer panics when it
-// cannot listen.
+// the one given to WithSpec) does not load, or if it cannot listen, as
+// httptest.NewServer panics when it cannot listen.
 func NewServer(opts ...Option) *Server {
 	s := &Server{
 		APIKey:   DefaultAPIKey,
 		certs:    map[int64]Certificate{DefaultCertificateID: DefaultCertificate()},
 		accounts: map[string]bool{DefaultAccountID: true},
-		codes:    map[string]time.Time{},
+		limits:   newRateLimiter(DefaultRateLimit, DefaultRateLimitWindow),
+		timeouts: defaultTimeouts,
+		now:      time.Now,
 	}
 	for _, o := range opts {
 		o(s)
@@ -52,55 +82,145 @@ func NewServer(opts ...Option) *Server {
 	if s.spec == nil {
 		s.spec = api.Spec()
 	}
-	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
-	if s.listener != nil {
-		_ = s.srv.Listener.Close()
-		s.srv.Listener = s.listener
+	if s.listener == nil {
+		s.listener = listenLoopback()
 	}
-	s.URL = "http://" + s.srv.Listener.Addr().String()
+	s.URL = "http://" + s.listener.Addr().String()
 	c, err := NewContract(s.spec, s.URL)
 	if err != nil {
-		s.srv.Close()
+		_ = s.listener.Close()
 		panic(err.Error())
 	}
 	s.contract = c
-	s.srv.Start()
+	s.http = &http.Server{
+		Handler:           http.HandlerFunc(s.serveHTTP),
+		ReadHeaderTimeout: s.timeouts.readHeader,
+		ReadTimeout:       s.timeouts.read,
+		IdleTimeout:       s.timeouts.idle,
+	}
+	go func() { _ = s.http.Serve(s.listener) }()
 	return s
 }
 
-// Close stops the server and blocks until its requests are done.
-func (s *Server) Close() { s.srv.Close() }
+// listenLoopback listens on a free loopback port, IPv4 if it can.
+func listenLoopback() net.Listener {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		if l, err = net.Listen("tcp6", "[::1]:0"); err != nil {
+			panic("ssotest: cannot listen on a loopback port: " + err.Error())
+		}
+	}
+	return l
+}
+
+// Close stops the server: it stops listening, closes every connection at once, idle,
+// active or stalled by a client that never finishes its request, and returns when
+// the handlers that were running have returned. Faults that were delaying a call end.
+// Calling Close again does nothing.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		s.handlerMu.Lock()
+		s.closed = true
+		s.handlerMu.Unlock()
+		// http.Server.Close closes the listener and every connection, whatever its
+		// state: a handler blocked reading a stalled body sees an error and returns.
+		_ = s.http.Close()
+		s.handlers.Wait()
+	})
+}
 
 // Requests returns how many API requests the fake has received, valid or not (login
 // page visits not included).
 func (s *Server) Requests() int { return int(s.requests.Load()) }
 
-// LoginsFollowed returns how many times anyone requested a login URL the fake minted.
-// A client that follows the 303 makes this non-zero.
+// LoginsFollowed returns how many one-time codes the fake minted were redeemed at its
+// login page: each is a login URL someone opened within the code's 60 seconds, and
+// spent. Visits with unknown, spent or expired codes do not count. A client that
+// follows the 303 makes this non-zero.
 func (s *Server) LoginsFollowed() int { return int(s.follows.Load()) }
 
-// serveHTTP checks the request against the spec, applies a pending fault, serves the
-// operation, and checks the answer against the spec before it leaves.
+// serveHTTP checks the request against the spec, spends the key's rate-limit budget,
+// applies a pending fault or a Prefer header, serves the operation, and checks the
+// answer against the spec before it leaves.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.enter() {
+		panic(http.ErrAbortHandler) // Close has begun
+	}
+	defer s.handlers.Done()
 	if r.URL.Path == loginPath {
-		s.follows.Add(1)
 		s.serveLogin(w, r)
 		return
 	}
 	s.requests.Add(1)
+	if s.hooks.request != nil {
+		s.hooks.request(r)
+	}
+	quota := s.limits.take(r.Header.Get("Authorization"), s.now())
+	quota.setHeaders(w.Header())
+	if err := checkHost(r.Host); err != nil {
+		s.refuse(w, r, Route{}, err)
+		return
+	}
 	route, err := s.contract.CheckRequest(r)
 	if err != nil {
 		s.refuse(w, r, route, err)
 		return
 	}
+	if quota.spent() {
+		s.respond(w, r, route, func(w http.ResponseWriter) { quota.tooMany(w, route.Operation) })
+		return
+	}
 	if f, ok := s.nextFault(); ok && f.answer(w, r, route.Operation) {
 		return
 	}
+	status, err := preferredStatus(r.Header)
+	switch {
+	case err != nil:
+		s.refuse(w, r, route, err)
+	case status != 0 && !s.contract.declares(route.Operation, status):
+		s.refuse(w, r, route, s.contract.undeclaredPreference(route.Operation, status))
+	case status == http.StatusTooManyRequests:
+		// A rate limit that ends in a second, so that a client that waits is not
+		// held long.
+		s.respond(w, r, route, func(w http.ResponseWriter) { quota.spentFor(time.Second).tooMany(w, route.Operation) })
+	case status >= 400:
+		s.respond(w, r, route, func(w http.ResponseWriter) {
+			writeErrors(w, status, route.Operation, http.StatusText(status))
+		})
+	default:
+		// A success status, or none: served as the fake knows the call.
+		s.respond(w, r, route, func(w http.ResponseWriter) { s.serveOperation(w, r, route) })
+	}
+}
+
+// enter counts a handler in, unless Close has begun.
+func (s *Server) enter() bool {
+	s.handlerMu.Lock()
+	defer s.handlerMu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.handlers.Add(1)
+	return true
+}
+
+// respond records the fake's answer to a call of route, checks it against the spec,
+// and sends it, or a 500 naming the violation when it breaks the spec. A status the
+// operation does not declare is sent unchecked only when it is a rate limit's 429: the
+// real API limits every endpoint, though the official description declares 429 on
+// GetSsoCertificate alone.
+func (s *Server) respond(w http.ResponseWriter, r *http.Request, route Route, answer func(http.ResponseWriter)) {
 	rec := httptest.NewRecorder()
-	s.serveOperation(rec, r, route)
-	if err := s.contract.CheckResponse(r, rec.Code, rec.Header(), rec.Body.Bytes()); err != nil {
-		s.drifted(w, r, route, rec.Code, err)
-		return
+	for k, v := range w.Header() {
+		rec.Header()[k] = v
+	}
+	answer(rec)
+	exempt := rec.Code == http.StatusTooManyRequests && !s.contract.declares(route.Operation, rec.Code)
+	if !exempt {
+		if err := s.contract.CheckResponse(r, rec.Code, rec.Header(), rec.Body.Bytes()); err != nil {
+			s.drifted(w, r, route, rec.Code, err)
+			return
+		}
 	}
 	for k, v := range rec.Header() {
 		w.Header()[k] = v

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
@@ -177,25 +178,43 @@ func TestNewServerPanicsOnABadSpec(t *testing.T) {
 	ssotest.NewServer(ssotest.WithSpec([]byte("openapi: 3.0.3\npaths: 7\n")))
 }
 
+// Only redemptions of codes the fake minted count as logins followed: not made-up
+// codes, not a second visit, not a code past its 60 seconds.
 func TestLoginsFollowed(t *testing.T) {
-	srv := newServer(t)
-	resp, _ := send(t, srv, "POST", accountPath+ssotest.DefaultAccountID+"/sso", bearer(srv.APIKey), "")
-	loc := resp.Header.Get("Location")
-	if srv.LoginsFollowed() != 0 {
-		t.Fatalf("LoginsFollowed() = %d before anyone followed", srv.LoginsFollowed())
+	clock := newClock()
+	srv := newServer(t, ssotest.WithClock(clock.now))
+	mint := func() string {
+		t.Helper()
+		resp, body := send(t, srv, "POST", accountPath+ssotest.DefaultAccountID+"/sso", bearer(srv.APIKey), "")
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("POST: %d %s", resp.StatusCode, body)
+		}
+		return resp.Header.Get("Location")
 	}
-	for i, want := range []int{http.StatusOK, http.StatusForbidden} {
-		r, err := http.Get(loc)
+	visit := func(u string, want int) {
+		t.Helper()
+		r, err := http.Get(u)
 		if err != nil {
 			t.Fatal(err)
 		}
 		r.Body.Close()
 		if r.StatusCode != want {
-			t.Errorf("visit %d: status %d, want %d (a code is good once)", i+1, r.StatusCode, want)
+			t.Errorf("visit %s: status %d, want %d", u, r.StatusCode, want)
 		}
 	}
-	if srv.LoginsFollowed() != 2 || srv.Requests() != 1 {
-		t.Errorf("LoginsFollowed() = %d, Requests() = %d, want 2 and 1", srv.LoginsFollowed(), srv.Requests())
+	loc := mint()
+	if srv.LoginsFollowed() != 0 {
+		t.Fatalf("LoginsFollowed() = %d before anyone followed", srv.LoginsFollowed())
+	}
+	visit(srv.URL+"/login?code=made-up", http.StatusForbidden)
+	visit(srv.URL+"/login", http.StatusForbidden)
+	visit(loc, http.StatusOK)
+	visit(loc, http.StatusForbidden) // a code is good once
+	stale := mint()
+	clock.advance(60 * time.Second)
+	visit(stale, http.StatusForbidden) // and for 60 seconds
+	if srv.LoginsFollowed() != 1 || srv.Requests() != 2 {
+		t.Errorf("LoginsFollowed() = %d, Requests() = %d, want 1 and 2", srv.LoginsFollowed(), srv.Requests())
 	}
 }
 

@@ -28,7 +28,10 @@ func (v Violation) String() string {
 // fake refused each: 401 when the bearer credentials were missing or malformed, 404
 // when no path of the spec matched, 405 when the path matched but not the method, and
 // 400 for anything else (a parameter, a body where none is declared). 404 and 405 are
-// statuses no operation can declare for a request it does not describe.
+// statuses no operation can declare for a request it does not describe. Requests the
+// spec allows but the fake cannot serve as asked are refused with 400 and recorded
+// too: a Host header that cannot make an absolute login URL, and a Prefer header
+// asking for a status the operation does not declare.
 func (s *Server) InvalidRequests() []Violation {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -57,7 +60,11 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, route Route, err
 		status = http.StatusMethodNotAllowed
 	}
 	s.record(&s.badReqs, r, route.Operation, status, err)
-	writeErrors(w, status, route.Operation, "ssotest: the request breaks the spec: "+err.Error())
+	msg := err.Error()
+	if !errors.Is(err, errCannotServe) {
+		msg = "ssotest: the request breaks the spec: " + msg
+	}
+	writeErrors(w, status, route.Operation, msg)
 }
 
 // drifted answers 500 in place of an answer of the fake's own that broke the spec,

@@ -1,0 +1,171 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/sendgrid-sso/sendgrid-sso/internal/safetext"
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
+)
+
+// The checks of cert: --warn-within (the validity window) and --idp-metadata
+// (whether the IdP signs with the certificate SendGrid holds).
+
+// checkFailed is a check asked for that failed for one certificate (exit status 4).
+type checkFailed struct {
+	id       string
+	failures []string
+}
+
+// Error says which certificate failed which checks.
+func (e *checkFailed) Error() string {
+	return fmt.Sprintf("cert %s: check failed: %s", safetext.Escape(e.id), strings.Join(e.failures, "; "))
+}
+
+// checkView is the outcome of the checks asked for, as cert shows it.
+type checkView struct {
+	Passed   bool     `json:"passed"`
+	Failures []string `json:"failures,omitempty"`
+}
+
+// idpCheck is the IdP metadata cert compares with, or why it could not be read.
+type idpCheck struct {
+	md  *wrapper.IdPMetadata
+	err error
+}
+
+// idpView is the comparison of a certificate with the IdP's metadata.
+type idpView struct {
+	// Matches is whether the certificate is among the IdP's signing certificates.
+	Matches bool `json:"matches"`
+	// SigningCertificates are all of them, in the metadata's order.
+	SigningCertificates []idpCertView `json:"signing_certificates,omitempty"`
+	// Error is why the metadata could not be compared (then Matches is false).
+	Error string `json:"error,omitempty"`
+}
+
+// idpCertView is one signing certificate of the IdP.
+type idpCertView struct {
+	EntityID          string    `json:"entity_id"`
+	SHA256Fingerprint string    `json:"sha256_fingerprint"`
+	Subject           string    `json:"subject"`
+	NotBefore         time.Time `json:"not_before"`
+	NotAfter          time.Time `json:"not_after"`
+	// AtSendGrid is true for the one SendGrid holds.
+	AtSendGrid bool `json:"at_sendgrid"`
+}
+
+// loadIdPMetadata reads --idp-metadata: a URL (anything with "://", fetched within
+// --timeout) or a file. A file that cannot be opened is a usage error.
+func loadIdPMetadata(ctx context.Context, g *globals, src string) (*wrapper.IdPMetadata, error) {
+	if strings.Contains(src, "://") {
+		md, err := withTimeout(ctx, g, func(ctx context.Context) (*wrapper.IdPMetadata, error) {
+			// No client Timeout: --timeout, through ctx, is the bound.
+			return wrapper.FetchIdPMetadata(ctx, &http.Client{}, src)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("--idp-metadata: %w", err)
+		}
+		return md, nil
+	}
+	f, err := os.Open(src)
+	if err != nil {
+		return nil, &UsageError{Err: fmt.Errorf("--idp-metadata: %w: give the IdP's metadata URL (https://...) or a file", err)}
+	}
+	defer func() { _ = f.Close() }()
+	md, err := wrapper.ParseIdPMetadata(f)
+	if err != nil {
+		return nil, fmt.Errorf("--idp-metadata %s: %w", safetext.Escape(src), err)
+	}
+	return md, nil
+}
+
+// runChecks runs the checks o asks for on v (the view of cert) as of now, and
+// records them in v.IdPMetadata and v.Check.
+func (v *CertView) runChecks(o *certOptions, idp *idpCheck, cert *wrapper.Certificate, now time.Time) {
+	if !o.warnSet && idp == nil {
+		return
+	}
+	c := &checkView{}
+	if o.warnSet {
+		switch {
+		case v.Status != statusValid:
+			c.Failures = append(c.Failures, v.Remaining)
+		case v.NotAfter.Sub(now) <= o.warnWithin.d:
+			c.Failures = append(c.Failures, fmt.Sprintf("%s, within --warn-within %s", v.Remaining, o.warnWithin.raw))
+		}
+	}
+	if idp != nil {
+		v.IdPMetadata = compareIdP(idp, cert)
+		switch {
+		case v.IdPMetadata.Error != "":
+			c.Failures = append(c.Failures, "the IdP metadata could not be read")
+		case !v.IdPMetadata.Matches:
+			c.Failures = append(c.Failures, "the IdP does not sign with this certificate")
+		}
+	}
+	c.Passed = len(c.Failures) == 0
+	v.Check = c
+}
+
+// compareIdP compares cert with the IdP's signing certificates.
+func compareIdP(idp *idpCheck, cert *wrapper.Certificate) *idpView {
+	if idp.err != nil {
+		return &idpView{Error: idp.err.Error()}
+	}
+	m, err := cert.MatchIdPMetadata(idp.md)
+	if err != nil { // cert parsed in NewCertView already; kept for safety
+		return &idpView{Error: err.Error()}
+	}
+	view := &idpView{Matches: m.Matched()}
+	for i, s := range m.SigningCertificates {
+		view.SigningCertificates = append(view.SigningCertificates, idpCertView{
+			EntityID:          s.EntityID,
+			SHA256Fingerprint: s.Fingerprint.String(),
+			Subject:           s.Subject,
+			NotBefore:         s.NotBefore.UTC(),
+			NotAfter:          s.NotAfter.UTC(),
+			AtSendGrid:        i == m.Index,
+		})
+	}
+	return view
+}
+
+// writeText writes the comparison as cert's text lines: whether it matches, and the
+// IdP's other signing certificates, which are the ones to upload before the IdP
+// switches to them.
+func (m *idpView) writeText(line func(label, format string, args ...any)) {
+	if m.Error != "" {
+		line("idp metadata", "NOT CHECKED: the metadata could not be read (see stderr)")
+		return
+	}
+	n := len(m.SigningCertificates)
+	describe := func(c idpCertView) string {
+		return fmt.Sprintf("%s (%s, expires %s)", c.SHA256Fingerprint, field(c.Subject), c.NotAfter.Format(time.RFC3339))
+	}
+	if !m.Matches {
+		if n == 1 {
+			line("idp metadata", "DOES NOT MATCH: the IdP signs with %s", describe(m.SigningCertificates[0]))
+			return
+		}
+		line("idp metadata", "DOES NOT MATCH: the IdP signs with %d other certificates; upload the one it uses to SendGrid", n)
+		for _, c := range m.SigningCertificates {
+			line("idp signs", "%s", describe(c))
+		}
+		return
+	}
+	for i, c := range m.SigningCertificates {
+		if c.AtSendGrid {
+			line("idp metadata", "matches signing certificate %d of %d (entity %s)", i+1, n, field(c.EntityID))
+		}
+	}
+	for _, c := range m.SigningCertificates {
+		if !c.AtSendGrid {
+			line("idp other", "%s: not at SendGrid; upload it before the IdP switches to it", describe(c))
+		}
+	}
+}

@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/sendgrid-sso/sendgrid-sso/internal/safetext"
+)
+
+// cert --format prometheus: the Prometheus text exposition format (version 0.0.4), as
+// node_exporter's textfile collector and any scraper read it. Every metric is a gauge
+// preceded by its # HELP and # TYPE lines.
+
+// Metric names of cert --format prometheus.
+const (
+	metricNotBefore   = "sendgrid_sso_certificate_not_before_timestamp_seconds"
+	metricNotAfter    = "sendgrid_sso_certificate_not_after_timestamp_seconds"
+	metricIdPMatch    = "sendgrid_sso_certificate_idp_metadata_match"
+	metricCheckResult = "sendgrid_sso_certificate_check_success"
+)
+
+// promSample is one sample: its label pairs (name, value) and its value.
+type promSample struct {
+	labels []string
+	value  int64
+}
+
+// promFamily is one metric family: a gauge with its help text and samples.
+type promFamily struct {
+	name, help string
+	samples    []promSample
+}
+
+// writePrometheus writes the metrics of results; withIdP adds the metadata match.
+// A certificate that could not be fetched has only its check_success sample, 0.
+func writePrometheus(w io.Writer, results []certResult, withIdP bool) error {
+	notBefore := promFamily{name: metricNotBefore, help: "Start of the SSO certificate's validity window (SendGrid's not_before), unix seconds."}
+	notAfter := promFamily{name: metricNotAfter, help: "End of the SSO certificate's validity window (SendGrid's not_after), unix seconds. Alert on it minus time()."}
+	match := promFamily{name: metricIdPMatch, help: "1 when the certificate is among the signing certificates of the IdP's SAML metadata, else 0."}
+	success := promFamily{name: metricCheckResult, help: "1 when the certificate was fetched and every check asked for passed, else 0."}
+	for _, r := range results {
+		ok := int64(0)
+		if v := r.view; v != nil {
+			labels := []string{"cert_id", r.id, "integration_id", v.IntegrationID}
+			notBefore.samples = append(notBefore.samples, promSample{labels, v.NotBefore.Unix()})
+			notAfter.samples = append(notAfter.samples, promSample{labels, v.NotAfter.Unix()})
+			if withIdP && v.IdPMetadata != nil && v.IdPMetadata.Error == "" {
+				match.samples = append(match.samples, promSample{labels, boolValue(v.IdPMetadata.Matches)})
+			}
+			if v.Check == nil || v.Check.Passed {
+				ok = 1
+			}
+		}
+		success.samples = append(success.samples, promSample{[]string{"cert_id", r.id}, ok})
+	}
+	var b strings.Builder
+	for _, f := range []promFamily{notBefore, notAfter, match, success} {
+		f.write(&b)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// write writes f, or nothing when it has no sample.
+func (f promFamily) write(b *strings.Builder) {
+	if len(f.samples) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "# HELP %s %s\n# TYPE %s gauge\n", f.name, f.help, f.name)
+	for _, s := range f.samples {
+		b.WriteString(f.name)
+		b.WriteByte('{')
+		for i := 0; i+1 < len(s.labels); i += 2 {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(b, "%s=\"%s\"", s.labels[i], promLabelValue(s.labels[i+1]))
+		}
+		fmt.Fprintf(b, "} %d\n", s.value)
+	}
+}
+
+// promLabelValue is v fit for a label value: escaped for a terminal (safetext), then
+// as the text format wants (backslash, double quote, line feed).
+func promLabelValue(v string) string {
+	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(safetext.Escape(v))
+}
+
+func boolValue(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}

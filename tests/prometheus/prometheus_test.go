@@ -1,0 +1,95 @@
+// Package prometheus checks that sendgrid-sso cert --format prometheus writes what
+// Prometheus' own text parser (github.com/prometheus/common/expfmt) reads. It is a
+// module of its own so that the library's go.mod does not grow.
+package prometheus
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/sendgrid-sso/sendgrid-sso/internal/cli"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
+)
+
+func TestCertPrometheusFormatParses(t *testing.T) {
+	soon := ssotest.DefaultCertificate().ExpiringIn(10 * 24 * time.Hour)
+	soon.ID, soon.IntegrationID = 7, `quote " and backslash \ and newline`+"\n"
+	fake := clitest.NewFake(t, ssotest.WithCertificate(ssotest.DefaultCertificate()), ssotest.WithCertificate(soon))
+	t.Setenv("SENDGRID_API_KEY", clitest.TestKey)
+	metadata := filepath.Join(t.TempDir(), "idp.xml")
+	if err := os.WriteFile(metadata, []byte(clitest.IdPMetadata("https://idp.test", nil, clitest.DefaultX509(t))), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	defaultID := strconv.Itoa(ssotest.DefaultCertificateID)
+
+	var stdout, stderr bytes.Buffer
+	code := cli.Run(context.Background(), []string{"--base-url", fake.URL, "cert", "--format", "prometheus",
+		"--warn-within", "30d", "--idp-metadata", metadata, defaultID, "7", "404"}, &stdout, &stderr)
+	if code != cli.ExitAPI { // 404 is unknown to the fake: an error answer outranks the failed check of 7
+		t.Errorf("exit status %d, want %d\nstderr:\n%s", code, cli.ExitAPI, stderr.String())
+	}
+
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(bytes.NewReader(stdout.Bytes()))
+	if err != nil {
+		t.Fatalf("Prometheus' parser refuses the output: %v\n%s", err, stdout.String())
+	}
+	for name, f := range families {
+		if f.GetType() != dto.MetricType_GAUGE || f.GetHelp() == "" {
+			t.Errorf("%s: type %v, help %q; want a gauge with help", name, f.GetType(), f.GetHelp())
+		}
+	}
+	// value returns the sample of family name for cert_id id, and whether there is one.
+	value := func(name, id string) (float64, bool) {
+		for _, m := range families[name].GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "cert_id" && l.GetValue() == id {
+					return m.GetGauge().GetValue(), true
+				}
+			}
+		}
+		return 0, false
+	}
+	want := []struct {
+		name, id string
+		value    float64
+		present  bool
+	}{
+		{"sendgrid_sso_certificate_not_before_timestamp_seconds", defaultID, float64(ssotest.DefaultCertificate().NotBefore.Unix()), true},
+		{"sendgrid_sso_certificate_not_after_timestamp_seconds", defaultID, float64(ssotest.DefaultCertificate().NotAfter.Unix()), true},
+		{"sendgrid_sso_certificate_not_after_timestamp_seconds", "7", float64(soon.NotAfter.Unix()), true},
+		{"sendgrid_sso_certificate_not_after_timestamp_seconds", "404", 0, false},
+		{"sendgrid_sso_certificate_idp_metadata_match", defaultID, 1, true},
+		{"sendgrid_sso_certificate_idp_metadata_match", "7", 1, true},
+		{"sendgrid_sso_certificate_check_success", defaultID, 1, true},
+		{"sendgrid_sso_certificate_check_success", "7", 0, true},   // expires within 30d
+		{"sendgrid_sso_certificate_check_success", "404", 0, true}, // a failed fetch is a series
+	}
+	for _, w := range want {
+		v, ok := value(w.name, w.id)
+		if ok != w.present || v != w.value {
+			t.Errorf("%s{cert_id=%q} = %v (present %v), want %v (present %v)", w.name, w.id, v, ok, w.value, w.present)
+		}
+	}
+	// Label values round-trip through the format's escaping (the newline shown as
+	// an escape, so that it is safe on a terminal too).
+	for _, m := range families["sendgrid_sso_certificate_not_after_timestamp_seconds"].GetMetric() {
+		for _, l := range m.GetLabel() {
+			if l.GetName() == "integration_id" && m.GetLabel()[0].GetValue() == "7" {
+				if want := `quote " and backslash \ and newline\x0a`; l.GetValue() != want {
+					t.Errorf("integration_id = %q, want %q", l.GetValue(), want)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,423 @@
+package wrapper
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/sendgrid-sso/sendgrid-sso/internal/safetext"
+)
+
+// This file compares the certificate SendGrid holds with the signing certificates an
+// identity provider publishes in its SAML 2.0 metadata (the XML that Okta, Entra ID,
+// Google, Keycloak or ADFS serve at their metadata URL). Fetching that XML from a URL
+// is in idpmetadata_fetch.go.
+
+// Limits on metadata, which comes from outside and is parsed before anything about it
+// is trusted.
+const (
+	// MaxIdPMetadataSize is the most metadata ParseIdPMetadata reads: 1 MiB. One IdP's
+	// metadata is a few kilobytes; federation aggregates that list thousands of
+	// entities are far larger and are not what this is for.
+	MaxIdPMetadataSize = 1 << 20
+	// maxMetadataDepth is the deepest element nesting accepted. The certificate sits
+	// at depth 7 (EntityDescriptor, IDPSSODescriptor, KeyDescriptor, KeyInfo, X509Data,
+	// X509Certificate, under one EntitiesDescriptor); extensions go a little deeper.
+	maxMetadataDepth = 64
+)
+
+// XML namespaces of SAML 2.0 metadata and of XML signature. Elements are matched on
+// namespace and local name, whatever prefix (md:, ds:, saml2md:, none) a document uses.
+const (
+	samlMetadataNS = "urn:oasis:names:tc:SAML:2.0:metadata"
+	xmlDSigNS      = "http://www.w3.org/2000/09/xmldsig#"
+)
+
+// ErrInvalidIdPMetadata is wrapped by every error that says metadata cannot be used:
+// larger than MaxIdPMetadataSize, not well-formed XML, not SAML 2.0 metadata, holding
+// no identity provider or no signing certificate, a certificate that does not parse,
+// or (from FetchIdPMetadata) a status other than 200.
+var ErrInvalidIdPMetadata = errors.New("invalid idp metadata")
+
+// Fingerprint is the SHA-256 digest of a certificate's DER encoding, the usual way to
+// name a certificate.
+type Fingerprint [sha256.Size]byte
+
+// FingerprintOf returns the fingerprint of cert.
+func FingerprintOf(cert *x509.Certificate) Fingerprint { return sha256.Sum256(cert.Raw) }
+
+// String returns the fingerprint as openssl's "x509 -fingerprint -sha256" prints it:
+// upper-case hex bytes joined by colons, "3B:DF:9D:…".
+func (f Fingerprint) String() string {
+	const digits = "0123456789ABCDEF"
+	b := make([]byte, 0, len(f)*3-1)
+	for i, c := range f {
+		if i > 0 {
+			b = append(b, ':')
+		}
+		b = append(b, digits[c>>4], digits[c&0xf])
+	}
+	return string(b)
+}
+
+// IdPMetadata is what ParseIdPMetadata found in SAML 2.0 metadata: the certificates
+// the identity provider signs with.
+type IdPMetadata struct {
+	// SigningCertificates are the certificates of the KeyDescriptors of every
+	// IDPSSODescriptor that are for signing (use="signing", or no use attribute, which
+	// means both signing and encryption), in document order, each once. Certificates
+	// that only extend a chain (the issuer of another certificate in the same
+	// KeyDescriptor) are left out: they do not sign. There is at least one: metadata
+	// without a signing certificate is an error. An IdP rolling its key over lists the
+	// old and the new one.
+	SigningCertificates []IdPCertificate
+}
+
+// IdPCertificate is one signing certificate an identity provider publishes.
+type IdPCertificate struct {
+	// EntityID is the entityID of the EntityDescriptor the certificate is in, as the
+	// document has it (it comes from outside: escape it before showing it).
+	EntityID string
+	// Fingerprint is the SHA-256 of the certificate's DER.
+	Fingerprint Fingerprint
+	// Subject is the certificate's subject, as pkix.Name.String prints it.
+	Subject string
+	// NotBefore and NotAfter are the certificate's validity window.
+	NotBefore, NotAfter time.Time
+	// Certificate is the parsed certificate.
+	Certificate *x509.Certificate
+}
+
+// IdPMatch is the comparison of SendGrid's certificate with an IdP's metadata.
+type IdPMatch struct {
+	// Fingerprint is the fingerprint of SendGrid's certificate.
+	Fingerprint Fingerprint
+	// Index is where SendGrid's certificate is in SigningCertificates, or -1 when the
+	// IdP does not sign with it.
+	Index int
+	// SigningCertificates are all the IdP's signing certificates, as in IdPMetadata.
+	SigningCertificates []IdPCertificate
+}
+
+// Matched reports whether SendGrid's certificate is among the IdP's signing
+// certificates. When the IdP publishes more than one, SendGrid holds one of them and
+// the others are the ones to upload before the IdP switches to them.
+func (m *IdPMatch) Matched() bool { return m.Index >= 0 }
+
+// MatchIdPMetadata compares c with the signing certificates in md by the SHA-256 of
+// their DER, so an encoding difference (PEM or bare base64, line breaks) does not
+// matter. The error is the one of c.X509 when c does not parse.
+func (c Certificate) MatchIdPMetadata(md *IdPMetadata) (*IdPMatch, error) {
+	x, err := c.X509()
+	if err != nil {
+		return nil, err
+	}
+	m := &IdPMatch{Fingerprint: FingerprintOf(x), Index: -1, SigningCertificates: md.SigningCertificates}
+	for i, s := range md.SigningCertificates {
+		if s.Fingerprint == m.Fingerprint {
+			m.Index = i
+			break
+		}
+	}
+	return m, nil
+}
+
+// ParseIdPMetadata reads SAML 2.0 metadata from r: an EntityDescriptor, or an
+// EntitiesDescriptor aggregating several (nested aggregates too), and returns the
+// signing certificates of their IDPSSODescriptors. Any namespace prefixes are
+// accepted, and base64 broken over lines or padded with spaces.
+//
+// The input is treated as hostile: at most MaxIdPMetadataSize bytes are read (a
+// longer input is an error, not a truncation), nesting deeper than 64 elements is an
+// error, and so is any DOCTYPE: SAML metadata needs none, so no entity can be
+// declared, let alone fetched or expanded. Every error that says the metadata is
+// unusable wraps ErrInvalidIdPMetadata; an error from r is returned wrapped as is.
+func ParseIdPMetadata(r io.Reader) (*IdPMetadata, error) {
+	cr := &cappedReader{r: r, max: MaxIdPMetadataSize}
+	md, err := parseMetadata(xml.NewDecoder(cr))
+	switch {
+	case cr.over:
+		return nil, fmt.Errorf("%w: larger than %d bytes (1 MiB); one IdP's metadata is a few kilobytes: give the metadata of the IdP alone, not a federation aggregate", ErrInvalidIdPMetadata, MaxIdPMetadataSize)
+	case cr.err != nil:
+		return nil, fmt.Errorf("reading idp metadata: %w", cr.err)
+	}
+	return md, err
+}
+
+// cappedReader reads at most max bytes from r, and notes whether r had more (over) or
+// failed (err), so that the XML decoder's error can be told apart from the reader's.
+type cappedReader struct {
+	r    io.Reader
+	max  int64
+	n    int64
+	over bool
+	err  error
+}
+
+var errMetadataTooLarge = errors.New("idp metadata too large")
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.over {
+		return 0, errMetadataTooLarge
+	}
+	if room := c.max - c.n + 1; int64(len(p)) > room {
+		p = p[:room] // one byte past max tells "exactly max" from "more"
+	}
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if c.n > c.max {
+		c.over = true
+		return n, errMetadataTooLarge
+	}
+	if err != nil && err != io.EOF {
+		c.err = err
+	}
+	return n, err
+}
+
+// keyDescriptor is a KeyDescriptor being read: whether it is for signing, and the
+// certificates of its KeyInfo.
+type keyDescriptor struct {
+	signing bool
+	certs   []*x509.Certificate
+}
+
+// metadataReader is the state of one ParseIdPMetadata.
+type metadataReader struct {
+	stack     []xml.Name // open elements, the innermost last
+	root      bool       // a root element was read
+	entityID  string     // of the EntityDescriptor being read
+	idps      int        // IDPSSODescriptors seen
+	key       *keyDescriptor
+	collect   bool         // inside a KeyDescriptor's X509Certificate
+	text      bytes.Buffer // its text so far
+	certCount int          // X509Certificate elements read, for error messages
+	encOnly   int          // certificates skipped as encryption-only
+	seen      map[Fingerprint]bool
+	result    IdPMetadata
+}
+
+func parseMetadata(d *xml.Decoder) (*IdPMetadata, error) {
+	d.Strict = true
+	mr := &metadataReader{seen: map[Fingerprint]bool{}}
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: not well-formed XML: %w", ErrInvalidIdPMetadata, err)
+		}
+		if err := mr.token(tok); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case !mr.root:
+		return nil, fmt.Errorf("%w: the document has no element; want SAML 2.0 metadata (an EntityDescriptor)", ErrInvalidIdPMetadata)
+	case mr.idps == 0:
+		return nil, fmt.Errorf("%w: no IDPSSODescriptor: this is SAML metadata, but not of an identity provider (service provider metadata?); give the IdP's metadata URL or file", ErrInvalidIdPMetadata)
+	case len(mr.result.SigningCertificates) == 0 && mr.encOnly > 0:
+		return nil, fmt.Errorf("%w: the IdP publishes no signing certificate, only %d for encryption (KeyDescriptor use=\"encryption\")", ErrInvalidIdPMetadata, mr.encOnly)
+	case len(mr.result.SigningCertificates) == 0:
+		return nil, fmt.Errorf("%w: the IdP publishes no signing certificate (no X509Certificate in a KeyDescriptor of its IDPSSODescriptor)", ErrInvalidIdPMetadata)
+	}
+	return &mr.result, nil
+}
+
+func (mr *metadataReader) token(tok xml.Token) error {
+	switch t := tok.(type) {
+	case xml.Directive:
+		return fmt.Errorf("%w: the document has a <!%s> declaration; SAML metadata needs none, and it is refused so that no entity can be declared", ErrInvalidIdPMetadata, safetext.Line(firstWord(string(t)), 40))
+	case xml.StartElement:
+		return mr.start(t)
+	case xml.EndElement:
+		return mr.end()
+	case xml.CharData:
+		if mr.collect {
+			mr.text.Write(t) // bounded by the capped input
+		}
+	}
+	return nil
+}
+
+func (mr *metadataReader) start(t xml.StartElement) error {
+	if len(mr.stack) >= maxMetadataDepth {
+		return fmt.Errorf("%w: elements nested deeper than %d levels; SAML metadata is far shallower", ErrInvalidIdPMetadata, maxMetadataDepth)
+	}
+	parent := xml.Name{}
+	if len(mr.stack) > 0 {
+		parent = mr.stack[len(mr.stack)-1]
+	}
+	mr.stack = append(mr.stack, t.Name)
+	name := t.Name
+	switch {
+	case len(mr.stack) == 1:
+		if name.Space != samlMetadataNS || (name.Local != "EntityDescriptor" && name.Local != "EntitiesDescriptor") {
+			return fmt.Errorf("%w: the root element is %s; SAML 2.0 metadata starts with EntityDescriptor or EntitiesDescriptor in namespace %s", ErrInvalidIdPMetadata, describeName(name), samlMetadataNS)
+		}
+		mr.root = true
+		if name.Local == "EntityDescriptor" {
+			mr.entityID = attr(t, "entityID")
+		}
+	case isName(name, samlMetadataNS, "EntityDescriptor") && isName(parent, samlMetadataNS, "EntitiesDescriptor"):
+		mr.entityID = attr(t, "entityID")
+	case isName(name, samlMetadataNS, "IDPSSODescriptor") && isName(parent, samlMetadataNS, "EntityDescriptor"):
+		mr.idps++
+	case isName(name, samlMetadataNS, "KeyDescriptor") && isName(parent, samlMetadataNS, "IDPSSODescriptor"):
+		use := strings.TrimSpace(attr(t, "use"))
+		mr.key = &keyDescriptor{signing: use == "" || use == "signing"}
+	case isName(name, xmlDSigNS, "X509Certificate") && mr.key != nil && mr.inKeyInfo():
+		mr.collect = true
+		mr.text.Reset()
+	}
+	return nil
+}
+
+// inKeyInfo reports whether the open element sits at
+// KeyDescriptor/KeyInfo/X509Data/X509Certificate.
+func (mr *metadataReader) inKeyInfo() bool {
+	n := len(mr.stack)
+	return n >= 4 &&
+		isName(mr.stack[n-2], xmlDSigNS, "X509Data") &&
+		isName(mr.stack[n-3], xmlDSigNS, "KeyInfo") &&
+		isName(mr.stack[n-4], samlMetadataNS, "KeyDescriptor")
+}
+
+func (mr *metadataReader) end() error {
+	name := mr.stack[len(mr.stack)-1]
+	mr.stack = mr.stack[:len(mr.stack)-1]
+	switch {
+	case mr.collect && isName(name, xmlDSigNS, "X509Certificate"):
+		mr.collect = false
+		mr.certCount++
+		cert, err := parseMetadataCertificate(mr.text.String())
+		if err != nil {
+			return fmt.Errorf("%w: X509Certificate %d (entity %s): %w", ErrInvalidIdPMetadata, mr.certCount, safeEntityID(mr.entityID), err)
+		}
+		mr.key.certs = append(mr.key.certs, cert)
+	case mr.key != nil && isName(name, samlMetadataNS, "KeyDescriptor"):
+		mr.addKey(mr.key)
+		mr.key = nil
+	}
+	return nil
+}
+
+// addKey adds the signing certificates of a finished KeyDescriptor.
+func (mr *metadataReader) addKey(k *keyDescriptor) {
+	if !k.signing {
+		mr.encOnly += len(k.certs)
+		return
+	}
+	for _, c := range signers(k.certs) {
+		fp := FingerprintOf(c)
+		if mr.seen[fp] {
+			continue
+		}
+		mr.seen[fp] = true
+		mr.result.SigningCertificates = append(mr.result.SigningCertificates, IdPCertificate{
+			EntityID:    mr.entityID,
+			Fingerprint: fp,
+			Subject:     c.Subject.String(),
+			NotBefore:   c.NotBefore,
+			NotAfter:    c.NotAfter,
+			Certificate: c,
+		})
+	}
+}
+
+// signers returns the certificates of one KeyInfo that hold its key. XML signature
+// lets X509Data carry the chain of the key's certificate; a chain element is the
+// issuer of another certificate in the set (its subject is that one's issuer) and
+// does not sign. Comparing names is enough here: the metadata is trusted or not as a
+// whole, and this only picks which of its certificates is the key's.
+func signers(certs []*x509.Certificate) []*x509.Certificate {
+	if len(certs) < 2 {
+		return certs
+	}
+	var out []*x509.Certificate
+	for _, c := range certs {
+		issuesAnother := false
+		for _, d := range certs {
+			if d != c && !bytes.Equal(d.RawIssuer, d.RawSubject) && bytes.Equal(d.RawIssuer, c.RawSubject) {
+				issuesAnother = true
+				break
+			}
+		}
+		if !issuesAnother {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return certs // a cycle of names: no way to tell, keep them all
+	}
+	return out
+}
+
+// parseMetadataCertificate decodes the text of an X509Certificate element: base64
+// DER, with any white space (line breaks, indentation) ignored.
+func parseMetadataCertificate(text string) (*x509.Certificate, error) {
+	compact := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\t' || r == '\n' || r == '\r' {
+			return -1
+		}
+		return r
+	}, text)
+	if compact == "" {
+		return nil, errors.New("empty")
+	}
+	der, err := base64.StdEncoding.DecodeString(compact)
+	if err != nil {
+		return nil, fmt.Errorf("not base64: %w", err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, fmt.Errorf("not an X.509 certificate: %w", err)
+	}
+	return cert, nil
+}
+
+func isName(n xml.Name, space, local string) bool { return n.Space == space && n.Local == local }
+
+// attr returns the value of the unqualified attribute local of t, or "".
+func attr(t xml.StartElement, local string) string {
+	for _, a := range t.Attr {
+		if a.Name.Space == "" && a.Name.Local == local {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// describeName names an element of the document for an error: its local name and
+// namespace, escaped.
+func describeName(n xml.Name) string {
+	if n.Space == "" {
+		return fmt.Sprintf("%s (no namespace)", safetext.Line(n.Local, 80))
+	}
+	return fmt.Sprintf("%s in namespace %s", safetext.Line(n.Local, 80), safetext.Line(n.Space, 120))
+}
+
+// safeEntityID is an entityID fit for an error message.
+func safeEntityID(id string) string {
+	if id == "" {
+		return "without entityID"
+	}
+	return safetext.Line(id, 120)
+}
+
+// firstWord is the first word of s, such as "DOCTYPE".
+func firstWord(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, " \t\r\n["); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
