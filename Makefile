@@ -15,16 +15,16 @@ generate:
 	$(GO) generate ./...
 
 ## tools: build the pinned oapi-codegen and staticcheck (tools/go.mod) into Go's build
-## cache. The first run on a machine downloads and compiles about 520 packages (6½ min
-## measured on a 2-core machine under load, README "Try it"), with progress every 50
+## cache. The first run on a machine downloads and compiles about 520 packages (1½ to
+## 6½ min measured on a shared 2-core machine, README "Try it"), with progress every 50
 ## packages; later runs take a few seconds.
 tools:
-	@echo "tools: the pinned oapi-codegen and staticcheck (tools/go.mod); first run on a machine: minutes (6½ measured on 2 busy cores), then cached"
+	@echo "tools: the pinned oapi-codegen and staticcheck (tools/go.mod); first run on a machine: 1½ to 6½ min measured on 2 shared cores, then cached"
 	@GO=$(GO) ./tools/build.sh tools/go.mod
 
 ## tools-oasdiff: the same for oasdiff (tools/oasdiff/go.mod), used by make breaking
 tools-oasdiff:
-	@echo "tools: the pinned oasdiff (tools/oasdiff/go.mod); first run on a machine: minutes (2¾ measured on 2 busy cores), then cached"
+	@echo "tools: the pinned oasdiff (tools/oasdiff/go.mod); first run on a machine: 2¾ min measured on 2 shared cores, then cached"
 	@GO=$(GO) ./tools/build.sh tools/oasdiff/go.mod
 
 ## check-tidy: fail when a module's go.mod or go.sum differs from what `go mod tidy`
@@ -59,9 +59,9 @@ lint: tools
 
 ## test: what CI runs: generated code fresh, modules tidy, lint clean, every test under
 ## -race (the first run on a machine also compiles the standard library with the race
-## detector: 2½ min measured), README Go blocks compiled (internal/readme)
+## detector: 2 to 2½ min measured), README Go blocks compiled (internal/readme)
 test: check-generated check-tidy lint
-	@echo "go test -race: the first run on a machine compiles the standard library with the race detector (2½ min measured on 2 busy cores)"
+	@echo "go test -race: the first run on a machine compiles the standard library with the race detector (2 to 2½ min measured on 2 shared cores)"
 	$(GO) test -race -count=1 ./...
 	@$(MAKE) --no-print-directory test-prometheus
 	@$(MAKE) --no-print-directory fuzz
@@ -76,7 +76,7 @@ test-prometheus:
 ## per run, hence the loop); a failing input lands in testdata/fuzz/ as a regression seed
 FUZZTIME ?= 6s
 fuzz:
-	@echo "fuzz: the first run on a machine builds each package's tests with fuzzing instrumentation, silently (8½ min in all measured on 2 busy cores)"
+	@echo "fuzz: the first run on a machine builds each package's tests with fuzzing instrumentation, silently (2¼ to 8½ min in all measured on 2 shared cores)"
 	@for dir in $$(grep -rl --include='*_test.go' --exclude-dir=node_modules --exclude-dir=.git '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
 		for target in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go | sed 's/^func //'); do \
 			echo "fuzz $$dir $$target ($(FUZZTIME))"; \
