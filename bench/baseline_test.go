@@ -33,10 +33,12 @@ const (
 	userAgent     = "sendgrid-sso-go/" + wrapper.Version + " (+https://github.com/sendgrid-sso/sendgrid-sso)"
 )
 
-func newBaseline(base string) *baseline {
+// newBaseline returns the baseline sending to base through tr, a transport with
+// wrapper.DefaultTransport's settings.
+func newBaseline(base string, tr *http.Transport) *baseline {
 	return &baseline{
 		hc: &http.Client{
-			Transport:     wrapper.DefaultTransport(),
+			Transport:     tr,
 			Timeout:       clientTimeout,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
+	"github.com/sendgrid/sendgrid-go"
 )
 
 // Sub-benchmarks are named impl=baseline, impl=client and impl=sendgrid-go, so that
@@ -34,11 +35,11 @@ func impls(tb testing.TB, srv *server) []impl {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	bl := newBaseline(srv.URL)
+	bl := newBaseline(srv.URL, wrapper.DefaultTransport())
 	return []impl{
 		{name: "impl=baseline", get: bl.getCertificate, auth: bl.authenticateAccount},
 		{name: "impl=client", get: c.GetSSOCertificate, auth: c.AuthenticateAccount},
-		{name: "impl=sendgrid-go", get: newSDK(srv.URL).getCertificate},
+		{name: "impl=sendgrid-go", get: newSDK(srv.URL, sendgrid.DefaultClient).getCertificate},
 	}
 }
 
@@ -144,8 +145,11 @@ func BenchmarkConnections(b *testing.B) {
 				}
 				conns = srv.conns.Load()
 				srv.Close()
-				if conns != 1 {
-					b.Fatalf("%d sequential calls opened %d connections, want 1", sequentialCalls, conns)
+				// 1 is the result; a loaded machine may add one or two (net/http
+				// reuses a connection only when its write goroutine reports back
+				// within 50 ms). An undrained body would cost one per call.
+				if conns > 3 {
+					b.Fatalf("%d sequential calls opened %d connections, want 1 (3 at most on a loaded machine)", sequentialCalls, conns)
 				}
 			}
 			b.ReportMetric(float64(conns), "conns/300calls")

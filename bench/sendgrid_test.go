@@ -15,18 +15,24 @@ import (
 // request template is built once, not per call as the README does, which favours
 // the SDK. The SDK has no call for the partner SSO login, so it takes part in the
 // GET only.
-type sdk struct{ req rest.Request }
+type sdk struct {
+	req    rest.Request
+	client *rest.Client
+}
 
-func newSDK(host string) *sdk {
+// newSDK returns the SDK sending to host through client: sendgrid.DefaultClient
+// (net/http's defaults), or one with its own transport where the server needs it.
+func newSDK(host string, client *rest.Client) *sdk {
 	req := sendgrid.GetRequest(key, "", host)
 	req.Method = rest.Get
-	return &sdk{req: req}
+	return &sdk{req: req, client: client}
 }
 
 func (s *sdk) getCertificate(ctx context.Context, id string) (*wrapper.Certificate, error) {
 	req := s.req
 	req.BaseURL += "/v3/sso/certificates/" + id
-	resp, err := sendgrid.MakeRequestWithContext(ctx, req)
+	// What sendgrid.MakeRequestWithContext does with sendgrid.DefaultClient.
+	resp, err := s.client.SendWithContext(ctx, req)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ package gen
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -47,10 +48,10 @@ type SSOCertificate struct {
 	IntergrationID string `json:"intergration_id,omitempty"`
 
 	// NotAfter End of the validity window, unix seconds.
-	NotAfter *int64 `json:"not_after,omitempty"`
+	NotAfter int64 `json:"not_after,omitempty"`
 
 	// NotBefore Start of the validity window, unix seconds.
-	NotBefore *int64 `json:"not_before,omitempty"`
+	NotBefore int64 `json:"not_before,omitempty"`
 
 	// PublicCertificate The IdP's X.509 certificate, PEM or bare base64 DER.
 	PublicCertificate string `json:"public_certificate,omitempty"`
@@ -246,10 +247,11 @@ type ClientInterface interface {
 //
 // Corresponds with POST /v3/partners/accounts/{accountID}/sso (the `AuthenticateAccount` operationId).
 func (c *Client) AuthenticateAccount(ctx context.Context, accountID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := newAuthenticateAccountRequest(ctx, c.Server, accountID)
+	req, err := NewAuthenticateAccountRequest(c.Server, accountID)
 	if err != nil {
 		return nil, err
 	}
+	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -262,10 +264,11 @@ func (c *Client) AuthenticateAccount(ctx context.Context, accountID string, reqE
 //
 // Corresponds with GET /v3/sso/certificates/{cert_id} (the `GetSsoCertificate` operationId).
 func (c *Client) GetSsoCertificate(ctx context.Context, certID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := newGetSsoCertificateRequest(ctx, c.Server, certID)
+	req, err := NewGetSsoCertificateRequest(c.Server, certID)
 	if err != nil {
 		return nil, err
 	}
+	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -274,23 +277,31 @@ func (c *Client) GetSsoCertificate(ctx context.Context, certID string, reqEditor
 
 // NewAuthenticateAccountRequest constructs an http.Request for the AuthenticateAccount method
 func NewAuthenticateAccountRequest(server string, accountID string) (*http.Request, error) {
-	return newAuthenticateAccountRequest(context.Background(), server, accountID)
-}
-
-// newAuthenticateAccountRequest is NewAuthenticateAccountRequest for ctx.
-func newAuthenticateAccountRequest(ctx context.Context, server string, accountID string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0 = url.PathEscape(accountID)
-
-	queryURL, err := operationURL(server, "/v3/partners/accounts/%s/sso", pathParam0)
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "accountID", accountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, queryURL, nil)
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v3/partners/accounts/%s/sso", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -300,23 +311,31 @@ func newAuthenticateAccountRequest(ctx context.Context, server string, accountID
 
 // NewGetSsoCertificateRequest constructs an http.Request for the GetSsoCertificate method
 func NewGetSsoCertificateRequest(server string, certID string) (*http.Request, error) {
-	return newGetSsoCertificateRequest(context.Background(), server, certID)
-}
-
-// newGetSsoCertificateRequest is NewGetSsoCertificateRequest for ctx.
-func newGetSsoCertificateRequest(ctx context.Context, server string, certID string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0 = url.PathEscape(certID)
-
-	queryURL, err := operationURL(server, "/v3/sso/certificates/%s", pathParam0)
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "cert_id", certID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, queryURL, nil)
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v3/sso/certificates/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -336,70 +355,6 @@ func (c *Client) applyEditors(ctx context.Context, req *http.Request, additional
 		}
 	}
 	return nil
-}
-
-// operationURL returns the URL of an operation: server, then format (a path starting
-// with "/", "%s" standing for each escaped path parameter) with params put in, as
-// resolving "."+path against url.Parse(server) gives it. When server ends in "/", is
-// plain (see plainServer) and the URL has no dot segment, resolving is joining, and
-// the URL is built in one allocation.
-func operationURL(server, format string, params ...string) (string, error) {
-	if strings.HasPrefix(format, "/") && strings.HasSuffix(server, "/") && strings.Contains(server, "://") && plainServer(server) {
-		if u := expandPath(server, format[1:], params); !strings.Contains(u, "/.") {
-			return u, nil
-		}
-	}
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return "", err
-	}
-	prefix := ""
-	if strings.HasPrefix(format, "/") {
-		prefix = "."
-	}
-	queryURL, err := serverURL.Parse(expandPath(prefix, format, params))
-	if err != nil {
-		return "", err
-	}
-	return queryURL.String(), nil
-}
-
-// expandPath returns prefix followed by format, each "%s" in format replaced by the
-// next of values.
-func expandPath(prefix, format string, values []string) string {
-	n := len(prefix) + len(format)
-	for _, v := range values {
-		n += len(v)
-	}
-	var b strings.Builder
-	b.Grow(n)
-	b.WriteString(prefix)
-	for _, v := range values {
-		i := strings.Index(format, "%s")
-		if i < 0 {
-			break
-		}
-		b.WriteString(format[:i])
-		b.WriteString(v)
-		format = format[i+2:]
-	}
-	b.WriteString(format)
-	return b.String()
-}
-
-// plainServer reports whether server has only characters that parsing and printing a
-// URL leave as they are, and no query, fragment or user info.
-func plainServer(server string) bool {
-	for i := 0; i < len(server); i++ {
-		c := server[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case strings.IndexByte("-._~:/[]!$&'()*+,;=%", c) >= 0:
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // ClientWithResponses builds on ClientInterface to offer response payloads

@@ -22,7 +22,8 @@ type Certificate struct {
 	// bare base64 DER. X509 parses it.
 	PublicCertificate string
 	// NotBefore and NotAfter bound the validity window: time.Unix of the API's unix
-	// seconds, or the zero Time when the API sent none.
+	// seconds, or the zero Time when the API sent none (or 0: no SSO certificate is
+	// valid from 1970, and the generated model reads an absent number as 0).
 	NotBefore, NotAfter time.Time
 	// IntegrationID is the ID of the SSO integration the certificate belongs to. The
 	// API spells the field "intergration_id"; "integration_id" is read too.
@@ -64,11 +65,11 @@ func decodeCertificate(body []byte, r redactor) (*Certificate, error) {
 	if c.IntegrationID == "" {
 		c.IntegrationID = m.IntergrationID
 	}
-	if m.NotBefore != nil {
-		c.NotBefore = time.Unix(*m.NotBefore, 0)
+	if m.NotBefore != 0 {
+		c.NotBefore = time.Unix(m.NotBefore, 0)
 	}
-	if m.NotAfter != nil {
-		c.NotAfter = time.Unix(*m.NotAfter, 0)
+	if m.NotAfter != 0 {
+		c.NotAfter = time.Unix(m.NotAfter, 0)
 	}
 	return c, nil
 }

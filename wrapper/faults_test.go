@@ -635,7 +635,10 @@ func TestFaultOneConnection(t *testing.T) {
 	if got := n.Load(); got != calls {
 		t.Errorf("server saw %d requests, want %d", got, calls)
 	}
-	if got := conns.Load(); got != 1 {
-		t.Errorf("%d sequential calls used %d connections, want 1: a body was not drained", calls, got)
+	// One connection serves them all; an undrained body would cost one per call. A
+	// loaded machine may add one or two: net/http reuses a connection only when its
+	// write goroutine reports back within 50 ms (maxWriteWaitBeforeConnReuse).
+	if got := conns.Load(); got > 3 {
+		t.Errorf("%d sequential calls used %d connections, want 1 (3 at most on a loaded machine): a body was not drained", calls, got)
 	}
 }

@@ -26,8 +26,10 @@ const (
 
 // DefaultTransport returns a new transport with this package's defaults: proxies from
 // the environment, 10s to dial and 10s for the TLS handshake, 30s to wait for response
-// headers and at most 64 KiB of them, TLS 1.2 or newer, keep-alives, HTTP/2 where the server offers it, and up to
-// 16 idle connections per host.
+// headers and at most 64 KiB of them, TLS 1.2 or newer, keep-alives, HTTP/2 where the
+// server offers it, and up to 256 idle connections (per host and in all), so that a
+// burst of up to 256 concurrent HTTP/1.1 calls reuses its connections instead of
+// closing and redialling them (an idle connection is closed after 90s).
 func DefaultTransport() *http.Transport {
 	return &http.Transport{
 		Proxy:                  http.ProxyFromEnvironment,
@@ -38,8 +40,8 @@ func DefaultTransport() *http.Transport {
 		IdleConnTimeout:        idleConnTimeout,
 		ExpectContinueTimeout:  time.Second,
 		ForceAttemptHTTP2:      true,
-		MaxIdleConns:           100,
-		MaxIdleConnsPerHost:    16,
+		MaxIdleConns:           256,
+		MaxIdleConnsPerHost:    256,
 		MaxResponseHeaderBytes: maxResponseHeaderBytes,
 	}
 }
