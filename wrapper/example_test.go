@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"os"
 	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
@@ -18,16 +19,19 @@ func ExampleClient_GetSSOCertificate() {
 	defer srv.Close()
 	client, err := wrapper.New(srv.APIKey, wrapper.WithBaseURL(srv.URL))
 	if err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 
 	cert, err := client.GetSSOCertificate(context.Background(), "66138975")
 	if err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 	x, err := cert.X509()
 	if err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 	fmt.Println("certificate", cert.ID, "of integration", cert.IntegrationID)
 	fmt.Println("subject:", x.Subject)
@@ -45,12 +49,14 @@ func ExampleClient_AuthenticateAccount() {
 	defer srv.Close()
 	client, err := wrapper.New(srv.APIKey, wrapper.WithBaseURL(srv.URL))
 	if err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 
 	login, err := client.AuthenticateAccount(context.Background(), ssotest.DefaultAccountID)
 	if err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 	// Redirect the support engineer's browser to login.URL.String() within 60 seconds.
 	fmt.Println("valid for about a minute:", time.Until(login.ExpiresAt) > 55*time.Second)
@@ -68,7 +74,8 @@ func ExampleAPIError() {
 	defer srv.Close()
 	client, err := wrapper.New(srv.APIKey, wrapper.WithBaseURL(srv.URL))
 	if err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 
 	_, err = client.AuthenticateAccount(context.Background(), "no-such-account")
@@ -95,12 +102,18 @@ func ExampleWithRegion() {
 	// wrapper.Client{BaseURL: https://api.eu.sendgrid.com/, Region: "eu", APIKey: [REDACTED]}
 }
 
-// Read the key from SENDGRID_API_KEY and the region from SENDGRID_REGION.
+// Read the key from SENDGRID_API_KEY and the region from SENDGRID_REGION. Here the
+// example sets both, as export would in your shell; an unset key is an error wrapping
+// ErrInvalidConfig.
 func ExampleNewFromEnv() {
+	os.Setenv(wrapper.EnvAPIKey, "SG.example-key")
+	os.Setenv(wrapper.EnvRegion, "eu")
+
 	client, err := wrapper.NewFromEnv(wrapper.WithMaxRetries(4))
 	if err != nil {
-		fmt.Println(errors.Is(err, wrapper.ErrInvalidConfig))
-		return
+		log.Fatal(err)
 	}
-	_ = client
+	fmt.Println(client)
+	// Output:
+	// wrapper.Client{BaseURL: https://api.eu.sendgrid.com/, Region: "eu", APIKey: [REDACTED]}
 }

@@ -28,7 +28,10 @@ func runDemo(ctx context.Context, w io.Writer) error {
 	defer cancel()
 
 	certID := strconv.FormatInt(ssotest.DefaultCertificateID, 10)
-	fmt.Fprintf(w, "A fake SendGrid API runs at %s: no key, no network.\n\n$ sendgrid-sso cert %s\n", srv.URL, certID)
+	// No "$ command" lines: the fake stops with the demo, so commands shown here could
+	// not be run as typed. Headings say which command prints what follows.
+	fmt.Fprintf(w, "A fake SendGrid API runs inside this demo at %s: no key, no network.\n\n", srv.URL)
+	fmt.Fprintf(w, "The certificate, as 'sendgrid-sso cert %s' shows it:\n", certID)
 	cert, err := client.GetSSOCertificate(ctx, certID)
 	if err != nil {
 		return err
@@ -41,7 +44,7 @@ func runDemo(ctx context.Context, w io.Writer) error {
 		return err
 	}
 
-	fmt.Fprintf(w, "\n$ sendgrid-sso login %s\n", ssotest.DefaultAccountID)
+	fmt.Fprintf(w, "\nA login URL, as 'sendgrid-sso login %s' prints it:\n", ssotest.DefaultAccountID)
 	login, err := client.AuthenticateAccount(ctx, ssotest.DefaultAccountID)
 	if err != nil {
 		return err
@@ -50,5 +53,6 @@ func runDemo(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "\nThe client followed the login redirect %d times: the one-time code is unspent.\n", srv.LoginsFollowed())
+	fmt.Fprintf(w, "The fake stops with this demo. To run these commands yourself, start %s\nin another terminal: it prints them with its address.\n", cli.FakeName)
 	return nil
 }

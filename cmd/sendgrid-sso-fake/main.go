@@ -4,6 +4,7 @@
 //
 //	sendgrid-sso-fake [--addr ADDR]   serve the fake API until interrupted
 //	sendgrid-sso-fake demo            cert and login against an in-process fake
+//	sendgrid-sso-fake version         the version, Go version and source revision
 //
 // It is a binary of its own (as stripe-mock is beside Stripe's CLI) so that
 // sendgrid-sso does not link the fake and its OpenAPI validator. Exit status: 0
@@ -27,7 +28,7 @@ import (
 
 const name = cli.FakeName
 
-const synopsis = name + " [--addr ADDR] [--rate-limit N/DURATION] [--cert-expires-in DURATION] | " + name + " demo"
+const synopsis = name + " [--addr ADDR] [--rate-limit N/DURATION] [--cert-expires-in DURATION] | " + name + " demo | " + name + " version"
 
 const help = name + ` runs the fake SendGrid SSO API of package wrapper/ssotest on a
 loopback address, for trying sendgrid-sso and for manual tests of your own code.
@@ -36,6 +37,7 @@ Usage:
   ` + name + ` [--addr ADDR] [--rate-limit N/DURATION] [--cert-expires-in DURATION]
                                     serve the fake API until interrupted (Ctrl-C)
   ` + name + ` demo            cert and login against an in-process fake: no key, no network
+  ` + name + ` version         the version, the Go version and the source revision (also --version)
 
 Serving, it prints its URL, its API key, a certificate ID and an account ID it knows,
 and sendgrid-sso commands that use them. It listens on loopback only: it accepts a
@@ -97,6 +99,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		expiresIn = &d
 		return err
 	})
+	version := fs.Bool("version", false, cli.VersionFlagUsage)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printHelp(stdout, fs)
@@ -105,6 +108,9 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError(err)
 	}
 	rest := fs.Args()
+	if *version {
+		return cli.WriteVersion(stdout, name)
+	}
 	if len(rest) == 0 {
 		opts := limit.options()
 		if expiresIn != nil {
@@ -116,6 +122,11 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "help", "--help", "-h":
 		printHelp(stdout, fs)
 		return nil
+	case "version":
+		if len(rest) > 1 {
+			return usageError(fmt.Errorf("version takes no argument, got %q", rest[1]))
+		}
+		return cli.WriteVersion(stdout, name)
 	case "demo":
 		if len(rest) > 1 {
 			if rest[1] == "--help" || rest[1] == "-h" {
@@ -131,7 +142,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return runDemo(ctx, stdout)
 	}
-	return usageError(fmt.Errorf("unexpected argument %q: the only command is demo", rest[0]))
+	return usageError(fmt.Errorf("unexpected argument %q: the commands are demo and version", rest[0]))
 }
 
 // usageError is err as a usage error of this program.

@@ -29,19 +29,27 @@ func TestDemo(t *testing.T) {
 	r.WantExit(t, cli.ExitOK)
 	x := clitest.DefaultX509(t)
 	for _, s := range []string{
-		"$ sendgrid-sso cert 66138975",
+		"The certificate, as 'sendgrid-sso cert 66138975' shows it:\n",
 		"subject      " + x.Subject.String(),
 		"valid until  " + ssotest.DefaultCertificate().NotAfter.UTC().Format(time.RFC3339) + " (expires in ",
-		"$ sendgrid-sso login " + ssotest.DefaultAccountID,
+		"A login URL, as 'sendgrid-sso login " + ssotest.DefaultAccountID + "' prints it:\n",
 		"/login?code=",
 		"valid for one login",
 		"redirect 0 times",
+		"start sendgrid-sso-fake\nin another terminal",
 	} {
 		if !strings.Contains(r.Stdout, s) {
 			t.Errorf("demo output lacks %q:\n%s", s, r.Stdout)
 		}
 	}
-	f := clitest.TextFields(t, strings.SplitN(strings.SplitN(r.Stdout, "$ sendgrid-sso cert 66138975\n", 2)[1], "\n\n", 2)[0])
+	// Lines that look like shell commands would fail as typed: the fake is gone once
+	// the demo ends, and they lack the key and the base URL.
+	for _, line := range strings.Split(r.Stdout, "\n") {
+		if strings.HasPrefix(line, "$") {
+			t.Errorf("demo prints a command line that cannot be run as typed: %q", line)
+		}
+	}
+	f := clitest.TextFields(t, strings.SplitN(strings.SplitN(r.Stdout, "'sendgrid-sso cert 66138975' shows it:\n", 2)[1], "\n\n", 2)[0])
 	clitest.WantFingerprint(t, f["sha256"], x.Raw)
 }
 
@@ -67,7 +75,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"serve"}, `unexpected argument "serve": the only command is demo`},
+		{[]string{"serve"}, `unexpected argument "serve": the commands are demo and version`},
 		{[]string{"demo", "now"}, `demo takes no argument, got "now"`},
 		{[]string{"--addr", "127.0.0.1:0", "demo"}, "--addr does not apply to demo"},
 		{[]string{"--port", "1"}, "flag provided but not defined: -port"},
@@ -83,4 +91,12 @@ func TestUsageErrorsExit2(t *testing.T) {
 			t.Errorf("%v: stdout is not empty:\n%s", tc.args, r.Stdout)
 		}
 	}
+}
+
+func TestVersion(t *testing.T) {
+	clitest.WantVersion(t, bin, "sendgrid-sso-fake", []string{"--version"}, []string{"version"}, []string{"-version"},
+		[]string{"--addr", "127.0.0.1:0", "--version"})
+	r := clitest.Run(t, bin, nil, "version", "now")
+	r.WantExit(t, cli.ExitUsage)
+	r.WantStderr(t, `version takes no argument, got "now"`)
 }

@@ -120,7 +120,7 @@ func TestUsageAndConfigErrorsExit2(t *testing.T) {
 		want []string
 	}{
 		{"no command", clitest.KeyEnv(), nil, []string{"no command given", "sendgrid-sso --help"}},
-		{"unknown command", clitest.KeyEnv(), []string{"certs"}, []string{`unknown command "certs"`, "use one of cert, login\n"}},
+		{"unknown command", clitest.KeyEnv(), []string{"certs"}, []string{`unknown command "certs"`, "use one of cert, login, version\n"}},
 		{"fake moved", clitest.KeyEnv(), []string{"fake"}, []string{`"fake" moved out of sendgrid-sso`, "run sendgrid-sso-fake (go install"}},
 		{"demo moved", clitest.KeyEnv(), []string{"demo"}, []string{`"demo" moved out of sendgrid-sso`, "run sendgrid-sso-fake demo (go install"}},
 		{"help for a moved command", clitest.KeyEnv(), []string{"help", "fake"}, []string{"run sendgrid-sso-fake"}},

@@ -43,6 +43,9 @@ func dispatch(ctx context.Context, g *globals, args []string) error {
 		}
 		return usage(nil, err)
 	}
+	if g.version {
+		return WriteVersion(g.stdout, Name)
+	}
 	if err := g.check(); err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ type command struct {
 }
 
 // commands lists every command, in help order.
-var commands = []*command{certCommand, loginCommand}
+var commands = []*command{certCommand, loginCommand, versionCommand}
 
 // commandNamed finds a command by name; the error says what to use instead.
 func commandNamed(name string) (*command, error) {

@@ -27,6 +27,7 @@ type globals struct {
 	baseURL string
 	timeout time.Duration
 	verbose bool
+	version bool
 
 	stdout, stderr io.Writer
 	// apiKey is the API key, read from SENDGRID_API_KEY when a command first needs
@@ -44,6 +45,7 @@ func (g *globals) flagSet() *flag.FlagSet {
 	fs.StringVar(&g.baseURL, "base-url", "", "send requests to `URL` instead of the region's API: a proxy, or a fake such as '"+FakeName+"'")
 	fs.DurationVar(&g.timeout, "timeout", defaultTimeout, "give up on an API call, retries included, or on fetching --idp-metadata, after this `duration`")
 	fs.BoolVar(&g.verbose, "verbose", false, "write a line per API attempt, retry and failure to stderr (never the key or a login code)")
+	fs.BoolVar(&g.version, "version", false, VersionFlagUsage)
 	return fs
 }
 

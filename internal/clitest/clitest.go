@@ -39,14 +39,33 @@ func Main(m *testing.M, use func(bins map[string]string), pkgs ...string) int {
 	for _, pkg := range pkgs {
 		name := path.Base(pkg)
 		bins[name] = filepath.Join(dir, name)
-		out, err := exec.Command("go", "build", "-o", bins[name], pkg).CombinedOutput()
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "building %s: %v\n%s", pkg, err, out)
+		if err := build(pkg, bins[name]); err != nil {
+			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
 	}
 	use(bins)
 	return m.Run()
+}
+
+// build builds the command pkg into the file out with go build and flags.
+func build(pkg, out string, flags ...string) error {
+	args := append(append([]string{"build", "-o", out}, flags...), pkg)
+	if msg, err := exec.Command("go", args...).CombinedOutput(); err != nil {
+		return fmt.Errorf("building %s: %w\n%s", pkg, err, msg)
+	}
+	return nil
+}
+
+// Build builds the command pkg with go build and flags into the test's temporary
+// directory, for a test that needs a binary built differently from Main's.
+func Build(t *testing.T, pkg string, flags ...string) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), path.Base(pkg))
+	if err := build(pkg, bin, flags...); err != nil {
+		t.Fatal(err)
+	}
+	return bin
 }
 
 // Result is what one run of a binary did.

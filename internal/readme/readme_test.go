@@ -1,0 +1,199 @@
+package readme_test
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// repoRoot is where README.md and the marker paths are, seen from this package.
+const repoRoot = "../.."
+
+// marker names the function that holds the next ```go block (see doc.go).
+var marker = regexp.MustCompile(`^<!-- compiled as ([A-Za-z_][A-Za-z0-9_]*) in (\S+\.go) -->$`)
+
+// goBlock is one ```go block of a Markdown file.
+type goBlock struct {
+	line     int    // the line of its opening fence
+	fn, file string // from its marker; "" when it has none
+	lines    []string
+}
+
+// goBlocks returns the ```go blocks of Markdown text, each with the marker on the
+// nearest non-blank line before its fence.
+func goBlocks(md []byte) ([]goBlock, error) {
+	var (
+		blocks   []goBlock
+		cur      *goBlock
+		lastText string
+		n        int
+	)
+	sc := bufio.NewScanner(bytes.NewReader(md))
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		switch {
+		case cur != nil && strings.TrimSpace(line) == "```":
+			blocks = append(blocks, *cur)
+			cur = nil
+			lastText = line
+		case cur != nil:
+			cur.lines = append(cur.lines, line)
+		case line == "```go":
+			cur = &goBlock{line: n}
+			if m := marker.FindStringSubmatch(lastText); m != nil {
+				cur.fn, cur.file = m[1], m[2]
+			}
+		case strings.TrimSpace(line) != "":
+			lastText = line
+		}
+	}
+	if cur != nil {
+		return nil, fmt.Errorf("line %d: ```go block never closed", cur.line)
+	}
+	return blocks, sc.Err()
+}
+
+// funcTexts returns the source of function name in file: the whole declaration, and
+// its body with the braces removed and one tab less indentation.
+func funcTexts(root, file, name string) (decl, body []string, err error) {
+	path := filepath.Join(root, filepath.FromSlash(file))
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path, src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Name.Name != name || fd.Body == nil {
+			continue
+		}
+		start := fset.Position(fd.Pos()).Offset
+		if fd.Doc != nil {
+			start = fset.Position(fd.Doc.Pos()).Offset
+		}
+		decl = strings.Split(string(src[start:fset.Position(fd.End()).Offset]), "\n")
+		inner := src[fset.Position(fd.Body.Lbrace).Offset+1 : fset.Position(fd.Body.Rbrace).Offset]
+		for l := range strings.SplitSeq(strings.Trim(string(inner), "\n"), "\n") {
+			body = append(body, strings.TrimPrefix(l, "\t"))
+		}
+		return decl, body, nil
+	}
+	return nil, nil, fmt.Errorf("%s has no function %s", file, name)
+}
+
+// containsRun reports whether want appears in have as consecutive lines.
+func containsRun(have, want []string) bool {
+	for i := 0; i+len(want) <= len(have); i++ {
+		if equalLines(have[i:i+len(want)], want) {
+			return true
+		}
+	}
+	return false
+}
+
+func equalLines(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// checkBlocks returns a problem for each block without a marker, or whose lines its
+// function does not hold.
+func checkBlocks(root string, blocks []goBlock) []string {
+	var problems []string
+	for _, b := range blocks {
+		if b.fn == "" {
+			problems = append(problems, fmt.Sprintf("README.md:%d: ```go block without a marker line before it: "+
+				"put its code in a function of a _test.go file and write <!-- compiled as FUNC in PATH --> above the block", b.line))
+			continue
+		}
+		decl, body, err := funcTexts(root, b.file, b.fn)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("README.md:%d: %v", b.line, err))
+			continue
+		}
+		if !containsRun(decl, b.lines) && !containsRun(body, b.lines) {
+			problems = append(problems, fmt.Sprintf("README.md:%d: the block differs from %s in %s: "+
+				"make them the same (gofmt the function, then copy its lines into the README)", b.line, b.fn, b.file))
+		}
+	}
+	return problems
+}
+
+func TestREADMEGoBlocksAreCompiled(t *testing.T) {
+	md, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks, err := goBlocks(md)
+	if err != nil {
+		t.Fatalf("README.md: %v", err)
+	}
+	if len(blocks) == 0 {
+		t.Fatal("README.md: found no ```go blocks; has the fence syntax changed?")
+	}
+	for _, p := range checkBlocks(repoRoot, blocks) {
+		t.Error(p)
+	}
+}
+
+// TestCheckBlocksBites shows that the check refuses a block its function does not
+// hold, a block without a marker, and a marker naming a missing function.
+func TestCheckBlocksBites(t *testing.T) {
+	md := strings.Join([]string{
+		"<!-- compiled as readmeTransport in internal/readme/snippets_test.go -->",
+		"",
+		"```go",
+		"tr := wrapper.DefaultTransport()",
+		"tr.ResponseHeaderTimeout = 10 * time.Second",
+		"```",
+		"<!-- compiled as readmeTransport in internal/readme/snippets_test.go -->",
+		"```go",
+		"tr := wrapper.DefaultTransport()",
+		"tr.ResponseHeaderTimeout = 11 * time.Second",
+		"```",
+		"```go",
+		"x := 1",
+		"```",
+		"<!-- compiled as noSuchFunction in internal/readme/snippets_test.go -->",
+		"```go",
+		"```",
+	}, "\n")
+	blocks, err := goBlocks([]byte(md))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := checkBlocks(repoRoot, blocks)
+	want := []string{
+		"README.md:8: the block differs from readmeTransport",
+		"README.md:12: ```go block without a marker",
+		"README.md:16: internal/readme/snippets_test.go has no function noSuchFunction",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d problems, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("problem %d = %q, want it to start %q", i, got[i], want[i])
+		}
+	}
+}
