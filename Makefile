@@ -59,10 +59,10 @@ lint: tools
 test: check-generated check-tidy lint
 	@echo "go test -race: the first run on a machine compiles the standard library with the race detector (2 to 2½ min measured on 2 shared cores)"
 	$(GO) test -race -count=1 ./...
-	@$(MAKE) --no-print-directory test-prometheus
 
 ## test-prometheus: cert --format prometheus read by Prometheus' own text parser
-## (expfmt), in tests/prometheus, a module of its own so the library's go.mod stays small
+## (expfmt), in tests/prometheus, a module of its own so the library's go.mod stays
+## small; a CI step of its own (.ci/run), like interop, so that make test stays fast
 test-prometheus:
 	cd tests/prometheus && $(GO) vet ./... && $(GO) tool -modfile=../../tools/go.mod staticcheck ./... && \
 		$(GO) test -race -count=1 ./...
