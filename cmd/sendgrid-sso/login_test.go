@@ -167,7 +167,8 @@ func TestLoginURLToAClosedPipe(t *testing.T) {
 }
 
 // TestLoginURLIsEscaped: the login URL's query is the server's text; a bidi override in
-// it does not reach the terminal raw.
+// it does not reach the terminal raw, and the URL stays one a browser can open: bytes
+// outside printable ASCII are percent-encoded.
 func TestLoginURLIsEscaped(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -178,7 +179,7 @@ func TestLoginURLIsEscaped(t *testing.T) {
 	r := sso(t, clitest.KeyEnv(), "--base-url", srv.URL, "login", "acct")
 	r.WantExit(t, cli.ExitOK)
 	wantNoRawControl(t, r)
-	if want := srv.URL + `/login?code=abc\u202eXYZ\u009b2J` + "\n"; r.Stdout != want {
+	if want := srv.URL + `/login?code=abc%E2%80%AEXYZ%C2%9B2J` + "\n"; r.Stdout != want {
 		t.Errorf("stdout = %q, want %q", r.Stdout, want)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
@@ -105,12 +106,27 @@ func checkKeepsOutput(stdout io.Writer) error {
 	return nil
 }
 
+// printableURL percent-encodes every byte of u that is not printable ASCII (a server
+// may put raw UTF-8, controls or bidi runes in the Location's query): the URL stays
+// one that a browser opens to the same place, and nothing in it acts on a terminal.
+func printableURL(u string) string {
+	var b strings.Builder
+	for i := 0; i < len(u); i++ {
+		if c := u[i]; c <= ' ' || c >= 0x7f {
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(u[i])
+	}
+	return b.String()
+}
+
 // WriteLogin writes the login URL alone on a line to url, and when it expires (as of
 // now) to note, as login prints them. A failure to write the URL is an error that
 // says a login was lost (exit status 5), without the code; the note is best effort.
 func WriteLogin(url, note io.Writer, login *wrapper.SSOLogin, now time.Time) error {
 	expires := login.ExpiresAt.UTC().Format(time.RFC3339)
-	if err := writeLines(url, login.URL.String()); err != nil {
+	if err := writeLines(url, printableURL(login.URL.String())); err != nil {
 		return &outputError{fmt.Errorf("writing the login URL to stdout: %w: a login was minted but not shown; it expires unused at %s", err, expires)}
 	}
 	// The URL is out: a note that cannot be written does not undo the login.
