@@ -6,7 +6,9 @@
 // what the generated code leaves out:
 //
 //   - auth: the API key travels as "Authorization: Bearer <key>" and never appears in
-//     an error, a log line or a formatted Client (auth.go);
+//     an error, a log line or a formatted Client (auth.go); one redaction point removes
+//     the key and login codes from everything a server sends and escapes control and
+//     bidi runes (redact.go; route the standard logger through Client.LogWriter);
 //   - regions: global (api.sendgrid.com) or EU (api.eu.sendgrid.com), or any base URL
 //     for proxies and fakes (region.go, options.go);
 //   - redirects: never followed, even with a caller's http.Client, because following
