@@ -21,10 +21,15 @@ var ErrLoginExpired = errors.New("sendgrid: login expired")
 // too. Call it from a handler that answers a POST (a GET link is fetched by browser
 // prefetch and link scanners, each fetch minting a login): see the console example.
 func (l SSOLogin) Redirect(w http.ResponseWriter, r *http.Request) error {
+	return l.redirectAt(w, time.Now())
+}
+
+// redirectAt is Redirect as of now.
+func (l SSOLogin) redirectAt(w http.ResponseWriter, now time.Time) error {
 	if l.URL == nil {
 		return errors.New("sendgrid: the login has no URL: use the SSOLogin that AuthenticateAccount returned")
 	}
-	if now := time.Now(); !now.Before(l.ExpiresAt) {
+	if !now.Before(l.ExpiresAt) {
 		return fmt.Errorf("%w: it expired at %s, %s ago: mint a new one", ErrLoginExpired,
 			l.ExpiresAt.UTC().Format(time.RFC3339), now.Sub(l.ExpiresAt).Round(time.Second))
 	}

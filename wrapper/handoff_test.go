@@ -36,13 +36,14 @@ func TestRedirect(t *testing.T) {
 }
 
 func TestRedirectRefusesAnExpiredLogin(t *testing.T) {
+	now := time.Now()
 	for name, expires := range map[string]time.Time{
-		"expired a minute ago": time.Now().Add(-time.Minute),
-		"expiring now":         time.Now(),
+		"expired a minute ago":  now.Add(-time.Minute),
+		"expiring this instant": now,
 	} {
 		login := SSOLogin{URL: mustParse(t, "https://app.sendgrid.com/l?code="+testLoginCode), ExpiresAt: expires}
 		rec := httptest.NewRecorder()
-		err := login.Redirect(rec, httptest.NewRequest(http.MethodPost, "/", nil))
+		err := login.redirectAt(rec, now)
 		if !errors.Is(err, ErrLoginExpired) {
 			t.Errorf("%s: err = %v, want ErrLoginExpired", name, err)
 		}
@@ -55,5 +56,15 @@ func TestRedirectRefusesAnExpiredLogin(t *testing.T) {
 	}
 	if err := (SSOLogin{}).Redirect(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil)); err == nil {
 		t.Error("a login without a URL redirected")
+	}
+}
+
+// A nanosecond before it expires, the login is still handed over.
+func TestRedirectJustBeforeExpiry(t *testing.T) {
+	now := time.Now()
+	login := SSOLogin{URL: mustParse(t, "https://app.sendgrid.com/l?code="+testLoginCode), ExpiresAt: now.Add(time.Nanosecond)}
+	rec := httptest.NewRecorder()
+	if err := login.redirectAt(rec, now); err != nil || rec.Code != http.StatusSeeOther {
+		t.Errorf("err %v, status %d: want the 303", err, rec.Code)
 	}
 }

@@ -59,8 +59,10 @@ func (c *Client) logAttempt(ctx context.Context, a attemptLog, res result, err e
 		}
 	} else {
 		attrs = append(attrs, slog.Int("status", res.resp.StatusCode))
-		if u, lerr := c.loginLocation(res.resp); lerr == nil && res.resp.StatusCode == http.StatusSeeOther {
-			attrs = append(attrs, slog.String("location_host", c.redact.text(u.Host, 0)))
+		if res.resp.StatusCode == http.StatusSeeOther {
+			if u, lerr := c.loginLocation(res.resp); lerr == nil {
+				attrs = append(attrs, slog.String("location_host", c.redact.text(u.Host, 0)))
+			}
 		}
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "sendgrid attempt", attrs...)

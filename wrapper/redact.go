@@ -146,9 +146,7 @@ func (e *redactedError) As(target any) bool { return errors.As(e.err, target) }
 
 // redact removes the API key, URL queries and "code=" values from s.
 func (r redactor) redact(s string) string {
-	if r.key != nil {
-		s = replaceFold(s, r.key(), redactedMark)
-	}
+	s = replaceFold(s, r.keyText(), redactedMark)
 	s = redactAfter(s, "?")
 	return redactAfter(s, "code=")
 }

@@ -120,7 +120,7 @@ func (e *outputError) Error() string { return e.err.Error() }
 // Unwrap returns the wrapped error.
 func (e *outputError) Unwrap() error { return e.err }
 
-// browserError is login --open failing to open a browser (exit status 5).
+// browserError is login --open failing to open a browser (exit status 6).
 type browserError struct{ err error }
 
 // Error is the wrapped error's text.
