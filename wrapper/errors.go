@@ -179,9 +179,11 @@ func (c *Client) newAPIError(op string, resp *http.Response, body []byte, now ti
 }
 
 // decodeErrorBody reads either error shape, a bare array or {"errors": [...]}, through
-// the generated models. It returns nil for anything else.
+// the generated models. It returns nil for anything else, including a body that is
+// JSON only once other whitespace than JSON's own (space, tab, CR, LF; RFC 8259 §2)
+// is removed, such as a form feed or a Unicode space.
 func decodeErrorBody(body []byte) []ErrorDetail {
-	body = bytes.TrimSpace(body)
+	body = bytes.Trim(body, jsonSpace)
 	if len(body) == 0 {
 		return nil
 	}
@@ -209,6 +211,10 @@ func decodeErrorBody(body []byte) []ErrorDetail {
 	}
 	return out
 }
+
+// jsonSpace is JSON's whitespace (RFC 8259 §2); bytes.TrimSpace would also remove
+// \f, \v and Unicode spaces, which make a body invalid JSON.
+const jsonSpace = " \t\r\n"
 
 // kindError is an error of a sentinel's kind (ErrInvalidResponse, ErrInvalidConfig)
 // inside an operation: its text leaves out the sentinel's "sendgrid: ", which the
