@@ -6,9 +6,21 @@ TOOL    := $(GO) tool -modfile=tools/go.mod
 # The repository's Go modules, each directory with its own go.mod and go.sum.
 MODULES := $(sort $(dir $(shell find . -name go.mod -not -path '*/node_modules/*' -not -path './.git/*')))
 
-.PHONY: all generate check-generated check-tidy tools tools-oasdiff test test-prometheus lint dist dist-check demo contract lint-spec breaking breaking-self-test fuzz bench bench-smoke bench-concurrency bench-startup interop
+.PHONY: all build install generate check-generated check-tidy tools tools-oasdiff test test-prometheus lint dist dist-check demo contract lint-spec breaking breaking-self-test fuzz bench bench-smoke bench-concurrency bench-startup interop
 
 all: test
+
+## build: every command (cmd/*) into bin/: a development build of the working tree
+## (make dist builds the release archives)
+CMDS := $(notdir $(wildcard cmd/*))
+build:
+	$(GO) build -o bin/ ./cmd/...
+	@echo "built into bin/: $(CMDS)"
+
+## install: every command into $$GOBIN (default $$(go env GOPATH)/bin), as go install does
+install:
+	$(GO) install ./cmd/...
+	@echo "installed into $$($(GO) env GOBIN || true)$$( [ -n "$$($(GO) env GOBIN)" ] || echo "$$($(GO) env GOPATH)/bin"): $(CMDS)"
 
 ## generate: regenerate gen/ from api/openapi.yaml (the only way gen/ changes)
 generate:
@@ -114,12 +126,14 @@ contract:
 	$(GO) test -count=1 -run '^TestContract$$' -v ./tests/
 
 ## lint-spec: Spectral (spectral:oas, ruleset .spectral.yaml) on api/openapi.yaml, failing on
-## warnings; Spectral is pinned in package-lock.json and installed with npm ci
-lint-spec: node_modules/.package-lock.json
-	SCARF_ANALYTICS=false npx --no-install spectral lint --ruleset .spectral.yaml --fail-severity=warn api/openapi.yaml
+## warnings; Spectral is pinned in tools/spectral/package-lock.json and installed with npm ci
+lint-spec: tools/spectral/node_modules/.package-lock.json
+	cd tools/spectral && SCARF_ANALYTICS=false npx --no-install spectral lint --ruleset ../../.spectral.yaml --fail-severity=warn ../../api/openapi.yaml
 
-node_modules/.package-lock.json: package.json package-lock.json
-	SCARF_ANALYTICS=false npm ci --ignore-scripts --no-audit --no-fund
+# npm ci of a directory's pinned packages (package.json and package-lock.json beside
+# what uses them: tools/spectral, interop), redone when either file changes.
+%/node_modules/.package-lock.json: %/package.json %/package-lock.json
+	cd $* && SCARF_ANALYTICS=false npm ci --ignore-scripts --no-audit --no-fund
 
 ## breaking: oasdiff (pinned in tools/oasdiff/go.mod) between api/openapi.yaml at BASE
 ## (default: the last tag, else HEAD~1) and the working copy; fails on a breaking change
@@ -165,9 +179,9 @@ bench-smoke:
 
 ## interop: the official SDKs run the API documentation's two samples against the
 ## sendgrid-sso-fake binary, beside this client (interop/, its own module): the Node
-## @sendgrid/client pinned in package-lock.json (npm ci) and sendgrid-go v3.16.1 pinned in
+## @sendgrid/client pinned in interop/package-lock.json (npm ci) and sendgrid-go v3.16.1 pinned in
 ## interop/go.mod. Asserts that the fake records no spec violation, that both SDKs follow
 ## the 303 and spend the code, and that this client leaves it unspent.
-interop: node_modules/.package-lock.json
+interop: interop/node_modules/.package-lock.json
 	cd interop && $(GO) vet ./... && $(GO) tool -modfile=../tools/go.mod staticcheck ./... && \
 		$(GO) test -count=1 -v ./...

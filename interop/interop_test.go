@@ -71,7 +71,7 @@ func TestNodeSDK(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		if err := cmd.Run(); err != nil {
-			t.Fatalf("node %s: %v\nstdout:\n%s\nstderr:\n%s\n(run `npm ci` at the repository root: make interop does)", script, err, stdout.String(), stderr.String())
+			t.Fatalf("node %s: %v\nstdout:\n%s\nstderr:\n%s\n(run `npm ci` in interop/: make interop does)", script, err, stdout.String(), stderr.String())
 		}
 		var o outcome
 		for _, line := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
