@@ -28,8 +28,8 @@ generate:
 
 ## tools: build the pinned oapi-codegen and staticcheck (tools/go.mod) into Go's build
 ## cache. The first run on a machine downloads and compiles about 520 packages (1½ to
-## 6½ min measured on a shared 2-core machine, README "Try it"), with progress every 50
-## packages; later runs take a few seconds.
+## 6½ min measured on a shared 2-core machine: CONTRIBUTING.md, "The first run"), with
+## progress every 50 packages; later runs take a few seconds.
 tools:
 	@echo "tools: the pinned oapi-codegen and staticcheck (tools/go.mod); first run on a machine: 1½ to 6½ min measured on 2 shared cores, then cached"
 	@GO=$(GO) ./tools/build.sh tools/go.mod
@@ -66,8 +66,9 @@ lint: tools
 
 ## test: the fast loop: generated code fresh, modules tidy, lint clean, every test under
 ## -race (the first run on a machine also compiles the standard library with the race
-## detector: 2 to 2½ min measured), README Go blocks compiled (internal/readme); the
-## fuzz targets run their seeds; fuzzing itself is `make fuzz`, its own CI step
+## detector: 2 to 2½ min measured), the docs checked (internal/readme: Go blocks
+## compiled, relative links resolve, README.md at most 300 lines); the fuzz targets run
+## their seeds; fuzzing itself is `make fuzz`, its own CI step
 test: check-generated check-tidy lint
 	@echo "go test -race: the first run on a machine compiles the standard library with the race detector (2 to 2½ min measured on 2 shared cores)"
 	$(GO) test -race -count=1 ./...

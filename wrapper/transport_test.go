@@ -22,7 +22,8 @@ import (
 // discardLog silences a test server's log of the handshakes it refuses.
 var discardLog = log.New(io.Discard, "", 0)
 
-// TestDefaultTransportSettings pins the defaults that the README documents.
+// TestDefaultTransportSettings pins the defaults that DefaultTransport's doc comment
+// lists.
 func TestDefaultTransportSettings(t *testing.T) {
 	tr := DefaultTransport()
 	if tr == DefaultTransport() {

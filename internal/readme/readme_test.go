@@ -17,6 +17,32 @@ import (
 // repoRoot is where README.md and the marker paths are, seen from this package.
 const repoRoot = "../.."
 
+// maxREADMELines is the README's budget: what this is, who it is for, why, how to
+// install, a quick start and where everything else lives. The rest has a home in
+// docs/ or CONTRIBUTING.md.
+const maxREADMELines = 300
+
+// docFiles returns the Markdown files the checks cover, as slash paths relative to
+// root: every *.md at the top (README.md, CONTRIBUTING.md, SECURITY.md, ...) and in
+// docs/.
+func docFiles(root string) ([]string, error) {
+	var files []string
+	for _, pattern := range []string{"*.md", "docs/*.md"} {
+		matches, err := filepath.Glob(filepath.Join(root, filepath.FromSlash(pattern)))
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range matches {
+			rel, err := filepath.Rel(root, m)
+			if err != nil {
+				return nil, err
+			}
+			files = append(files, filepath.ToSlash(rel))
+		}
+	}
+	return files, nil
+}
+
 // marker names the function that holds the next ```go block (see doc.go).
 var marker = regexp.MustCompile(`^<!-- compiled as ([A-Za-z_][A-Za-z0-9_]*) in (\S+\.go) -->$`)
 
@@ -116,48 +142,62 @@ func equalLines(a, b []string) bool {
 	return true
 }
 
-// checkBlocks returns a problem for each block without a marker, or whose lines its
-// function does not hold.
-func checkBlocks(root string, blocks []goBlock) []string {
+// checkBlocks returns a problem for each block of the Markdown file doc without a
+// marker, or whose lines its function does not hold.
+func checkBlocks(root, doc string, blocks []goBlock) []string {
 	var problems []string
 	for _, b := range blocks {
 		if b.fn == "" {
-			problems = append(problems, fmt.Sprintf("README.md:%d: ```go block without a marker line before it: "+
-				"put its code in a function of a _test.go file and write <!-- compiled as FUNC in PATH --> above the block", b.line))
+			problems = append(problems, fmt.Sprintf("%s:%d: ```go block without a marker line before it: "+
+				"put its code in a function of a _test.go file and write <!-- compiled as FUNC in PATH --> above the block", doc, b.line))
 			continue
 		}
 		decl, body, err := funcTexts(root, b.file, b.fn)
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("README.md:%d: %v", b.line, err))
+			problems = append(problems, fmt.Sprintf("%s:%d: %v", doc, b.line, err))
 			continue
 		}
 		if !containsRun(decl, b.lines) && !containsRun(body, b.lines) {
-			problems = append(problems, fmt.Sprintf("README.md:%d: the block differs from %s in %s: "+
-				"make them the same (gofmt the function, then copy its lines into the README)", b.line, b.fn, b.file))
+			problems = append(problems, fmt.Sprintf("%s:%d: the block differs from %s in %s: "+
+				"make them the same (gofmt the function, then copy its lines into %s)", doc, b.line, b.fn, b.file, doc))
 		}
 	}
 	return problems
 }
 
-func TestREADMEGoBlocksAreCompiled(t *testing.T) {
-	md, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+func TestDocsGoBlocksAreCompiled(t *testing.T) {
+	files, err := docFiles(repoRoot)
 	if err != nil {
 		t.Fatal(err)
 	}
-	blocks, err := goBlocks(md)
-	if err != nil {
-		t.Fatalf("README.md: %v", err)
+	counts := map[string]int{}
+	for _, doc := range files {
+		md, err := os.ReadFile(filepath.Join(repoRoot, filepath.FromSlash(doc)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		blocks, err := goBlocks(md)
+		if err != nil {
+			t.Errorf("%s: %v", doc, err)
+			continue
+		}
+		counts[doc] = len(blocks)
+		for _, p := range checkBlocks(repoRoot, doc, blocks) {
+			t.Error(p)
+		}
 	}
-	if len(blocks) == 0 {
-		t.Fatal("README.md: found no ```go blocks; has the fence syntax changed?")
-	}
-	for _, p := range checkBlocks(repoRoot, blocks) {
-		t.Error(p)
+	// The quick start and the testing guide show Go; none found means the fence
+	// syntax changed or a file moved, and the check would pass on nothing.
+	for _, doc := range []string{"README.md", "docs/testing.md", "docs/library.md"} {
+		if counts[doc] == 0 {
+			t.Errorf("%s: found no ```go blocks (files checked: %v); has the fence syntax changed or the file moved?", doc, files)
+		}
 	}
 }
 
 // TestCheckBlocksBites shows that the check refuses a block its function does not
-// hold, a block without a marker, and a marker naming a missing function.
+// hold, a block without a marker, and a marker naming a missing function, naming
+// the file each is in.
 func TestCheckBlocksBites(t *testing.T) {
 	md := strings.Join([]string{
 		"<!-- compiled as readmeTransport in internal/readme/snippets_test.go -->",
@@ -182,12 +222,32 @@ func TestCheckBlocksBites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := checkBlocks(repoRoot, blocks)
+	got := checkBlocks(repoRoot, "docs/x.md", blocks)
 	want := []string{
-		"README.md:8: the block differs from readmeTransport",
-		"README.md:12: ```go block without a marker",
-		"README.md:16: internal/readme/snippets_test.go has no function noSuchFunction",
+		"docs/x.md:8: the block differs from readmeTransport",
+		"docs/x.md:12: ```go block without a marker",
+		"docs/x.md:16: internal/readme/snippets_test.go has no function noSuchFunction",
 	}
+	wantProblems(t, got, want)
+}
+
+// TestREADMEIsShort holds the README to its budget, so that the CLI reference, the
+// operations guide and the contributor loop stay in their own homes.
+func TestREADMEIsShort(t *testing.T) {
+	md, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(md, []byte("\n")); n > maxREADMELines {
+		t.Errorf("README.md has %d lines, more than %d: move the detail to its home (docs/cli.md, docs/operations.md, "+
+			"docs/library.md, docs/testing.md, CONTRIBUTING.md) and link to it", n, maxREADMELines)
+	}
+}
+
+// wantProblems fails t unless got holds one problem per want, in order, each starting
+// with its want.
+func wantProblems(t *testing.T, got, want []string) {
+	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("got %d problems, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
 	}

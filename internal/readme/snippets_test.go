@@ -1,8 +1,8 @@
 package readme_test
 
-// The Go code README.md shows, each block inside the function its marker names (see
-// doc.go). Functions that would call the real API are compiled, not run; TestLogin,
-// the README's test against the fake, runs.
+// The Go code README.md and docs/*.md show, each block inside the function its marker
+// names (see doc.go). Functions that would call the real API are compiled, not run;
+// TestLogin, docs/testing.md's test against the fake, runs.
 
 import (
 	"context"
