@@ -1,7 +1,7 @@
 // Command dist builds the release archives (make dist): sendgrid-sso and
 // sendgrid-sso-fake for linux, darwin and windows on amd64 and arm64, one archive per
-// platform (tar.gz; zip for windows) holding both binaries, LICENSE, README.md and
-// CHANGELOG.md, and a SHA256SUMS file that sha256sum -c reads.
+// platform (tar.gz; zip for windows) holding both binaries, LICENSE, README.md,
+// CHANGELOG.md and the user documentation the README links to (docs/*.md), and a SHA256SUMS file that sha256sum -c reads.
 //
 //	go run ./internal/dist [-out dist] [-platforms linux/amd64,...] [-commit HEAD]
 //
@@ -61,8 +61,10 @@ var platforms = []platform{
 // commands are the binaries in every archive.
 var commands = []string{"sendgrid-sso", "sendgrid-sso-fake"}
 
-// docs are the repository files in every archive, beside the binaries.
-var docs = []string{"CHANGELOG.md", "LICENSE", "README.md"}
+// docs are the repository files in every archive, beside the binaries: docs/ too,
+// since the README links into it.
+var docs = []string{"CHANGELOG.md", "LICENSE", "README.md",
+	"docs/cli.md", "docs/library.md", "docs/operations.md", "docs/testing.md"}
 
 // sumsFile is the checksum list, in the format of sha256sum.
 const sumsFile = "SHA256SUMS"

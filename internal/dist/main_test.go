@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -133,5 +134,25 @@ func TestSelectPlatforms(t *testing.T) {
 	}
 	if _, err := selectPlatforms("plan9/386"); err == nil || !strings.Contains(err.Error(), `"plan9/386" is not a released platform`) {
 		t.Errorf("selectPlatforms(plan9/386) error = %v", err)
+	}
+}
+
+// TestDocsShipEveryUserDoc: every Markdown file of docs/, which the README links to,
+// is in the archives' list, so that a link in a downloaded README resolves.
+func TestDocsShipEveryUserDoc(t *testing.T) {
+	found, err := filepath.Glob("../../docs/*.md")
+	if err != nil || len(found) == 0 {
+		t.Fatalf("no docs/*.md found (%v)", err)
+	}
+	for _, f := range found {
+		name := "docs/" + filepath.Base(f)
+		if !slices.Contains(docs, name) {
+			t.Errorf("%s is not in the archives' docs list", name)
+		}
+	}
+	for _, d := range docs {
+		if _, err := os.Stat(filepath.Join("../..", d)); err != nil {
+			t.Errorf("archived file %s: %v", d, err)
+		}
 	}
 }
