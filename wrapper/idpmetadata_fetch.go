@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 )
 
 // ErrInvalidIdPMetadataURL is wrapped when FetchIdPMetadata refuses a URL before any
 // request: one that does not parse, is not absolute, carries user info, or is not
 // https (plain http is allowed only to loopback hosts). A redirect to such a URL is
-// refused with it too.
+// refused with it too, and so is a redirect from https to plain http.
 var ErrInvalidIdPMetadataURL = errors.New("invalid idp metadata url")
 
 // IdPMetadataTimeout bounds a FetchIdPMetadata given a nil http.Client: the request,
@@ -27,8 +28,12 @@ const maxMetadataRedirects = 5
 //
 // metadataURL must be https; plain http is accepted only for loopback hosts
 // (localhost, 127.0.0.0/8, ::1), and the same holds for every redirect (at most 5).
-// client may be nil: then a client with IdPMetadataTimeout is used. ctx bounds the
-// whole fetch, body included; give it a deadline when client has no Timeout.
+// No redirect goes from https to plain http, not even to a loopback host (that would
+// be a downgrade, and a way into local services): plain http is for a fetch that
+// starts on loopback http and stays there. client may be nil: then a client with
+// IdPMetadataTimeout on DefaultTransport (bounded response headers, header timeout)
+// is used. ctx bounds the whole fetch, body included; give it a deadline when client
+// has no Timeout.
 //
 // Errors: ErrInvalidIdPMetadataURL for a refused URL, ErrInvalidIdPMetadata for a
 // status other than 200 or a body that is not usable metadata, and otherwise the
@@ -43,7 +48,7 @@ func fetchIdPMetadata(ctx context.Context, client *http.Client, metadataURL stri
 	if err != nil {
 		return nil, err
 	}
-	hc := http.Client{Timeout: IdPMetadataTimeout}
+	hc := http.Client{Transport: sharedTransport(), Timeout: IdPMetadataTimeout}
 	if client != nil {
 		hc = *client
 	}
@@ -52,8 +57,12 @@ func fetchIdPMetadata(ctx context.Context, client *http.Client, metadataURL stri
 		if len(via) > maxMetadataRedirects {
 			return fmt.Errorf("%w: more than %d redirects", ErrInvalidIdPMetadataURL, maxMetadataRedirects)
 		}
+		where := withoutUserInfo(req.URL.Redacted())
 		if err := requireHTTPS(req.URL); err != nil {
-			return fmt.Errorf("%w: redirected to %s, which %w", ErrInvalidIdPMetadataURL, withoutUserInfo(req.URL.Redacted()), err)
+			return fmt.Errorf("%w: redirected to %s, which %w", ErrInvalidIdPMetadataURL, where, err)
+		}
+		if req.URL.Scheme != "https" && slices.ContainsFunc(via, func(r *http.Request) bool { return r.URL.Scheme == "https" }) {
+			return fmt.Errorf("%w: redirected from https to plain http (%s): refusing the downgrade", ErrInvalidIdPMetadataURL, where)
 		}
 		if callerCheck != nil {
 			return callerCheck(req, via)
