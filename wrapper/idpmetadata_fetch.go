@@ -31,9 +31,10 @@ const maxMetadataRedirects = 5
 // No redirect goes from https to plain http, not even to a loopback host (that would
 // be a downgrade, and a way into local services): plain http is for a fetch that
 // starts on loopback http and stays there. client may be nil: then a client with
-// IdPMetadataTimeout on DefaultTransport (bounded response headers, header timeout)
-// is used. ctx bounds the whole fetch, body included; give it a deadline when client
-// has no Timeout.
+// IdPMetadataTimeout is used. A client without a Transport (nil, or &http.Client{})
+// runs on DefaultTransport's bounds (64 KiB of response headers, a header timeout), not
+// on net/http's default transport. ctx bounds the whole fetch, body included; give it
+// a deadline when client has no Timeout.
 //
 // Errors: ErrInvalidIdPMetadataURL for a refused URL, ErrInvalidIdPMetadata for a
 // status other than 200 or a body that is not usable metadata, and otherwise the
@@ -48,9 +49,12 @@ func fetchIdPMetadata(ctx context.Context, client *http.Client, metadataURL stri
 	if err != nil {
 		return nil, err
 	}
-	hc := http.Client{Transport: sharedTransport(), Timeout: IdPMetadataTimeout}
+	hc := http.Client{Timeout: IdPMetadataTimeout}
 	if client != nil {
 		hc = *client
+	}
+	if hc.Transport == nil {
+		hc.Transport = sharedTransport() // not net/http's default: its headers are unbounded
 	}
 	callerCheck := hc.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {

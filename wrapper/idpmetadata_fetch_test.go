@@ -199,16 +199,19 @@ func TestFetchIdPMetadataNeverStepsDownToHTTP(t *testing.T) {
 	}
 }
 
-// With a nil client the fetch runs on DefaultTransport's bounds, not on
-// http.DefaultTransport's: a server's 900 KiB of headers are refused after 64 KiB.
+// With a nil client, or one without a Transport (as the command passes), the fetch
+// runs on DefaultTransport's bounds, not on http.DefaultTransport's: a server's 900 KiB
+// of headers are refused after 64 KiB.
 func TestFetchIdPMetadataBoundsResponseHeaders(t *testing.T) {
 	doc := idpEntity("e", keyDesc("", newTestCert(t, certSpec{})))
 	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Padding", strings.Repeat("a", 900<<10))
 		_, _ = w.Write([]byte(doc))
 	})
-	_, err := FetchIdPMetadata(context.Background(), nil, srv.URL)
-	if err == nil || !strings.Contains(err.Error(), "exceeded 65536 bytes") {
-		t.Errorf("900 KiB of headers: err = %v, want them refused after 64 KiB", err)
+	for name, client := range map[string]*http.Client{"nil client": nil, "client without a Transport": {}} {
+		_, err := FetchIdPMetadata(context.Background(), client, srv.URL)
+		if err == nil || !strings.Contains(err.Error(), "exceeded 65536 bytes") {
+			t.Errorf("%s, 900 KiB of headers: err = %v, want them refused after 64 KiB", name, err)
+		}
 	}
 }
