@@ -171,3 +171,30 @@ func TestNilTransportsAreConfigErrors(t *testing.T) {
 		})
 	}
 }
+
+// A code that stands in a Location's host in another case than in its query was
+// hidden only when the cases matched: a foreign host's error, and a trusted
+// sendgrid.com host's String, LogValue and JSON, showed it.
+func TestCodeInALocationHostInAnotherCase(t *testing.T) {
+	code := testLoginCode
+	for name, location := range map[string]string{
+		"foreign host, code upper-cased":       "https://" + strings.ToUpper(code) + ".evil.example/login?code=" + code,
+		"foreign host, code lower-cased":       "https://" + strings.ToLower(code) + ".evil.example/login?code=" + code,
+		"sendgrid.com host, code upper-cased":  "https://" + strings.ToUpper(code) + ".sendgrid.com/login?code=" + code,
+		"sendgrid.com host, query upper-cased": "https://" + code + ".sendgrid.com/login?code=" + strings.ToUpper(code),
+	} {
+		t.Run(name, func(t *testing.T) {
+			var logs bytes.Buffer
+			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			c := newTestClient(t, serve(t, reply(303, "", "Location", location)).URL, WithLogger(logger))
+			login, err := c.AuthenticateAccount(context.Background(), "acct-1")
+			if err == nil {
+				t.Errorf("a login on a host that carries the code was accepted: %v", login)
+			}
+			assertNoSecret(t, "error", err)
+			if strings.Contains(readerSees(logs.String()), readerSees(secretMarker)) {
+				t.Errorf("the client's log shows a secret:\n%s", logs.String())
+			}
+		})
+	}
+}

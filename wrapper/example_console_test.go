@@ -2,6 +2,7 @@ package wrapper_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -29,7 +30,7 @@ func supportLogin(client *wrapper.Client, audit *slog.Logger, engineerOf func(*h
 			return
 		}
 		audit.Info("support login minted", "engineer", engineerOf(r), "account", account, "expires_at", login.ExpiresAt)
-		if err := login.Redirect(w, r); err != nil {
+		if err := login.Redirect(w, r); errors.Is(err, wrapper.ErrLoginExpired) {
 			http.Error(w, "the login expired before it could be used: try again", http.StatusServiceUnavailable)
 		}
 	})

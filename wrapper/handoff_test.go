@@ -43,7 +43,7 @@ func TestRedirectRefusesAnExpiredLogin(t *testing.T) {
 	} {
 		login := SSOLogin{URL: mustParse(t, "https://app.sendgrid.com/l?code="+testLoginCode), ExpiresAt: expires}
 		rec := httptest.NewRecorder()
-		err := login.redirectAt(rec, now)
+		err := login.redirectAt(rec, httptest.NewRequest(http.MethodPost, "/", nil), now)
 		if !errors.Is(err, ErrLoginExpired) {
 			t.Errorf("%s: err = %v, want ErrLoginExpired", name, err)
 		}
@@ -64,7 +64,29 @@ func TestRedirectJustBeforeExpiry(t *testing.T) {
 	now := time.Now()
 	login := SSOLogin{URL: mustParse(t, "https://app.sendgrid.com/l?code="+testLoginCode), ExpiresAt: now.Add(time.Nanosecond)}
 	rec := httptest.NewRecorder()
-	if err := login.redirectAt(rec, now); err != nil || rec.Code != http.StatusSeeOther {
+	if err := login.redirectAt(rec, httptest.NewRequest(http.MethodPost, "/", nil), now); err != nil || rec.Code != http.StatusSeeOther {
 		t.Errorf("err %v, status %d: want the 303", err, rec.Code)
+	}
+}
+
+// Minting a login is not a safe method: link scanners and prefetchers send GET and
+// HEAD. Only a POST gets the 303; any other method gets 405 with Allow: POST, no
+// Location, and an error.
+func TestRedirectAnswersOnlyPOST(t *testing.T) {
+	login := SSOLogin{URL: mustParse(t, "https://app.sendgrid.com/l?code="+testLoginCode), ExpiresAt: time.Now().Add(LoginValidity)}
+	for _, method := range []string{http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete, "PROPFIND"} {
+		rec := httptest.NewRecorder()
+		err := login.Redirect(rec, httptest.NewRequest(method, "/support/login", nil))
+		if err == nil {
+			t.Errorf("%s: no error", method)
+		} else if !strings.Contains(err.Error(), method) || strings.Contains(err.Error(), testLoginCode) {
+			t.Errorf("%s: err = %q: want it to name the method, and not the code", method, err)
+		}
+		if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != http.MethodPost {
+			t.Errorf("%s: status %d, Allow %q: want 405, Allow: POST", method, rec.Code, rec.Header().Get("Allow"))
+		}
+		if loc := rec.Header().Get("Location"); loc != "" || strings.Contains(rec.Body.String(), testLoginCode) {
+			t.Errorf("%s: Location %q, body %q: want the code nowhere", method, loc, rec.Body)
+		}
 	}
 }

@@ -1,10 +1,10 @@
 package wrapper
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -134,6 +134,12 @@ func (c Certificate) MatchIdPMetadata(md *IdPMetadata) (*IdPMatch, error) {
 // signing certificates of their IDPSSODescriptors. Any namespace prefixes are
 // accepted, and base64 broken over lines or padded with spaces.
 //
+// The certificate in an X509Certificate element may also be wrapped in PEM armour
+// ("-----BEGIN CERTIFICATE-----"). The document must be UTF-8 (with or without a byte
+// order mark): a UTF-16 one, which Windows PowerShell's > and Out-File write, is
+// refused with an error that says to save it as UTF-8, and an HTML page (a sign-in
+// page where the metadata URL was expected) with one that says so.
+//
 // The input is treated as hostile: at most MaxIdPMetadataSize bytes are read (a
 // longer input is an error, not a truncation), nesting deeper than 64 elements is an
 // error, and so is any DOCTYPE: SAML metadata needs none, so no entity can be
@@ -141,7 +147,11 @@ func (c Certificate) MatchIdPMetadata(md *IdPMetadata) (*IdPMatch, error) {
 // unusable wraps ErrInvalidIdPMetadata; an error from r is returned wrapped as is.
 func ParseIdPMetadata(r io.Reader) (*IdPMetadata, error) {
 	cr := &cappedReader{r: r, max: MaxIdPMetadataSize}
-	md, err := parseMetadata(xml.NewDecoder(cr))
+	br := bufio.NewReader(cr)
+	if head, _ := br.Peek(2); isUTF16(head) {
+		return nil, fmt.Errorf("%w: the document is in UTF-16: save it as UTF-8 and try again (Windows PowerShell's > and Out-File write UTF-16; Invoke-WebRequest -Uri URL -OutFile metadata.xml keeps the IdP's own bytes), or give the metadata URL", ErrInvalidIdPMetadata)
+	}
+	md, err := parseMetadata(xml.NewDecoder(br))
 	switch {
 	case cr.over:
 		return nil, fmt.Errorf("%w: larger than %d bytes (1 MiB); one IdP's metadata is a few kilobytes: give the metadata of the IdP alone, not a federation aggregate", ErrInvalidIdPMetadata, MaxIdPMetadataSize)
@@ -150,6 +160,22 @@ func ParseIdPMetadata(r io.Reader) (*IdPMetadata, error) {
 	}
 	return md, err
 }
+
+// isUTF16 reports whether a document that starts with head is UTF-16: a byte order
+// mark, or a '<' with a zero byte beside it.
+func isUTF16(head []byte) bool {
+	if len(head) < 2 {
+		return false
+	}
+	a, b := head[0], head[1]
+	return a == 0xff && b == 0xfe || a == 0xfe && b == 0xff || a == '<' && b == 0 || a == 0 && b == '<'
+}
+
+// errHTMLPage says that what was given is an HTML page, such as an IdP's sign-in page,
+// rather than its metadata.
+var errHTMLPage = fmt.Errorf("%w: this is an HTML page, not SAML metadata (a sign-in page?): give the metadata URL from the IdP's SAML app settings "+
+	"(Okta: the app's Sign On tab, Metadata URL; Entra ID: the app's Single sign-on page, App Federation Metadata Url; "+
+	"ADFS: /FederationMetadata/2007-06/FederationMetadata.xml), or the XML file saved from it", ErrInvalidIdPMetadata)
 
 // cappedReader reads at most max bytes from r, and notes whether r had more (over) or
 // failed (err), so that the XML decoder's error can be told apart from the reader's.
@@ -235,6 +261,9 @@ func parseMetadata(d *xml.Decoder) (*IdPMetadata, error) {
 func (mr *metadataReader) token(tok xml.Token) error {
 	switch t := tok.(type) {
 	case xml.Directive:
+		if words := strings.Fields(string(t)); len(words) >= 2 && strings.EqualFold(words[0], "DOCTYPE") && strings.EqualFold(words[1], "html") {
+			return errHTMLPage
+		}
 		return fmt.Errorf("%w: the document has a <!%s> declaration; SAML metadata needs none, and it is refused so that no entity can be declared", ErrInvalidIdPMetadata, safetext.Line(firstWord(string(t)), 40))
 	case xml.StartElement:
 		return mr.start(t)
@@ -260,6 +289,9 @@ func (mr *metadataReader) start(t xml.StartElement) error {
 	name := t.Name
 	switch {
 	case len(mr.stack) == 1:
+		if strings.EqualFold(name.Local, "html") {
+			return errHTMLPage
+		}
 		if name.Space != samlMetadataNS || (name.Local != "EntityDescriptor" && name.Local != "EntitiesDescriptor") {
 			return fmt.Errorf("%w: the root element is %s; SAML 2.0 metadata starts with EntityDescriptor or EntitiesDescriptor in namespace %s", ErrInvalidIdPMetadata, describeName(name), samlMetadataNS)
 		}
@@ -362,20 +394,12 @@ func signers(certs []*x509.Certificate) []*x509.Certificate {
 }
 
 // parseMetadataCertificate decodes the text of an X509Certificate element: base64
-// DER, with any white space (line breaks, indentation) ignored.
+// DER, with any white space (line breaks, indentation) ignored, or the same inside PEM
+// armour (certificateDER), which some IdPs and hand-edited files put there.
 func parseMetadataCertificate(text string) (*x509.Certificate, error) {
-	compact := strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\t' || r == '\n' || r == '\r' {
-			return -1
-		}
-		return r
-	}, text)
-	if compact == "" {
-		return nil, errors.New("empty")
-	}
-	der, err := base64.StdEncoding.DecodeString(compact)
+	der, err := certificateDER(text)
 	if err != nil {
-		return nil, fmt.Errorf("not base64: %w", err)
+		return nil, err
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {

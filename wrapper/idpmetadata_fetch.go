@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 )
 
 // ErrInvalidIdPMetadataURL is wrapped when FetchIdPMetadata refuses a URL before any
 // request: one that does not parse, is not absolute, carries user info, or is not
 // https (plain http is allowed only to loopback hosts). A redirect to such a URL is
-// refused with it too.
+// refused with it too, and so is a redirect from https to plain http.
 var ErrInvalidIdPMetadataURL = errors.New("invalid idp metadata url")
 
 // IdPMetadataTimeout bounds a FetchIdPMetadata given a nil http.Client: the request,
@@ -27,8 +28,13 @@ const maxMetadataRedirects = 5
 //
 // metadataURL must be https; plain http is accepted only for loopback hosts
 // (localhost, 127.0.0.0/8, ::1), and the same holds for every redirect (at most 5).
-// client may be nil: then a client with IdPMetadataTimeout is used. ctx bounds the
-// whole fetch, body included; give it a deadline when client has no Timeout.
+// No redirect goes from https to plain http, not even to a loopback host (that would
+// be a downgrade, and a way into local services): plain http is for a fetch that
+// starts on loopback http and stays there. client may be nil: then a client with
+// IdPMetadataTimeout is used. A client without a Transport (nil, or &http.Client{})
+// runs on DefaultTransport's bounds (64 KiB of response headers, a header timeout), not
+// on net/http's default transport. ctx bounds the whole fetch, body included; give it
+// a deadline when client has no Timeout.
 //
 // Errors: ErrInvalidIdPMetadataURL for a refused URL, ErrInvalidIdPMetadata for a
 // status other than 200 or a body that is not usable metadata, and otherwise the
@@ -47,13 +53,20 @@ func fetchIdPMetadata(ctx context.Context, client *http.Client, metadataURL stri
 	if client != nil {
 		hc = *client
 	}
+	if hc.Transport == nil {
+		hc.Transport = sharedTransport() // not net/http's default: its headers are unbounded
+	}
 	callerCheck := hc.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if len(via) > maxMetadataRedirects {
 			return fmt.Errorf("%w: more than %d redirects", ErrInvalidIdPMetadataURL, maxMetadataRedirects)
 		}
+		where := withoutUserInfo(req.URL.Redacted())
 		if err := requireHTTPS(req.URL); err != nil {
-			return fmt.Errorf("%w: redirected to %s, which %w", ErrInvalidIdPMetadataURL, withoutUserInfo(req.URL.Redacted()), err)
+			return fmt.Errorf("%w: redirected to %s, which %w", ErrInvalidIdPMetadataURL, where, err)
+		}
+		if req.URL.Scheme != "https" && slices.ContainsFunc(via, func(r *http.Request) bool { return r.URL.Scheme == "https" }) {
+			return fmt.Errorf("%w: redirected from https to plain http (%s): refusing the downgrade", ErrInvalidIdPMetadataURL, where)
 		}
 		if callerCheck != nil {
 			return callerCheck(req, via)

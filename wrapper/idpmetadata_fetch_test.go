@@ -104,7 +104,7 @@ func TestFetchIdPMetadataBadAnswers(t *testing.T) {
 		{"404", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }, "answered 404 Not Found, not 200 OK"},
 		{"an HTML login page", func(w http.ResponseWriter, r *http.Request) {
 			_, _ = w.Write([]byte("<html><body>Sign in</body></html>"))
-		}, "root element is html"},
+		}, "an HTML page, not SAML metadata"},
 		{"a body over 1 MiB", func(w http.ResponseWriter, r *http.Request) {
 			_, _ = w.Write([]byte("<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\">"))
 			chunk := []byte(strings.Repeat(" ", 64<<10))
@@ -162,5 +162,56 @@ func TestFetchIdPMetadataBoundedByContext(t *testing.T) {
 	defer cancel()
 	if _, err := FetchIdPMetadata(ctx, nil, srv.URL+"/silent"); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("expired deadline: err = %v, want context.DeadlineExceeded", err)
+	}
+}
+
+// No hop of a fetch goes from https to plain http: not to a loopback host either,
+// where it would be a downgrade and a way into local services. Plain http on
+// loopback is for a chain that started there and never was https.
+func TestFetchIdPMetadataNeverStepsDownToHTTP(t *testing.T) {
+	doc := idpEntity("e", keyDesc("", newTestCert(t, certSpec{})))
+	var local atomic.Int32
+	plain := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/to-tls" {
+			http.Redirect(w, r, r.URL.Query().Get("next"), http.StatusFound)
+			return
+		}
+		local.Add(1)
+		_, _ = w.Write([]byte(doc))
+	})
+	port := plain.URL[strings.LastIndex(plain.URL, ":")+1:]
+	for _, target := range []string{plain.URL + "/metadata", "http://localhost:" + port + "/metadata", "http://[::1]:" + port + "/metadata"} {
+		tls := httptest.NewTLSServer(http.RedirectHandler(target, http.StatusFound))
+		t.Cleanup(tls.Close)
+		for name, start := range map[string]string{
+			"https to " + target:                         tls.URL + "/metadata",
+			"http on loopback, then https, to " + target: plain.URL + "/to-tls?next=" + tls.URL,
+		} {
+			local.Store(0)
+			_, err := FetchIdPMetadata(context.Background(), tls.Client(), start)
+			if !errors.Is(err, ErrInvalidIdPMetadataURL) || !strings.Contains(err.Error(), "from https to plain http") {
+				t.Errorf("%s: err = %v, want ErrInvalidIdPMetadataURL for a step down to plain http", name, err)
+			}
+			if local.Load() != 0 {
+				t.Errorf("%s: the plain http server was asked", name)
+			}
+		}
+	}
+}
+
+// With a nil client, or one without a Transport (as the command passes), the fetch
+// runs on DefaultTransport's bounds, not on http.DefaultTransport's: a server's 900 KiB
+// of headers are refused after 64 KiB.
+func TestFetchIdPMetadataBoundsResponseHeaders(t *testing.T) {
+	doc := idpEntity("e", keyDesc("", newTestCert(t, certSpec{})))
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Padding", strings.Repeat("a", 900<<10))
+		_, _ = w.Write([]byte(doc))
+	})
+	for name, client := range map[string]*http.Client{"nil client": nil, "client without a Transport": {}} {
+		_, err := FetchIdPMetadata(context.Background(), client, srv.URL)
+		if err == nil || !strings.Contains(err.Error(), "exceeded 65536 bytes") {
+			t.Errorf("%s, 900 KiB of headers: err = %v, want them refused after 64 KiB", name, err)
+		}
 	}
 }

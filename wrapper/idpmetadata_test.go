@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 // b64 is c's DER in base64 as IdPs publish it: wrapped at 64 columns, each line
@@ -107,6 +108,8 @@ func TestParseIdPMetadataVariants(t *testing.T) {
 		{"chain before the signer", idpEntity("e", keyDesc(` use="signing"`, ca, leaf)), []*testCert{leaf}, "e"},
 		{"base64 with spaces, tabs and character references", idpEntity("e", `<md:KeyDescriptor><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>`+
 			spaced(base64.StdEncoding.EncodeToString(a.x.Raw))+`</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`), []*testCert{a}, "e"},
+		{"PEM armour inside X509Certificate", idpEntity("e", strings.Replace(keyDesc("", a), b64(a), "\n"+string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: a.x.Raw})), 1)), []*testCert{a}, "e"},
+		{"PEM armour on one line, as pasted", idpEntity("e", strings.Replace(keyDesc("", a), b64(a), "-----BEGIN CERTIFICATE-----"+base64.StdEncoding.EncodeToString(a.x.Raw)+"-----END CERTIFICATE-----", 1)), []*testCert{a}, "e"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -207,14 +210,19 @@ func TestParseIdPMetadataErrors(t *testing.T) {
 	}{
 		{"empty", "", "no element"},
 		{"text only", "metadata", "no element"},
-		{"an HTML login page", "<html><body>Sign in</body></html>", "root element is html (no namespace)"},
+		{"an HTML login page", "<html><body>Sign in</body></html>", "an HTML page, not SAML metadata"},
+		{"an HTML login page with a DOCTYPE", "<!DOCTYPE html>\n<html lang=en><head><title>Sign in</title></head></html>", "an HTML page, not SAML metadata"},
+		{"an XHTML page", `<?xml version="1.0"?><!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd"><html xmlns="http://www.w3.org/1999/xhtml"/>`, "an HTML page, not SAML metadata"},
+		{"UTF-16 with a byte order mark, little-endian", utf16Text(idpEntity("e", keyDesc("", a)), false), "UTF-16: save it as UTF-8"},
+		{"UTF-16 with a byte order mark, big-endian", utf16Text(idpEntity("e", keyDesc("", a)), true), "UTF-16: save it as UTF-8"},
+		{"PEM armour around something else", idpEntity("e", strings.Replace(keyDesc("", a), b64(a), string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte("k")})), 1)), "X509Certificate 1 (entity e): no PEM CERTIFICATE block"},
 		{"not well-formed", `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"><md:IDPSSODescriptor>`, "not well-formed XML"},
 		{"the md prefix bound to another namespace", `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:1.0:metadata"/>`, "root element is EntityDescriptor in namespace urn:oasis:names:tc:SAML:1.0:metadata"},
 		{"service provider metadata", `<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="sp"><SPSSODescriptor/></EntityDescriptor>`, "no IDPSSODescriptor"},
 		{"no KeyDescriptor", idpEntity("e"), "no signing certificate"},
 		{"encryption only", idpEntity("e", keyDesc(` use="encryption"`, a)), `only 1 for encryption`},
 		{"the ds prefix bound to another namespace", idpEntity("e", strings.ReplaceAll(keyDesc("", a), "2000/09/xmldsig#", "2000/09/other#")), "no signing certificate"},
-		{"not base64", idpEntity("e", `<md:KeyDescriptor><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>%%%</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`), "X509Certificate 1 (entity e): not base64"},
+		{"not base64", idpEntity("e", `<md:KeyDescriptor><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>%%%</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`), "X509Certificate 1 (entity e): neither PEM nor base64 DER"},
 		{"not a certificate", idpEntity("e", `<md:KeyDescriptor><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>AAAA</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`), "not an X.509 certificate"},
 		{"an empty certificate", idpEntity("e", `<md:KeyDescriptor><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate> </ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`), "X509Certificate 1 (entity e): empty"},
 		{"an undeclared entity", idpEntity("&xxe;", keyDesc("", a)), "invalid character entity &xxe;"},
@@ -235,6 +243,21 @@ func TestParseIdPMetadataErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// utf16Text is s in UTF-16 with a byte order mark, as Windows PowerShell's > and
+// Out-File save text.
+func utf16Text(s string, bigEndian bool) string {
+	units := append([]uint16{0xfeff}, utf16.Encode([]rune(s))...)
+	b := make([]byte, 0, 2*len(units))
+	for _, u := range units {
+		if bigEndian {
+			b = append(b, byte(u>>8), byte(u))
+		} else {
+			b = append(b, byte(u), byte(u>>8))
+		}
+	}
+	return string(b)
 }
 
 func TestParseIdPMetadataReaderError(t *testing.T) {

@@ -97,9 +97,9 @@ func (l SSOLogin) MarshalJSON() ([]byte, error) {
 // sendgrid.com or a subdomain of it, or the scheme and host of the configured base URL
 // (a fake server or a proxy), on a port from 1 to 65535. It refuses a 303 with two
 // different Locations, as browsers do. Errors name the scheme and host, never the
-// path or query (the query carries the one-time code); any value of the query that
-// also stands in the host is removed from the error as well, and the Client's
-// redactor makes the rest safe.
+// path or query (the query carries the one-time code); a Location whose host carries
+// a value of its query, in any case, is refused without naming the host, and the
+// Client's redactor makes the rest safe.
 func (c *Client) loginLocation(resp *http.Response) (*url.URL, error) {
 	values := resp.Header.Values(heldLocation)
 	if len(values) == 0 || values[0] == "" {
@@ -137,18 +137,20 @@ func (c *Client) loginLocation(resp *http.Response) (*url.URL, error) {
 	return nil, invalidResponse("the 303 Location points at %s, neither https on sendgrid.com nor the base URL's own host: refusing it", where)
 }
 
-// hideQueryValues removes from s every value of u's query of 8 bytes or more (shorter
-// ones are no secret, and could stand in any host): a server that puts the one-time
-// code in the host as well as the query must not get it shown.
+// hideQueryValues hides in s every value of u's query of 8 bytes or more (shorter
+// ones are no secret, and could stand in any host), in whatever case and spelling it
+// stands there (the redactor's hide): a server that puts the one-time code in the
+// host as well as the query must not get it shown.
 func hideQueryValues(s string, u *url.URL) string {
+	var values []string
 	for _, vs := range u.Query() {
 		for _, v := range vs {
 			if len(v) >= 8 {
-				s = strings.ReplaceAll(s, v, redactedMark)
+				values = append(values, v)
 			}
 		}
 	}
-	return s
+	return hide(s, false, values...)
 }
 
 // validPort reports whether port is empty (the scheme's default) or a number from 1

@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"go/build"
+	"html"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -75,7 +77,7 @@ func assertNoSecret(t *testing.T, what string, v any) {
 	for _, s := range renderings(v) {
 		// Also as a reader sees it: escapes and invisible runes inside a secret do not
 		// hide it.
-		seen := strings.ToLower(s + " " + visible(escapeSequence.ReplaceAllString(s, "")))
+		seen := strings.ToLower(s) + " " + readerSees(s)
 		for _, secret := range []string{testKey, testLoginCode, secretMarker} {
 			if strings.Contains(seen, strings.ToLower(secret)) {
 				t.Errorf("%s: a rendering shows %q:\n%s", what, secret, s)
@@ -167,6 +169,9 @@ func TestSecretsNotInCallErrors(t *testing.T) {
 		{"code in a foreign Location's host", opPOST, reply(303, "", "Location", "https://"+code+".evil.example/login?code="+code)},
 		{"code= outside a URL in an excerpt", opGET, reply(502, "<p>your code="+code+"</p>")},
 		{"code in a 200 excerpt", opGET, reply(200, `<a href="https://app.sendgrid.com/login?code=`+code+`">`)},
+		{"key with its S as a JSON escape in an excerpt", opGET, echoKey(502, func(a string) string { return `<p>\u0053` + a[len("Bearer S"):] + "</p>" })},
+		{"key with its dots percent-encoded in an excerpt", opGET, echoKey(502, func(a string) string { return "<p>" + strings.ReplaceAll(a, ".", "%2E") + "</p>" })},
+		{"code after login%3Fcode%3D in an excerpt", opGET, reply(502, "<p>see https://app.sendgrid.com/login%3Fcode%3D"+code+"</p>")},
 		{"code in a 307 body", opPOST, reply(307, `<a href="https://app.sendgrid.com/sso?code=`+code+`">here</a>`, "Location", "https://app.sendgrid.com/sso?code="+code)},
 	}
 	for _, tc := range cases {
@@ -407,5 +412,165 @@ func TestLogWriterRedacts(t *testing.T) {
 		if strings.Contains(strings.ToLower(got), strings.ToLower(secret)) {
 			t.Errorf("LogWriter wrote %q, which shows %q", got, secret)
 		}
+	}
+}
+
+// decodings returns s and what a browser, a JSON or URL decoder or a reader's eye
+// makes of it: percent-encoding, JSON and Go escapes and HTML character references
+// decoded, in every order, up to three deep. A leak check looks at every form.
+func decodings(s string) []string {
+	percent := regexp.MustCompile(`%[0-9a-fA-F]{2}`)
+	escaped := regexp.MustCompile(`\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4})`)
+	decoders := []func(string) string{
+		html.UnescapeString,
+		func(s string) string {
+			return percent.ReplaceAllStringFunc(s, func(m string) string {
+				n, _ := strconv.ParseUint(m[1:], 16, 8)
+				return string([]byte{byte(n)})
+			})
+		},
+		func(s string) string {
+			return escaped.ReplaceAllStringFunc(s, func(m string) string {
+				n, _ := strconv.ParseUint(m[2:], 16, 32)
+				if m[1] == 'x' {
+					return string([]byte{byte(n)})
+				}
+				return string(rune(n))
+			})
+		},
+	}
+	seen := map[string]bool{s: true}
+	forms := []string{s}
+	for depth, next := 0, 0; depth < 3; depth++ {
+		end := len(forms)
+		for _, f := range forms[next:end] {
+			for _, d := range decoders {
+				if g := d(f); !seen[g] {
+					seen[g] = true
+					forms = append(forms, g)
+				}
+			}
+		}
+		next = end
+	}
+	return forms
+}
+
+// The redactor matches on the text as a decoder reads it, not only as it is
+// written: a key or a code spelled with percent-encoding, JSON or Go escapes or HTML
+// character references is hidden, in the spelling it was written in, and the text
+// around it survives as it was.
+func TestRedactEncodedSpellings(t *testing.T) {
+	key, code := testKey, testLoginCode
+	percentAll := func(s string) string {
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			fmt.Fprintf(&b, "%%%02X", s[i])
+		}
+		return b.String()
+	}
+	cases := map[string]string{
+		"key with its S as a JSON escape":                    `\u0053` + key[1:],
+		"key with its S as a Go byte escape":                 `\x53` + key[1:],
+		"key with its S as a decimal HTML reference":         "&#83;" + key[1:],
+		"key with its S as a hex HTML reference":             "&#x53;" + key[1:],
+		"key with its S as an HTML reference without ;":      "&#83" + key[1:],
+		"key with its dots percent-encoded":                  strings.ReplaceAll(key, ".", "%2E"),
+		"key with its dots percent-encoded in lower case":    strings.ReplaceAll(key, ".", "%2e"),
+		"key with its dots as JSON escapes":                  strings.ReplaceAll(key, ".", `\u002e`),
+		"key with its dots as named HTML references":         strings.ReplaceAll(key, ".", "&period;"),
+		"key percent-encoded throughout":                     percentAll(key),
+		"key upper-cased, its dots percent-encoded":          strings.ToUpper(strings.ReplaceAll(key, ".", "%2E")),
+		"key with its S HTML-escaped twice":                  "&amp;#83;" + key[1:],
+		"key with its S as a JSON escape, percent-encoded":   "%5Cu0053" + key[1:],
+		"key with its S as an HTML reference in JSON":        `\u0026#83;` + key[1:],
+		"key with a percent-encoded zero-width space inside": key[:10] + "%E2%80%8B" + key[10:],
+		"code after login%3Fcode%3D":                         "https://app.sendgrid.com/login%3Fcode%3D" + code,
+		"code after login%3fcode%3d":                         "https://app.sendgrid.com/login%3fcode%3d" + code,
+		`code after login\u003fcode\u003d`:                   `https://app.sendgrid.com/login\u003fcode\u003d` + code,
+		"code after login&#63;code&#61;":                     "https://app.sendgrid.com/login&#63;code&#61;" + code,
+		"code after login%253Fcode%253D (encoded twice)":     "https://app.sendgrid.com/login%253Fcode%253D" + code,
+		"code after code%3D":                                 "your code%3D" + code,
+		"code after c&#111;de=":                              "your c&#111;de=" + code,
+		"code after CODE=":                                   "your CODE=" + code,
+		"code in escaped quotes":                             `code=\"` + code + `\"`,
+		"code in HTML quotes":                                "code=&quot;" + code + "&quot;",
+		"code in percent-encoded quotes":                     "code%3D%22" + code + "%22",
+		"code percent-encoded throughout after code=":        "code=" + percentAll(code),
+		"code with a percent-encoded quote inside":           "code=" + code[:4] + "%22" + code[4:],
+		"code after a percent-encoded space in the query":    "https://app.sendgrid.com/login?next=a%20" + code,
+		"code in a percent-encoded URL in a query":           "https://idp.example/?next=https%3A%2F%2Fapp.sendgrid.com%2Flogin%3Fstate%3D%2522x%2522%26code%3D" + code,
+	}
+	r := newRedactor(testKey)
+	for name, spelling := range cases {
+		in := "before " + spelling + " after"
+		out := r.text(in, 0)
+		if !strings.HasPrefix(out, "before ") || !strings.HasSuffix(out, " after") {
+			t.Errorf("%s: %q lost the text around the secret: %q", name, in, out)
+		}
+		if again := r.text(out, 0); again != out {
+			t.Errorf("%s: redacting %q again gives %q", name, out, again)
+		}
+	forms:
+		for _, form := range decodings(out) {
+			seen := readerSees(form)
+			for _, secret := range []string{testKey, testLoginCode, secretMarker} {
+				if strings.Contains(seen, readerSees(secret)) {
+					t.Errorf("%s: %q became %q, which decodes to %q and shows %q", name, in, out, form, secret)
+					break forms
+				}
+			}
+		}
+	}
+}
+
+// A code= value is hidden up to the end of the value, whatever ends it, and only up
+// to there: quoted (in any quotes, also escaped as %q writes them), in angle
+// brackets, or followed by the next query parameter or a fragment.
+func TestLogWriterHidesACodeWhateverItsDelimiter(t *testing.T) {
+	code := testLoginCode
+	c := newTestClient(t, "https://api.sendgrid.com")
+	for name, tc := range map[string]struct{ value, rest string }{
+		"double quotes":     {`"` + code + `"`, ` after`},
+		"apostrophes":       {`'` + code + `'`, ` after`},
+		"backticks":         {"`" + code + "`", ` after`},
+		"angle brackets":    {"<" + code + ">", ` after`},
+		"escaped quotes":    {`\"` + code + `\"`, ` after`},
+		"the next one":      {code, `&state=kept after`},
+		"a fragment":        {code, `#kept after`},
+		"a tab":             {code, "\tafter"},
+		"the line's end":    {code, ``},
+		"an HTML reference": {"&quot;" + code + "&quot;", ` after`},
+	} {
+		var out bytes.Buffer
+		if _, err := io.WriteString(c.LogWriter(&out), "2026/11/23 10:00:00 sent code="+tc.value+tc.rest+"\n"); err != nil {
+			t.Fatal(err)
+		}
+		got := out.String()
+		if strings.Contains(readerSees(got), readerSees(code)) {
+			t.Errorf("%s: LogWriter wrote %q, which shows the code", name, got)
+		}
+		if want := strings.ReplaceAll(tc.rest, "\t", " ") + "\n"; !strings.HasSuffix(got, want) {
+			t.Errorf("%s: LogWriter wrote %q: want it to end with %q", name, got, want)
+		}
+	}
+}
+
+// BenchmarkRedactText is the redactor's cost on what it sees: an error excerpt, plain
+// or HTML with character references (decoded for matching), and a 64 KiB log line.
+func BenchmarkRedactText(b *testing.B) {
+	r := newRedactor(testKey)
+	for name, s := range map[string]string{
+		"plain excerpt":               strings.Repeat("upstream error, try again later. ", 6),
+		"HTML excerpt":                `<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><p>see /status?x=1 &amp; retry</p></body></html>`,
+		"64 KiB line":                 strings.Repeat("abcd", 16<<10),
+		"64 KiB line with references": strings.Repeat("a&amp;b ", 8<<10),
+	} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				r.text(s, bodyExcerptLen)
+			}
+		})
 	}
 }

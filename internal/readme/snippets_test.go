@@ -67,7 +67,7 @@ func readmeLogin(ctx context.Context, apiKey string, w http.ResponseWriter, r *h
 	}
 	// Hand the URL to the person's browser before login.ExpiresAt (60 s); never fetch it yourself.
 	if err := login.Redirect(w, r); err != nil { // 303, Cache-Control: no-store, Referrer-Policy: no-referrer
-		log.Print(err) // wraps wrapper.ErrLoginExpired once the 60 s are over
+		log.Print(err) // r was not a POST (405 sent), or wraps wrapper.ErrLoginExpired once the 60 s are over
 	}
 	log.Printf("minted %v", login) // prints the host only: the code is redacted
 }
