@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/sendgrid-sso/sendgrid-sso/internal/outbound"
 )
 
-// maxBodyBytes bounds every response body the Client reads.
-const maxBodyBytes = 1 << 20
+// maxBodyBytes bounds every response body the Client reads: the module's one body
+// cap, which idpmetadata's fetch reads under too.
+const maxBodyBytes = outbound.MaxBodySize
 
 // preallocBytes caps the buffer a declared length reserves up front; a longer body
 // grows it as it arrives, so a length that lies costs nothing.

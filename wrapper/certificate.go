@@ -3,15 +3,14 @@ package wrapper
 import (
 	"context"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/gen"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/certtext"
 )
 
 // Certificate is one SSO (SAML) certificate of an integration.
@@ -77,8 +76,8 @@ func decodeCertificate(body []byte, r redactor) (*Certificate, error) {
 // X509 parses PublicCertificate, PEM ("-----BEGIN CERTIFICATE-----") or bare base64
 // DER, white space and escaped "\n" sequences allowed.
 func (c Certificate) X509() (*x509.Certificate, error) {
-	der, err := certificateDER(c.PublicCertificate)
-	if errors.Is(err, errNoCertificateText) {
+	der, err := certtext.DER(c.PublicCertificate)
+	if errors.Is(err, certtext.ErrEmpty) {
 		return nil, fmt.Errorf("sendgrid: certificate %d has no public_certificate", c.ID)
 	}
 	if err != nil {
@@ -89,45 +88,4 @@ func (c Certificate) X509() (*x509.Certificate, error) {
 		return nil, fmt.Errorf("sendgrid: certificate %d: parsing public_certificate: %w", c.ID, err)
 	}
 	return cert, nil
-}
-
-// errNoCertificateText is certificateDER's error for a text that is empty or only
-// white space.
-var errNoCertificateText = errors.New("empty")
-
-// PEM armour of a certificate.
-const (
-	pemBegin = "-----BEGIN CERTIFICATE-----"
-	pemEnd   = "-----END CERTIFICATE-----"
-)
-
-// certificateDER decodes a certificate's text as the API and IdP metadata carry it:
-// PEM (the first CERTIFICATE block, its armour on lines of its own or not), or bare
-// base64 DER, padded or not. White space and escaped "\n" sequences are ignored.
-func certificateDER(text string) ([]byte, error) {
-	s := strings.TrimSpace(strings.ReplaceAll(text, `\n`, "\n"))
-	if s == "" {
-		return nil, errNoCertificateText
-	}
-	if strings.Contains(s, "-----BEGIN") {
-		_, body, begun := strings.Cut(s, pemBegin)
-		body, _, ended := strings.Cut(body, pemEnd)
-		if !begun || !ended {
-			return nil, errors.New("no PEM CERTIFICATE block")
-		}
-		s = body
-	}
-	compact := strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\n' || r == '\r' || r == '\t' {
-			return -1
-		}
-		return r
-	}, s)
-	der, err := base64.StdEncoding.DecodeString(compact)
-	if err != nil {
-		if der, err = base64.RawStdEncoding.DecodeString(compact); err != nil {
-			return nil, fmt.Errorf("neither PEM nor base64 DER: %w", err)
-		}
-	}
-	return der, nil
 }

@@ -17,10 +17,9 @@
 //     shape (errors.go);
 //   - retries: 429, 5xx and connection errors for GET, 429 only for POST, honouring
 //     Retry-After and the context (retry.go);
-//   - bounded reads: response bodies are capped at 1 MiB (body.go);
-//   - certificate watch: whether SendGrid's certificate is among the signing
-//     certificates an identity provider publishes in its SAML 2.0 metadata
-//     (idpmetadata.go, idpmetadata_fetch.go).
+//   - bounded reads: response bodies are capped at 1 MiB (body.go).
 //
 // The fake server in package ssotest serves both endpoints on loopback for tests.
+// Reading an identity provider's SAML metadata, to compare its signing certificates
+// with the one SendGrid holds, is package idpmetadata's.
 package wrapper

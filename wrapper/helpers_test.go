@@ -3,15 +3,9 @@ package wrapper
 import (
 	"bufio"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -20,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/sendgrid-sso/sendgrid-sso/internal/testcert"
 )
 
 // Shared by every test file of this package. Add helpers here rather than in a test
@@ -234,64 +230,6 @@ func assertDeadline(t *testing.T, err error, start time.Time) {
 	}
 }
 
-// testCert is a certificate generated for a test, with its key so that it can sign
-// others.
-type testCert struct {
-	x   *x509.Certificate
-	key *ecdsa.PrivateKey
-}
-
-// certSpec describes a certificate for newTestCert. Zero fields take defaults: serial
-// 4242, CN "idp.test", valid from unix 1700000000 to 1800000000, self-signed.
-type certSpec struct {
-	cn                  string
-	serial              int64
-	notBefore, notAfter time.Time
-	parent              *testCert // signs the certificate; nil: self-signed
-	ca                  bool      // may sign others
-}
-
-// newTestCert generates a P-256 certificate as spec says.
-func newTestCert(t testing.TB, spec certSpec) *testCert {
-	t.Helper()
-	if spec.cn == "" {
-		spec.cn = "idp.test"
-	}
-	if spec.serial == 0 {
-		spec.serial = 4242
-	}
-	if spec.notBefore.IsZero() {
-		spec.notBefore = time.Unix(1700000000, 0)
-	}
-	if spec.notAfter.IsZero() {
-		spec.notAfter = time.Unix(1800000000, 0)
-	}
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(spec.serial),
-		Subject:               pkix.Name{CommonName: spec.cn},
-		NotBefore:             spec.notBefore,
-		NotAfter:              spec.notAfter,
-		BasicConstraintsValid: spec.ca,
-		IsCA:                  spec.ca,
-	}
-	parent, signer := tmpl, key
-	if spec.parent != nil {
-		parent, signer = spec.parent.x, spec.parent.key
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, signer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &testCert{x: x, key: key}
-}
-
-// selfSigned returns a fresh certificate's DER bytes (the defaults of certSpec).
-func selfSigned(t testing.TB) []byte { return newTestCert(t, certSpec{}).x.Raw }
+// selfSigned returns a fresh certificate's DER bytes (testcert's defaults: CN
+// "idp.test", serial 4242).
+func selfSigned(t testing.TB) []byte { return testcert.New(t, testcert.Spec{}).X.Raw }

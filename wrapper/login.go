@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sendgrid-sso/sendgrid-sso/internal/redact"
 )
 
 // LoginValidity is how long a partner SSO login code is valid after SendGrid mints it.
@@ -139,7 +141,7 @@ func (c *Client) loginLocation(resp *http.Response) (*url.URL, error) {
 
 // hideQueryValues hides in s every value of u's query of 8 bytes or more (shorter
 // ones are no secret, and could stand in any host), in whatever case and spelling it
-// stands there (the redactor's hide): a server that puts the one-time code in the
+// stands there (redact.Hide): a server that puts the one-time code in the
 // host as well as the query must not get it shown.
 func hideQueryValues(s string, u *url.URL) string {
 	var values []string
@@ -150,7 +152,7 @@ func hideQueryValues(s string, u *url.URL) string {
 			}
 		}
 	}
-	return hide(s, false, values...)
+	return redact.Hide(s, false, values...)
 }
 
 // validPort reports whether port is empty (the scheme's default) or a number from 1

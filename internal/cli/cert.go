@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sendgrid-sso/sendgrid-sso/idpmetadata"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/check"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/safetext"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 )
@@ -273,13 +275,7 @@ func NewCertView(cert *wrapper.Certificate, now time.Time) (*CertView, error) {
 	if err != nil {
 		return nil, invalidResponse{err}
 	}
-	notBefore, notAfter := cert.NotBefore, cert.NotAfter
-	if notBefore.IsZero() {
-		notBefore = x.NotBefore
-	}
-	if notAfter.IsZero() {
-		notAfter = x.NotAfter
-	}
+	notBefore, notAfter := check.Window(cert, x)
 	status, remaining := validity(now, notBefore, notAfter)
 	return &CertView{
 		ID:                cert.ID,
@@ -292,7 +288,7 @@ func NewCertView(cert *wrapper.Certificate, now time.Time) (*CertView, error) {
 		Subject:           x.Subject.String(),
 		Issuer:            x.Issuer.String(),
 		Serial:            serialHex(x),
-		SHA256Fingerprint: wrapper.FingerprintOf(x).String(),
+		SHA256Fingerprint: idpmetadata.FingerprintOf(x).String(),
 		PEM:               string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: x.Raw})),
 	}, nil
 }

@@ -8,12 +8,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sendgrid-sso/sendgrid-sso/idpmetadata"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/check"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/safetext"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 )
 
 // The checks of cert: --warn-within (the validity window) and --idp-metadata
-// (whether the IdP signs with the certificate SendGrid holds).
+// (whether the IdP signs with the certificate SendGrid holds). They are judged in
+// internal/check; here are their flags' inputs, their views and their failures.
 
 // checkFailed is a check asked for that failed for one certificate (exit status 4).
 type checkFailed struct {
@@ -34,7 +37,7 @@ type checkView struct {
 
 // idpCheck is the IdP metadata cert compares with, or why it could not be read.
 type idpCheck struct {
-	md  *wrapper.IdPMetadata
+	md  *idpmetadata.Metadata
 	err error
 }
 
@@ -61,11 +64,11 @@ type idpCertView struct {
 
 // loadIdPMetadata reads --idp-metadata: a URL (anything with "://", fetched within
 // --timeout) or a file. A file that cannot be opened is a usage error.
-func loadIdPMetadata(ctx context.Context, g *globals, src string) (*wrapper.IdPMetadata, error) {
+func loadIdPMetadata(ctx context.Context, g *globals, src string) (*idpmetadata.Metadata, error) {
 	if strings.Contains(src, "://") {
-		md, err := withTimeout(ctx, g, func(ctx context.Context) (*wrapper.IdPMetadata, error) {
+		md, err := withTimeout(ctx, g, func(ctx context.Context) (*idpmetadata.Metadata, error) {
 			// No client Timeout: --timeout, through ctx, is the bound.
-			return wrapper.FetchIdPMetadata(ctx, &http.Client{}, src)
+			return idpmetadata.Fetch(ctx, &http.Client{}, src)
 		})
 		if err != nil {
 			return nil, fmt.Errorf("--idp-metadata: %w", err)
@@ -77,7 +80,7 @@ func loadIdPMetadata(ctx context.Context, g *globals, src string) (*wrapper.IdPM
 		return nil, &UsageError{Err: fmt.Errorf("--idp-metadata: %w: give the IdP's metadata URL (https://...) or a file", err)}
 	}
 	defer func() { _ = f.Close() }()
-	md, err := wrapper.ParseIdPMetadata(f)
+	md, err := idpmetadata.Parse(f)
 	if err != nil {
 		return nil, fmt.Errorf("--idp-metadata %s: %w", safetext.Escape(src), err)
 	}
@@ -92,10 +95,11 @@ func (v *CertView) runChecks(o *certOptions, idp *idpCheck, cert *wrapper.Certif
 	}
 	c := &checkView{}
 	if o.warnSet {
+		e := check.ExpiryAt(now, v.NotBefore, v.NotAfter, o.warnWithin.d)
 		switch {
-		case v.Status != statusValid:
+		case e.Status != check.Valid:
 			c.Failures = append(c.Failures, v.Remaining)
-		case v.NotAfter.Sub(now) <= o.warnWithin.d:
+		case !e.Passed:
 			c.Failures = append(c.Failures, fmt.Sprintf("%s, within --warn-within %s", v.Remaining, o.warnWithin.raw))
 		}
 	}
@@ -117,10 +121,11 @@ func compareIdP(idp *idpCheck, cert *wrapper.Certificate) *idpView {
 	if idp.err != nil {
 		return &idpView{Error: idp.err.Error()}
 	}
-	m, err := cert.MatchIdPMetadata(idp.md)
+	x, err := cert.X509()
 	if err != nil { // cert parsed in NewCertView already; kept for safety
 		return &idpView{Error: err.Error()}
 	}
+	m := check.MatchMetadata(x, idp.md)
 	view := &idpView{Matches: m.Matched()}
 	for i, s := range m.SigningCertificates {
 		view.SigningCertificates = append(view.SigningCertificates, idpCertView{

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/sendgrid-sso/sendgrid-sso/idpmetadata"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 )
 
@@ -16,12 +17,12 @@ const (
 	// ExitAPI: the API answered with an error status (*wrapper.APIError), or with a
 	// success response that cannot be used (wrapper.ErrInvalidResponse: no trusted
 	// Location, a body that is not a certificate, a certificate that does not parse);
-	// or the IdP metadata was not usable (wrapper.ErrInvalidIdPMetadata).
+	// or the IdP metadata was not usable (idpmetadata.ErrInvalid).
 	ExitAPI = 1
 	// ExitUsage: a mistake on the command line or in the environment, found before any
 	// request: a *UsageError, wrapper.ErrInvalidConfig (missing key, unknown region,
 	// bad base URL), wrapper.ErrInvalidID (an empty, "." or ".." ID),
-	// wrapper.ErrInvalidIdPMetadataURL (an IdP metadata URL that is not https).
+	// idpmetadata.ErrInvalidURL (an IdP metadata URL that is not https).
 	ExitUsage = 2
 	// ExitNetwork: no answer from the API or the IdP metadata URL: connection
 	// failure, timeout.
@@ -78,9 +79,9 @@ func ExitCode(err error) int {
 	case errors.As(err, &browser):
 		return ExitBrowser
 	case errors.As(err, &u), errors.Is(err, wrapper.ErrInvalidConfig), errors.Is(err, wrapper.ErrInvalidID),
-		errors.Is(err, wrapper.ErrInvalidIdPMetadataURL):
+		errors.Is(err, idpmetadata.ErrInvalidURL):
 		return ExitUsage
-	case errors.As(err, &apiErr), errors.Is(err, wrapper.ErrInvalidResponse), errors.Is(err, wrapper.ErrInvalidIdPMetadata):
+	case errors.As(err, &apiErr), errors.Is(err, wrapper.ErrInvalidResponse), errors.Is(err, idpmetadata.ErrInvalid):
 		return ExitAPI
 	case errors.As(err, &check):
 		return ExitCheck

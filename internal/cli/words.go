@@ -3,23 +3,25 @@ package cli
 import (
 	"fmt"
 	"time"
+
+	"github.com/sendgrid-sso/sendgrid-sso/internal/check"
 )
 
-// Certificate statuses, as cert --json reports them.
+// Certificate statuses, as cert --json reports them (internal/check judges them).
 const (
-	statusValid       = "valid"
-	statusExpired     = "expired"
-	statusNotYetValid = "not yet valid"
+	statusValid       = string(check.Valid)
+	statusExpired     = string(check.Expired)
+	statusNotYetValid = string(check.NotYetValid)
 )
 
 // validity says where now lies in the window [notBefore, notAfter], as a status and
 // in plain words: "expires in 41 days", "expired 3 days ago", "not valid yet: starts
 // in 2 hours".
 func validity(now, notBefore, notAfter time.Time) (status, words string) {
-	switch {
-	case now.Before(notBefore):
+	switch check.StatusAt(now, notBefore, notAfter) {
+	case check.NotYetValid:
 		return statusNotYetValid, "not valid yet: starts in " + inWords(notBefore.Sub(now))
-	case now.Before(notAfter):
+	case check.Valid:
 		return statusValid, "expires in " + inWords(notAfter.Sub(now))
 	default:
 		return statusExpired, "expired " + inWords(now.Sub(notAfter)) + " ago"

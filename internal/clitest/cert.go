@@ -2,21 +2,15 @@ package clitest
 
 import (
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/pem"
-	"fmt"
-	"math/big"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sendgrid-sso/sendgrid-sso/internal/testcert"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
 
@@ -78,54 +72,20 @@ func WantFingerprint(t *testing.T, fp string, der []byte) {
 // yesterday.
 func NewCert(t *testing.T, cn string) *x509.Certificate {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()),
-		Subject:      pkix.Name{CommonName: cn},
-		NotBefore:    time.Now().Add(-24 * time.Hour),
-		NotAfter:     time.Now().AddDate(1, 0, 0),
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return x
+	now := time.Now()
+	return testcert.New(t, testcert.Spec{CN: cn, Serial: now.UnixNano(), NotBefore: now.Add(-24 * time.Hour), NotAfter: now.AddDate(1, 0, 0)}).X
 }
 
 // IdPMetadata is SAML 2.0 metadata of an IdP (entityID entity) that signs with
 // signing and encrypts with encryption (nil: no such KeyDescriptor); base64 wrapped
 // over lines, as IdPs publish it.
 func IdPMetadata(entity string, encryption *x509.Certificate, signing ...*x509.Certificate) string {
-	key := func(use string, c *x509.Certificate) string {
-		b64 := base64.StdEncoding.EncodeToString(c.Raw)
-		var lines []string
-		for len(b64) > 64 {
-			lines, b64 = append(lines, b64[:64]), b64[64:]
-		}
-		lines = append(lines, b64)
-		return fmt.Sprintf(`
-    <md:KeyDescriptor use="%s"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>
-      %s
-    </ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`, use, strings.Join(lines, "\n      "))
-	}
-	var keys strings.Builder
+	var keys []string
 	for _, c := range signing {
-		keys.WriteString(key("signing", c))
+		keys = append(keys, testcert.KeyDescriptor(` use="signing"`, c))
 	}
 	if encryption != nil {
-		keys.WriteString(key("encryption", encryption))
+		keys = append(keys, testcert.KeyDescriptor(` use="encryption"`, encryption))
 	}
-	return fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
-<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID=%q>
-  <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">%s
-  </md:IDPSSODescriptor>
-</md:EntityDescriptor>
-`, entity, keys.String())
+	return `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + testcert.IdPEntity(entity, keys...) + "\n"
 }

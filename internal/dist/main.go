@@ -198,7 +198,7 @@ func checkTag(head string) error {
 	}
 	for _, tag := range strings.Fields(tags) {
 		if strings.HasPrefix(tag, "v") && tag != "v"+wrapper.Version {
-			return fmt.Errorf("HEAD is tagged %s but wrapper.Version is %q: set the version in wrapper/version.go, or tag v%s",
+			return fmt.Errorf("HEAD is tagged %s but wrapper.Version is %q: set the version in internal/outbound/useragent.go, or tag v%s",
 				tag, wrapper.Version, wrapper.Version)
 		}
 	}

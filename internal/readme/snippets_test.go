@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sendgrid-sso/sendgrid-sso/idpmetadata"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
@@ -41,18 +42,21 @@ func readmeCheckCertificate(ctx context.Context) {
 }
 
 func readmeIdPMetadata(ctx context.Context, cert *wrapper.Certificate) {
-	md, err := wrapper.FetchIdPMetadata(ctx, nil, "https://idp.example.com/app/sso/saml/metadata")
-	// or, from a file: md, err := wrapper.ParseIdPMetadata(f)
+	md, err := idpmetadata.Fetch(ctx, nil, "https://idp.example.com/app/sso/saml/metadata")
+	// or, from a file: md, err := idpmetadata.Parse(f)
 	if err != nil {
-		log.Fatal(err) // errors.Is(err, wrapper.ErrInvalidIdPMetadata): not usable metadata
+		log.Fatal(err) // errors.Is(err, idpmetadata.ErrInvalid): not usable metadata
 	}
-	match, err := cert.MatchIdPMetadata(md) // by SHA-256 of the DER
+	x, err := cert.X509()
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("SendGrid holds the IdP's signing certificate:", match.Matched())
-	for i, c := range match.SigningCertificates { // an IdP rolling over publishes two
-		fmt.Println(i == match.Index, c.Fingerprint, c.Subject, "expires", c.NotAfter)
+	atSendGrid := idpmetadata.FingerprintOf(x) // SHA-256 of the DER: PEM or base64 alike
+	// One entity per IdP (an aggregate lists several): judge yours alone.
+	for _, e := range md.Entities {
+		for _, c := range e.SigningCertificates { // an IdP rolling over publishes two
+			fmt.Println(e.ID, c.Fingerprint == atSendGrid, c.Fingerprint, c.Subject, "expires", c.NotAfter)
+		}
 	}
 }
 

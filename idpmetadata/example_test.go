@@ -1,17 +1,15 @@
-package wrapper_test
+package idpmetadata_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
-	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
+	"github.com/sendgrid-sso/sendgrid-sso/idpmetadata"
 )
 
-// idpMetadata is SAML 2.0 metadata as an IdP publishes it at its metadata URL: here
-// with the certificate the fake API serves as its signing certificate.
+// idpMetadata is SAML 2.0 metadata as an IdP publishes it at its metadata URL (here
+// with the certificate wrapper/ssotest's fake serves as SendGrid's).
 const idpMetadata = `<?xml version="1.0" encoding="UTF-8"?>
 <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com/saml">
   <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
@@ -35,38 +33,24 @@ const idpMetadata = `<?xml version="1.0" encoding="UTF-8"?>
   </md:IDPSSODescriptor>
 </md:EntityDescriptor>`
 
-// Check that SendGrid holds the certificate the IdP signs with. The metadata comes
-// from a string here; FetchIdPMetadata reads it from the IdP's metadata URL.
-func ExampleCertificate_MatchIdPMetadata() {
-	srv := ssotest.NewServer()
-	defer srv.Close()
-	client, err := wrapper.New(srv.APIKey, wrapper.WithBaseURL(srv.URL))
+// List the certificates an IdP signs with, by entity, with the fingerprints to compare
+// with a service provider's copy (for SendGrid's: idpmetadata.FingerprintOf of
+// wrapper.Certificate.X509). The metadata comes from a string here; Fetch reads it
+// from the IdP's metadata URL.
+func ExampleParse() {
+	md, err := idpmetadata.Parse(strings.NewReader(idpMetadata))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	cert, err := client.GetSSOCertificate(context.Background(), "66138975")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-
-	md, err := wrapper.ParseIdPMetadata(strings.NewReader(idpMetadata))
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	match, err := cert.MatchIdPMetadata(md)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println("SendGrid holds the IdP's signing certificate:", match.Matched())
-	for i, c := range match.SigningCertificates {
-		fmt.Printf("%d. %s\n   %s, expires %s\n", i+1, c.Fingerprint, c.Subject, c.NotAfter.Format(time.DateOnly))
+	for _, e := range md.Entities {
+		fmt.Println("entity", e.ID)
+		for i, c := range e.SigningCertificates {
+			fmt.Printf("%d. %s\n   %s, expires %s\n", i+1, c.Fingerprint, c.Subject, c.NotAfter.Format(time.DateOnly))
+		}
 	}
 	// Output:
-	// SendGrid holds the IdP's signing certificate: true
+	// entity https://idp.example.com/saml
 	// 1. 3B:DF:9D:D6:AC:AE:15:D3:A7:0B:26:98:6F:4B:BB:20:70:D0:5A:BF:3C:D1:01:41:AB:21:BF:2A:80:3C:B5:D0
 	//    CN=idp.example.com,O=Example IdP, expires 2045-01-01
 }

@@ -1,4 +1,4 @@
-package wrapper
+package idpmetadata
 
 import (
 	"context"
@@ -9,11 +9,13 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/sendgrid-sso/sendgrid-sso/internal/testcert"
 )
 
-func TestFetchIdPMetadata(t *testing.T) {
-	a := newTestCert(t, certSpec{})
-	doc := idpEntity("e", keyDesc("", a))
+func TestFetch(t *testing.T) {
+	a := testcert.New(t, testcert.Spec{}).X
+	doc := testcert.IdPEntity("e", testcert.KeyDescriptor("", a))
 	var gotAccept string
 	handler := func(w http.ResponseWriter, r *http.Request) {
 		gotAccept = r.Header.Get("Accept")
@@ -24,11 +26,11 @@ func TestFetchIdPMetadata(t *testing.T) {
 	t.Run("https", func(t *testing.T) {
 		srv := httptest.NewTLSServer(http.HandlerFunc(handler))
 		t.Cleanup(srv.Close)
-		md, err := FetchIdPMetadata(context.Background(), srv.Client(), srv.URL+"/metadata")
+		md, err := Fetch(context.Background(), srv.Client(), srv.URL+"/metadata")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(md.SigningCertificates) != 1 || md.SigningCertificates[0].Fingerprint != FingerprintOf(a.x) {
+		if len(md.SigningCertificates) != 1 || md.SigningCertificates[0].Fingerprint != FingerprintOf(a) {
 			t.Errorf("signing certificates %+v, want the one published", md.SigningCertificates)
 		}
 		if !strings.Contains(gotAccept, "application/samlmetadata+xml") {
@@ -37,13 +39,13 @@ func TestFetchIdPMetadata(t *testing.T) {
 	})
 	t.Run("plain http on loopback, nil client", func(t *testing.T) {
 		srv := serve(t, handler)
-		if _, err := FetchIdPMetadata(context.Background(), nil, srv.URL); err != nil {
+		if _, err := Fetch(context.Background(), nil, srv.URL); err != nil {
 			t.Fatal(err)
 		}
 	})
 }
 
-func TestFetchIdPMetadataRefusesURLs(t *testing.T) {
+func TestFetchRefusesURLs(t *testing.T) {
 	for _, raw := range []string{
 		"http://idp.example.com/metadata",
 		"http://10.0.0.1/metadata",
@@ -53,12 +55,12 @@ func TestFetchIdPMetadataRefusesURLs(t *testing.T) {
 		"https://user:hunter2@idp.example.com/metadata",
 		"https://idp.example.com/%zz",
 	} {
-		_, err := FetchIdPMetadata(context.Background(), &http.Client{Transport: roundTripFn(func(r *http.Request) (*http.Response, error) {
+		_, err := Fetch(context.Background(), &http.Client{Transport: roundTripFn(func(r *http.Request) (*http.Response, error) {
 			t.Errorf("%s: a request was sent", raw)
 			return nil, errors.New("no")
 		})}, raw)
-		if !errors.Is(err, ErrInvalidIdPMetadataURL) {
-			t.Errorf("%s: err = %v, want ErrInvalidIdPMetadataURL", raw, err)
+		if !errors.Is(err, ErrInvalidURL) {
+			t.Errorf("%s: err = %v, want ErrInvalidURL", raw, err)
 		}
 		if strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("%s: err = %q shows the password", raw, err)
@@ -66,8 +68,8 @@ func TestFetchIdPMetadataRefusesURLs(t *testing.T) {
 	}
 }
 
-func TestFetchIdPMetadataRedirects(t *testing.T) {
-	doc := idpEntity("e", keyDesc("", newTestCert(t, certSpec{})))
+func TestFetchRedirects(t *testing.T) {
+	doc := testcert.IdPEntity("e", testcert.KeyDescriptor("", testcert.New(t, testcert.Spec{}).X))
 	final := serve(t, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(doc)) })
 	var hops atomic.Int32
 	redirector := serve(t, func(w http.ResponseWriter, r *http.Request) {
@@ -81,21 +83,21 @@ func TestFetchIdPMetadataRedirects(t *testing.T) {
 			http.Redirect(w, r, "/loop", http.StatusFound)
 		}
 	})
-	if _, err := FetchIdPMetadata(context.Background(), nil, redirector.URL+"/loopback"); err != nil {
+	if _, err := Fetch(context.Background(), nil, redirector.URL+"/loopback"); err != nil {
 		t.Errorf("redirect to loopback http: %v", err)
 	}
-	_, err := FetchIdPMetadata(context.Background(), nil, redirector.URL+"/plain")
-	if !errors.Is(err, ErrInvalidIdPMetadataURL) || !strings.Contains(err.Error(), "redirected to http://idp.example.com/metadata, which uses plain http") {
+	_, err := Fetch(context.Background(), nil, redirector.URL+"/plain")
+	if !errors.Is(err, ErrInvalidURL) || !strings.Contains(err.Error(), "redirected to http://idp.example.com/metadata, which uses plain http") {
 		t.Errorf("redirect to plain http: err = %v", err)
 	}
 	hops.Store(0)
-	_, err = FetchIdPMetadata(context.Background(), nil, redirector.URL+"/loop")
-	if !errors.Is(err, ErrInvalidIdPMetadataURL) || hops.Load() != maxMetadataRedirects+1 {
-		t.Errorf("a redirect loop: err = %v after %d requests, want ErrInvalidIdPMetadataURL after %d", err, hops.Load(), maxMetadataRedirects+1)
+	_, err = Fetch(context.Background(), nil, redirector.URL+"/loop")
+	if !errors.Is(err, ErrInvalidURL) || hops.Load() != maxRedirects+1 {
+		t.Errorf("a redirect loop: err = %v after %d requests, want ErrInvalidURL after %d", err, hops.Load(), maxRedirects+1)
 	}
 }
 
-func TestFetchIdPMetadataBadAnswers(t *testing.T) {
+func TestFetchBadAnswers(t *testing.T) {
 	cases := []struct {
 		name    string
 		handler http.HandlerFunc
@@ -118,9 +120,9 @@ func TestFetchIdPMetadataBadAnswers(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := serve(t, tc.handler)
-			_, err := FetchIdPMetadata(context.Background(), nil, srv.URL+"/metadata?tenant=secret-ish")
-			if !errors.Is(err, ErrInvalidIdPMetadata) || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("err = %v, want ErrInvalidIdPMetadata saying %q", err, tc.want)
+			_, err := Fetch(context.Background(), nil, srv.URL+"/metadata?tenant=secret-ish")
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want ErrInvalid saying %q", err, tc.want)
 			}
 			if strings.Contains(err.Error(), "secret-ish") {
 				t.Errorf("err = %q shows the URL's query", err)
@@ -129,10 +131,10 @@ func TestFetchIdPMetadataBadAnswers(t *testing.T) {
 	}
 }
 
-// TestFetchIdPMetadataBoundedByContext: a server that never answers, or stops in the
+// TestFetchBoundedByContext: a server that never answers, or stops in the
 // middle of the body, holds the fetch only until the context ends. The server is
 // released by the test's cleanup; nothing depends on how long anything takes.
-func TestFetchIdPMetadataBoundedByContext(t *testing.T) {
+func TestFetchBoundedByContext(t *testing.T) {
 	release := make(chan struct{})
 	arrived := make(chan struct{}, 1)
 	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
@@ -148,11 +150,11 @@ func TestFetchIdPMetadataBoundedByContext(t *testing.T) {
 	for _, path := range []string{"/silent", "/half"} {
 		ctx, cancel := context.WithCancel(context.Background())
 		go func() { <-arrived; cancel() }()
-		_, err := FetchIdPMetadata(ctx, nil, srv.URL+path)
+		_, err := Fetch(ctx, nil, srv.URL+path)
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("%s: err = %v, want context.Canceled", path, err)
 		}
-		if errors.Is(err, ErrInvalidIdPMetadata) {
+		if errors.Is(err, ErrInvalid) {
 			t.Errorf("%s: err = %v: a cancelled fetch is not invalid metadata", path, err)
 		}
 	}
@@ -160,7 +162,7 @@ func TestFetchIdPMetadataBoundedByContext(t *testing.T) {
 	// A deadline in the past: the same, with the deadline's error.
 	ctx, cancel := context.WithDeadline(context.Background(), time.Unix(0, 0))
 	defer cancel()
-	if _, err := FetchIdPMetadata(ctx, nil, srv.URL+"/silent"); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := Fetch(ctx, nil, srv.URL+"/silent"); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("expired deadline: err = %v, want context.DeadlineExceeded", err)
 	}
 }
@@ -168,8 +170,8 @@ func TestFetchIdPMetadataBoundedByContext(t *testing.T) {
 // No hop of a fetch goes from https to plain http: not to a loopback host either,
 // where it would be a downgrade and a way into local services. Plain http on
 // loopback is for a chain that started there and never was https.
-func TestFetchIdPMetadataNeverStepsDownToHTTP(t *testing.T) {
-	doc := idpEntity("e", keyDesc("", newTestCert(t, certSpec{})))
+func TestFetchNeverStepsDownToHTTP(t *testing.T) {
+	doc := testcert.IdPEntity("e", testcert.KeyDescriptor("", testcert.New(t, testcert.Spec{}).X))
 	var local atomic.Int32
 	plain := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/to-tls" {
@@ -188,9 +190,9 @@ func TestFetchIdPMetadataNeverStepsDownToHTTP(t *testing.T) {
 			"http on loopback, then https, to " + target: plain.URL + "/to-tls?next=" + tls.URL,
 		} {
 			local.Store(0)
-			_, err := FetchIdPMetadata(context.Background(), tls.Client(), start)
-			if !errors.Is(err, ErrInvalidIdPMetadataURL) || !strings.Contains(err.Error(), "from https to plain http") {
-				t.Errorf("%s: err = %v, want ErrInvalidIdPMetadataURL for a step down to plain http", name, err)
+			_, err := Fetch(context.Background(), tls.Client(), start)
+			if !errors.Is(err, ErrInvalidURL) || !strings.Contains(err.Error(), "from https to plain http") {
+				t.Errorf("%s: err = %v, want ErrInvalidURL for a step down to plain http", name, err)
 			}
 			if local.Load() != 0 {
 				t.Errorf("%s: the plain http server was asked", name)
@@ -200,16 +202,17 @@ func TestFetchIdPMetadataNeverStepsDownToHTTP(t *testing.T) {
 }
 
 // With a nil client, or one without a Transport (as the command passes), the fetch
-// runs on DefaultTransport's bounds, not on http.DefaultTransport's: a server's 900 KiB
+// runs on the module's bounded transport (outbound.SharedTransport, the one
+// wrapper.DefaultTransport builds), not on http.DefaultTransport: a server's 900 KiB
 // of headers are refused after 64 KiB.
-func TestFetchIdPMetadataBoundsResponseHeaders(t *testing.T) {
-	doc := idpEntity("e", keyDesc("", newTestCert(t, certSpec{})))
+func TestFetchBoundsResponseHeaders(t *testing.T) {
+	doc := testcert.IdPEntity("e", testcert.KeyDescriptor("", testcert.New(t, testcert.Spec{}).X))
 	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Padding", strings.Repeat("a", 900<<10))
 		_, _ = w.Write([]byte(doc))
 	})
 	for name, client := range map[string]*http.Client{"nil client": nil, "client without a Transport": {}} {
-		_, err := FetchIdPMetadata(context.Background(), client, srv.URL)
+		_, err := Fetch(context.Background(), client, srv.URL)
 		if err == nil || !strings.Contains(err.Error(), "exceeded 65536 bytes") {
 			t.Errorf("%s, 900 KiB of headers: err = %v, want them refused after 64 KiB", name, err)
 		}
