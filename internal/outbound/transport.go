@@ -18,10 +18,10 @@ const (
 	// maxIdleConns bounds the idle pool, per host and in all: a burst of up to 256
 	// concurrent HTTP/1.1 calls reuses its connections instead of redialling them.
 	maxIdleConns = 256
-	// MaxResponseHeaderBytes bounds a response's headers: the API's and an IdP's are
+	// maxResponseHeaderBytes bounds a response's headers: the API's and an IdP's are
 	// well under 4 KiB, and net/http's default (1 MiB, counted loosely) let 9 MiB of
 	// headers allocate 55 MiB for one call.
-	MaxResponseHeaderBytes = 64 << 10
+	maxResponseHeaderBytes = 64 << 10
 )
 
 // NewTransport returns a new bounded transport: proxies from the environment, 10s to
@@ -42,7 +42,7 @@ func NewTransport() *http.Transport {
 		ForceAttemptHTTP2:      true,
 		MaxIdleConns:           maxIdleConns,
 		MaxIdleConnsPerHost:    maxIdleConns,
-		MaxResponseHeaderBytes: MaxResponseHeaderBytes,
+		MaxResponseHeaderBytes: maxResponseHeaderBytes,
 	}
 }
 

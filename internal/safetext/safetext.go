@@ -1,7 +1,8 @@
 // Package safetext makes text that came from the network safe to show in an error, a
 // log line or a terminal: one home for the rule "nothing a server sends reaches a
 // terminal unescaped". It knows no secret; redaction of the API key and of login
-// codes happens in package wrapper, which then escapes through here.
+// codes happens in internal/redact (given the key by package wrapper), which then
+// escapes through here.
 package safetext
 
 import (
