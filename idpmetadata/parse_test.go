@@ -21,9 +21,7 @@ func TestParseVariants(t *testing.T) {
 	b := testcert.New(t, testcert.Spec{CN: "signing B", Serial: 2}).X
 	enc := testcert.New(t, testcert.Spec{CN: "encryption", Serial: 3}).X
 	other := testcert.New(t, testcert.Spec{CN: "elsewhere", Serial: 4}).X
-	issuer := testcert.New(t, testcert.Spec{CN: "issuing CA", Serial: 5, CA: true})
-	ca := issuer.X
-	leaf := testcert.New(t, testcert.Spec{CN: "leaf", Serial: 6, Parent: issuer}).X
+	ca, leaf := testcert.Chain(t, "issuing CA", "leaf")
 	dsig := `xmlns="http://www.w3.org/2000/09/xmldsig#"`
 
 	cases := []struct {

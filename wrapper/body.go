@@ -9,7 +9,7 @@ import (
 )
 
 // maxBodyBytes bounds every response body the Client reads: the module's one body
-// cap, which idpmetadata's fetch reads under too.
+// cap (internal/outbound).
 const maxBodyBytes = outbound.MaxBodySize
 
 // preallocBytes caps the buffer a declared length reserves up front; a longer body

@@ -31,9 +31,7 @@ func TestMatchMetadata(t *testing.T) {
 	old := testcert.New(t, testcert.Spec{CN: "old", Serial: 1}).X
 	next := testcert.New(t, testcert.Spec{CN: "next", Serial: 2}).X
 	enc := testcert.New(t, testcert.Spec{CN: "encryption", Serial: 3}).X
-	issuer := testcert.New(t, testcert.Spec{CN: "ca", Serial: 4, CA: true})
-	ca := issuer.X
-	leaf := testcert.New(t, testcert.Spec{CN: "leaf", Serial: 5, Parent: issuer}).X
+	ca, leaf := testcert.Chain(t, "ca", "leaf")
 	rollover := parse(t, testcert.IdPEntity("e", testcert.KeyDescriptor(` use="signing"`, old), testcert.KeyDescriptor(` use="signing"`, next), testcert.KeyDescriptor(` use="encryption"`, enc)))
 	chain := parse(t, testcert.IdPEntity("e", testcert.KeyDescriptor("", leaf, ca)))
 

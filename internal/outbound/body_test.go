@@ -29,8 +29,11 @@ func TestCappedReader(t *testing.T) {
 		over bool
 	}{{0, false}, {max - 1, false}, {max, false}, {max + 1, true}, {50 * max, true}} {
 		src := &countingReader{r: strings.NewReader(strings.Repeat("a", tc.size))}
-		c := &CappedReader{R: iotest.OneByteReader(src), Max: max}
-		got, err := io.ReadAll(c)
+		c := &CappedReader{R: src, Max: max}
+		got, err := io.ReadAll(c) // asks for 512 bytes at first
+		if whole, err2 := io.ReadAll(iotest.OneByteReader(&CappedReader{R: strings.NewReader(strings.Repeat("a", tc.size)), Max: max})); (err2 == nil) != (err == nil) || len(whole) != len(got) {
+			t.Errorf("%d bytes, one at a time: read %d, err %v; in one go: %d, err %v", tc.size, len(whole), err2, len(got), err)
+		}
 		if tc.over {
 			if !errors.Is(err, ErrTooLarge) || !c.Over() || c.Err() != nil {
 				t.Errorf("%d bytes: err %v, Over %v, Err %v; want ErrTooLarge, Over, no source error", tc.size, err, c.Over(), c.Err())

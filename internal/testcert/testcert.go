@@ -76,6 +76,14 @@ func New(t testing.TB, spec Spec) *Cert {
 	return &Cert{X: x, Key: key}
 }
 
+// Chain returns a CA certificate (CN caCN) and a leaf (CN leafCN) it signed: the
+// chain an X509Data may carry after or before the key's own certificate.
+func Chain(t testing.TB, caCN, leafCN string) (ca, leaf *x509.Certificate) {
+	t.Helper()
+	issuer := New(t, Spec{CN: caCN, Serial: 5, CA: true})
+	return issuer.X, New(t, Spec{CN: leafCN, Serial: 6, Parent: issuer}).X
+}
+
 // PEM is c's certificate in PEM, as SendGrid's API returns one.
 func PEM(c *x509.Certificate) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}))
