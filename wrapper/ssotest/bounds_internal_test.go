@@ -58,8 +58,8 @@ func TestCodesKeptAreBounded(t *testing.T) {
 	if n, q := len(s.codes.expiry), len(s.codes.queue); n > maxCodes || q > maxCodes {
 		t.Errorf("%d codes minted at once: %d kept, %d queued; want at most %d", maxCodes+1, n, q, maxCodes)
 	}
-	if s.redeem(first) || !s.redeem(last) {
-		t.Errorf("redeemed the first: %v, the last: %v; want the oldest forgotten, the newest kept", s.redeem(first), s.redeem(last))
+	if gotFirst, gotLast := s.redeem(first), s.redeem(last); gotFirst || !gotLast {
+		t.Errorf("redeemed the first: %v, the last: %v; want the oldest forgotten, the newest kept", gotFirst, gotLast)
 	}
 	now = now.Add(codeValidity)
 	s.mint()

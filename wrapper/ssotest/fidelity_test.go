@@ -3,7 +3,6 @@ package ssotest_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -89,14 +88,7 @@ func TestErrorsInTheOfficialShape(t *testing.T) {
 			if tc.fault != nil {
 				srv.FailNext(1, *tc.fault)
 			}
-			var rd io.Reader
-			if tc.body != "" {
-				rd = strings.NewReader(tc.body)
-			}
-			req, _ := http.NewRequest(tc.method, srv.URL+tc.path, rd)
-			if auth != "" {
-				req.Header.Set("Authorization", auth)
-			}
+			req := newRequest(t, srv, tc.method, tc.path, auth, tc.body)
 			if tc.prefer != "" {
 				req.Header.Set("Prefer", tc.prefer)
 			}
@@ -207,14 +199,7 @@ func TestRateLimitHeaders(t *testing.T) {
 		{"unknown path", "GET", "/v3/nothing", key, "", "", false},
 		{"wrong method", "PUT", cert, key, "", "", false},
 	} {
-		var rd io.Reader
-		if tc.body != "" {
-			rd = strings.NewReader(tc.body)
-		}
-		req, _ := http.NewRequest(tc.method, srv.URL+tc.path, rd)
-		if tc.auth != "" {
-			req.Header.Set("Authorization", tc.auth)
-		}
+		req := newRequest(t, srv, tc.method, tc.path, tc.auth, tc.body)
 		if tc.prefer != "" {
 			req.Header.Set("Prefer", tc.prefer)
 		}

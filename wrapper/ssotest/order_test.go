@@ -44,14 +44,7 @@ func TestAuthenticationComesFirst(t *testing.T) {
 				srv.FailNext(1, *tc.fault)
 			}
 			call := func(auth string) (*http.Response, error) {
-				var rd io.Reader
-				if tc.body != "" {
-					rd = strings.NewReader(tc.body)
-				}
-				req, _ := http.NewRequest(tc.method, srv.URL+tc.path, rd)
-				if auth != "" {
-					req.Header.Set("Authorization", auth)
-				}
+				req := newRequest(t, srv, tc.method, tc.path, auth, tc.body)
 				if tc.prefer != "" {
 					req.Header.Set("Prefer", tc.prefer)
 				}
