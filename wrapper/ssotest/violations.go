@@ -8,7 +8,8 @@ import (
 	"unicode/utf8"
 )
 
-// Violation is a request or a response that broke the spec.
+// Violation is a request or a response that broke the spec. The fake keeps its
+// Method, Path and Reason cut short, as InvalidRequests says.
 type Violation struct {
 	// Method and Path (escaped) are the request's.
 	Method, Path string
