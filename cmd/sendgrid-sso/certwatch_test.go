@@ -382,7 +382,9 @@ func TestCertIdPMetadata(t *testing.T) {
 
 // TestCertIdPMetadataURLBoundedByTimeout: a metadata URL that accepts the connection
 // and never answers holds cert only until --timeout; the certificate is still
-// shown, and the run exits 3. The server is released by the test's cleanup.
+// shown, and the run exits 3. The server is released by the test's cleanup. The
+// --timeout of 2s bounds the fake's answer too, so it is far above what a loaded
+// machine takes for it (500ms was not).
 func TestCertIdPMetadataURLBoundedByTimeout(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
@@ -398,9 +400,9 @@ func TestCertIdPMetadataURLBoundedByTimeout(t *testing.T) {
 
 	fake := clitest.NewFake(t)
 	for _, src := range []string{silent.URL + "/metadata", "http://" + l.Addr().String() + "/metadata"} {
-		r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "--timeout", "500ms", "cert", "--idp-metadata", src, strconv.Itoa(ssotest.DefaultCertificateID))
+		r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "--timeout", "2s", "cert", "--idp-metadata", src, strconv.Itoa(ssotest.DefaultCertificateID))
 		r.WantExit(t, cli.ExitNetwork)
-		r.WantStderr(t, "--idp-metadata: fetching idp metadata", "timed out after --timeout 500ms")
+		r.WantStderr(t, "--idp-metadata: fetching idp metadata", "timed out after --timeout 2s")
 		if !strings.Contains(r.Stdout, "idp metadata  NOT CHECKED") || !strings.Contains(r.Stdout, "certificate  66138975") {
 			t.Errorf("%s: stdout:\n%s", src, r.Stdout)
 		}

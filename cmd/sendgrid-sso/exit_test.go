@@ -9,6 +9,7 @@ import (
 
 	"github.com/sendgrid-sso/sendgrid-sso/internal/cli"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/testnet"
 )
 
 // TestAPIErrorShowsStatusAndEveryMessage: exit 1, the status, then each message with
@@ -99,7 +100,7 @@ func TestStrayRequestsDoNotCount(t *testing.T) {
 
 func TestNetworkFailureExits3(t *testing.T) {
 	t.Parallel()
-	closed := "http://" + clitest.RefusedAddr(t)
+	closed := "http://" + testnet.RefusedAddr(t)
 	for _, args := range [][]string{{"login", "acct"}, {"cert", "1"}} {
 		r := sso(t, clitest.KeyEnv(clitest.TestKey), append([]string{"--base-url", closed}, args...)...)
 		r.WantExit(t, cli.ExitNetwork)
