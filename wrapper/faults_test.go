@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sendgrid-sso/sendgrid-sso/internal/testnet"
 )
 
 // The fault matrix: what the Client does when the network or the server misbehaves.
@@ -62,13 +64,9 @@ import (
 //	| 300 sequential mixed calls             | both | 200s, 303s, 4xx and 5xx all drained: one connection        | 300      | TestFaultOneConnection
 
 func TestFaultConnectionRefused(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens on addr now
-	c := newTestClient(t, "http://"+addr)
+	// A port that stays bound and never listens: one that was closed could be taken
+	// by another test's server before the call.
+	c := newTestClient(t, "http://"+testnet.RefusedAddr(t))
 	for method, gaveUp := range map[string]bool{opGET: true, opPOST: false} {
 		err := call(context.Background(), c, method)
 		if !errors.Is(err, syscall.ECONNREFUSED) {

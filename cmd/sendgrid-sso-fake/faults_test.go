@@ -96,7 +96,7 @@ func TestPreferOverHTTP(t *testing.T) {
 	if status != 0 {
 		t.Errorf("exit status %d after Ctrl-C, want 0; stderr:\n%s", status, stderr)
 	}
-	want := fmt.Sprintf("fake stopped after %d API requests; login URLs opened: 1; requests that broke the spec: 1; answers that broke the spec: 0\n"+
+	want := fmt.Sprintf("fake stopped after %d API requests with its key and 0 without; login URLs opened: 1; requests that broke the spec: 1; answers that broke the spec: 0\n"+
 		"  request: GET /v3/sso/certificates/1: 400: ssotest: the fake cannot serve this request: Prefer: code=404, but GetSsoCertificate declares only", len(pairs)+2)
 	if !strings.Contains(stderr, want) {
 		t.Errorf("stderr lacks %q:\n%s", want, stderr)

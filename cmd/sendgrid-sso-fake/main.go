@@ -2,7 +2,8 @@
 // on loopback, for trying sendgrid-sso and for manual tests of your own code, or a demo
 // of both operations against an in-process fake.
 //
-//	sendgrid-sso-fake [--addr ADDR]   serve the fake API until interrupted
+//	sendgrid-sso-fake [--addr ADDR] [--api-key KEY|random]
+//	                                  serve the fake API until interrupted
 //	sendgrid-sso-fake demo            cert and login against an in-process fake
 //	sendgrid-sso-fake version         the version, Go version and source revision
 //
@@ -28,23 +29,28 @@ import (
 
 const name = cli.FakeName
 
-const synopsis = name + " [--addr ADDR] [--rate-limit N/DURATION] [--cert-expires-in DURATION] | " + name + " demo | " + name + " version"
+const synopsis = name + " [--addr ADDR] [--api-key KEY|random] [--rate-limit N/DURATION] [--cert-expires-in DURATION] | " + name + " demo | " + name + " version"
 
 const help = name + ` runs the fake SendGrid SSO API of package wrapper/ssotest on a
 loopback address, for trying sendgrid-sso and for manual tests of your own code.
 
 Usage:
-  ` + name + ` [--addr ADDR] [--rate-limit N/DURATION] [--cert-expires-in DURATION]
+  ` + name + ` [--addr ADDR] [--api-key KEY|random] [--rate-limit N/DURATION]
+                    [--cert-expires-in DURATION]
                                     serve the fake API until interrupted (Ctrl-C)
   ` + name + ` demo            cert and login against an in-process fake: no key, no network
   ` + name + ` version         the version, the Go version and the source revision (also --version)
 
 Serving, it prints its URL, its API key, a certificate ID and an account ID it knows,
 and sendgrid-sso commands that use them. It listens on loopback only: it accepts a
-published API key. On Ctrl-C it closes every connection, says how many requests it
-answered and how many of its one-time login codes were redeemed, and exits; a second
-Ctrl-C quits at once. Requests may carry "Prefer: code=N" to get any status the spec
-declares for the operation (as with the Prism mock server).
+published API key (` + ssotest.DefaultAPIKey + `) unless --api-key gives another;
+--api-key random makes a fresh one, so that a request meant for another fake cannot
+authenticate at this one. A request without the key is answered 401 before anything
+else. On Ctrl-C it closes every connection, says how many requests it answered with
+and without its key, how many of its one-time login codes were redeemed and which
+requests broke the spec (the first 100), and exits; a second Ctrl-C quits at once.
+Requests may carry "Prefer: code=N" to get any status the spec declares for the
+operation (as with the Prism mock server).
 --cert-expires-in 10d serves its certificate with not_after 10 days from now, to try
 'sendgrid-sso cert --warn-within' and alerts on it.
 
@@ -87,8 +93,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet(name)
 	addr := fs.String("addr", defaultAddr, "listen on this loopback `host:port` (port 0 picks a free one)")
+	var key apiKeyFlag
+	fs.Var(&key, "api-key", "the `KEY` the fake accepts, or random for a fresh one; it prints it, so it is no secret")
 	var limit rateLimitFlag
-	fs.Var(&limit, "rate-limit", "each API key's budget, `N/DURATION` calls (such as 600/1m); beyond it, 429 until the window ends")
+	fs.Var(&limit, "rate-limit", "the key's budget, `N/DURATION` calls (such as 600/1m); beyond it, 429 until the window ends")
 	var expiresIn *time.Duration
 	fs.Func("cert-expires-in", "serve the certificate with not_after this `duration` from now (10d, 36h; negative: expired)", func(s string) error {
 		neg := strings.HasPrefix(s, "-")
@@ -112,7 +120,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cli.WriteVersion(stdout, name)
 	}
 	if len(rest) == 0 {
-		opts := limit.options()
+		opts := append(key.options(), limit.options()...)
 		if expiresIn != nil {
 			opts = append(opts, ssotest.WithCertificate(ssotest.DefaultCertificate().ExpiringIn(*expiresIn)))
 		}

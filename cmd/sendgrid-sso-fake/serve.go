@@ -54,19 +54,25 @@ Try it:
 	return err
 }
 
-// report says on w how the fake stopped: how many API requests it had, how many of its
-// login codes were redeemed, and which requests and answers broke the spec, each on a
-// line of its own, escaped (a request's path and headers are anyone's).
+// report says on w how the fake stopped: how many API requests it had with its key and
+// without, how many of its login codes were redeemed, and which requests and answers
+// broke the spec (those the fake kept: the first 100 of each), each on a line of its
+// own, escaped (a request's path and headers are anyone's).
 func report(w io.Writer, srv *ssotest.Server) {
 	reqs, resps := srv.InvalidRequests(), srv.InvalidResponses()
-	fmt.Fprintf(w, "fake stopped after %d API requests; login URLs opened: %d; requests that broke the spec: %d; answers that broke the spec: %d\n",
-		srv.Requests(), srv.LoginsFollowed(), len(reqs), len(resps))
-	for _, v := range reqs {
-		fmt.Fprintf(w, "  request: %s\n", safetext.Line(v.String(), 400))
+	badReqs, badResps := srv.InvalidCounts()
+	fmt.Fprintf(w, "fake stopped after %d API requests with its key and %d without; login URLs opened: %d; requests that broke the spec: %d; answers that broke the spec: %d\n",
+		srv.Requests(), srv.RequestsWithoutKey(), srv.LoginsFollowed(), badReqs, badResps)
+	list := func(kind string, kept []ssotest.Violation, total int) {
+		for _, v := range kept {
+			fmt.Fprintf(w, "  %s: %s\n", kind, safetext.Line(v.String(), 400))
+		}
+		if more := total - len(kept); more > 0 {
+			fmt.Fprintf(w, "  (%d more %ss not kept)\n", more, kind)
+		}
 	}
-	for _, v := range resps {
-		fmt.Fprintf(w, "  answer: %s\n", safetext.Line(v.String(), 400))
-	}
+	list("request", reqs, badReqs)
+	list("answer", resps, badResps)
 }
 
 // errQuit is a second interrupt while the fake was closing: the process ends at once

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -40,9 +41,15 @@ func TestFakeServesUntilInterrupted(t *testing.T) {
 	if rep, err := clitest.ParseReport(stderr); err != nil || rep != (clitest.Report{Requests: 2}) {
 		t.Errorf("report %+v, %v; want 2 requests and nothing else", rep, err)
 	}
-	if c, err := net.Dial("tcp", strings.TrimPrefix(f.URL, "http://")); err == nil {
-		c.Close()
-		t.Errorf("the fake still listens after it stopped")
+	// The process has exited, so its port is free: another test's server may hold it
+	// by now. Whoever does, it must not serve this fake's key.
+	req, _ := http.NewRequest("GET", f.URL+"/v3/sso/certificates/"+f.CertificateID, nil)
+	req.Header.Set("Authorization", "Bearer "+f.APIKey)
+	if resp, err := noRedirects.Do(req); err == nil {
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("the fake's key is still served after it stopped: %d", resp.StatusCode)
+		}
 	}
 }
 

@@ -32,7 +32,7 @@ func TestCertText(t *testing.T) {
 	fake := clitest.NewFake(t)
 	x := clitest.DefaultX509(t)
 	want := ssotest.DefaultCertificate()
-	r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "cert", strconv.FormatInt(want.ID, 10))
+	r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "cert", strconv.FormatInt(want.ID, 10))
 	r.WantExit(t, cli.ExitOK)
 	f := clitest.TextFields(t, r.Stdout)
 	checks := map[string]string{
@@ -77,7 +77,7 @@ func TestCertRemainingInPlainWords(t *testing.T) {
 		"3":  "(expired 3 days ago)",
 		"2":  "(not valid yet: starts in 2 days)",
 	} {
-		r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "cert", id)
+		r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "cert", id)
 		r.WantExit(t, cli.ExitOK)
 		if got := clitest.TextFields(t, r.Stdout)["valid until"]; !strings.HasSuffix(got, want) {
 			t.Errorf("cert %s: valid until = %q, want it to end in %q", id, got, want)
@@ -98,7 +98,7 @@ func TestCertJSON(t *testing.T) {
 		{"3", "expired", "expired 3 days ago", true},
 		{"2", "not yet valid", "not valid yet: starts in 2 days", false},
 	} {
-		r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "cert", "--json", tc.id)
+		r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "cert", "--json", tc.id)
 		r.WantExit(t, cli.ExitOK)
 
 		// Numbers are JSON numbers, times RFC 3339 strings.
@@ -162,7 +162,7 @@ func TestCertJSON(t *testing.T) {
 func TestCertPEM(t *testing.T) {
 	t.Parallel()
 	fake := clitest.NewFake(t)
-	r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "cert", "--pem", strconv.Itoa(ssotest.DefaultCertificateID))
+	r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "cert", "--pem", strconv.Itoa(ssotest.DefaultCertificateID))
 	r.WantExit(t, cli.ExitOK)
 	block, rest := pem.Decode([]byte(r.Stdout))
 	if block == nil || block.Type != "CERTIFICATE" {
@@ -186,7 +186,7 @@ func TestCertWindowFallsBackToTheCertificate(t *testing.T) {
 		_ = json.NewEncoder(w).Encode(map[string]any{"id": 7, "public_certificate": ssotest.DefaultCertificate().PublicCertificate})
 	}))
 	defer srv.Close()
-	r := sso(t, clitest.KeyEnv(), "--base-url", srv.URL, "cert", "7")
+	r := sso(t, clitest.KeyEnv(clitest.TestKey), "--base-url", srv.URL, "cert", "7")
 	r.WantExit(t, cli.ExitOK)
 	f := clitest.TextFields(t, r.Stdout)
 	if want := x.NotBefore.UTC().Format(time.RFC3339); f["valid from"] != want {
@@ -201,7 +201,7 @@ func TestCertWindowFallsBackToTheCertificate(t *testing.T) {
 func TestCertUnusableResponses(t *testing.T) {
 	t.Parallel()
 	fake := clitest.NewFake(t, ssotest.WithCertificate(ssotest.Certificate{ID: 9, PublicCertificate: "bm90IGEgY2VydGlmaWNhdGU=", NotAfter: time.Now()}))
-	r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "cert", "9")
+	r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "cert", "9")
 	r.WantExit(t, cli.ExitAPI)
 	r.WantStderr(t, "certificate 9")
 	if r.Stdout != "" {
@@ -212,7 +212,7 @@ func TestCertUnusableResponses(t *testing.T) {
 		_, _ = w.Write([]byte("<html>maintenance</html>"))
 	}))
 	defer html.Close()
-	r = sso(t, clitest.KeyEnv(), "--base-url", html.URL, "cert", "9")
+	r = sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", html.URL, "cert", "9")
 	r.WantExit(t, cli.ExitAPI)
 	r.WantStderr(t, "invalid response", "maintenance")
 }
@@ -222,7 +222,7 @@ func TestCertOutputThatCannotBeWritten(t *testing.T) {
 	t.Parallel()
 	fake := clitest.NewFake(t)
 	for _, format := range []string{"--json", "--pem", "--json=false"} {
-		r := clitest.Run(t, "/bin/sh", clitest.KeyEnv(), "-c", `exec "$0" "$@" >/dev/full`,
+		r := clitest.Run(t, "/bin/sh", clitest.KeyEnv(fake.APIKey), "-c", `exec "$0" "$@" >/dev/full`,
 			bin, "--base-url", fake.URL, "cert", format, strconv.Itoa(ssotest.DefaultCertificateID))
 		r.WantExit(t, cli.ExitOutput)
 		r.WantStderr(t, "writing the certificate to stdout: write /dev/stdout: no space left on device")

@@ -36,7 +36,7 @@ func certIDs(out string) []string {
 func TestCertSeveralIDsInArgumentOrder(t *testing.T) {
 	t.Parallel()
 	fake := windowFake(t, time.Now())
-	r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "cert", "2", "41", "3")
+	r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "cert", "2", "41", "3")
 	r.WantExit(t, cli.ExitOK)
 	if got := certIDs(r.Stdout); fmt.Sprint(got) != "[2 41 3]" {
 		t.Errorf("text: certificates %v, want [2 41 3]:\n%s", got, r.Stdout)
@@ -46,7 +46,7 @@ func TestCertSeveralIDsInArgumentOrder(t *testing.T) {
 	}
 
 	for _, flags := range [][]string{{"--json"}, {"--format", "json"}} {
-		r = sso(t, clitest.KeyEnv(), append(append([]string{"--base-url", fake.URL, "cert"}, flags...), "41", "2", "3")...)
+		r = sso(t, clitest.KeyEnv(fake.APIKey), append(append([]string{"--base-url", fake.URL, "cert"}, flags...), "41", "2", "3")...)
 		r.WantExit(t, cli.ExitOK)
 		lines := strings.Split(strings.TrimSuffix(r.Stdout, "\n"), "\n")
 		var got []int64
@@ -62,7 +62,7 @@ func TestCertSeveralIDsInArgumentOrder(t *testing.T) {
 		}
 	}
 
-	r = sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "cert", "--pem", "41", "3")
+	r = sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "cert", "--pem", "41", "3")
 	r.WantExit(t, cli.ExitOK)
 	if n := strings.Count(r.Stdout, "-----BEGIN CERTIFICATE-----"); n != 2 {
 		t.Errorf("--pem with two IDs printed %d PEM blocks", n)
@@ -119,7 +119,7 @@ func TestCertFetchesConcurrentlyAtMostFour(t *testing.T) {
 	for i := 1; i <= g.total; i++ {
 		args = append(args, strconv.Itoa(i))
 	}
-	r := sso(t, clitest.KeyEnv(), args...)
+	r := sso(t, clitest.KeyEnv(clitest.TestKey), args...)
 	r.WantExit(t, cli.ExitOK)
 	if got := len(certIDs(r.Stdout)); got != g.total {
 		t.Errorf("printed %d certificates, want %d", got, g.total)
@@ -152,7 +152,7 @@ func TestCertWarnWithin(t *testing.T) {
 		t.Run(tc.id+" within "+tc.window, func(t *testing.T) {
 			base := []string{"--base-url", fake.URL, "cert", "--warn-within", tc.window}
 
-			r := sso(t, clitest.KeyEnv(), append(base, tc.id)...)
+			r := sso(t, clitest.KeyEnv(fake.APIKey), append(base, tc.id)...)
 			r.WantExit(t, tc.exit)
 			check := clitest.TextFields(t, r.Stdout)["check"]
 			if tc.failure == "" {
@@ -166,7 +166,7 @@ func TestCertWarnWithin(t *testing.T) {
 				r.WantStderr(t, "sendgrid-sso: cert "+tc.id+": check failed: "+tc.failure)
 			}
 
-			r = sso(t, clitest.KeyEnv(), append(base[:len(base):len(base)], "--format", "json", tc.id)...)
+			r = sso(t, clitest.KeyEnv(fake.APIKey), append(base[:len(base):len(base)], "--format", "json", tc.id)...)
 			r.WantExit(t, tc.exit)
 			var v struct {
 				Check struct {
@@ -181,7 +181,7 @@ func TestCertWarnWithin(t *testing.T) {
 				t.Errorf("json check = %+v, want failure %q", v.Check, tc.failure)
 			}
 
-			r = sso(t, clitest.KeyEnv(), append(base[:len(base):len(base)], "--format", "prometheus", tc.id)...)
+			r = sso(t, clitest.KeyEnv(fake.APIKey), append(base[:len(base):len(base)], "--format", "prometheus", tc.id)...)
 			r.WantExit(t, tc.exit)
 			want := fmt.Sprintf("sendgrid_sso_certificate_check_success{cert_id=%q} %d\n", tc.id, map[bool]int{true: 1, false: 0}[tc.failure == ""])
 			if !strings.Contains(r.Stdout, want) {
@@ -226,7 +226,7 @@ func TestCertExitStatusWithSeveralIDs(t *testing.T) {
 	for _, tc := range cases {
 		for _, format := range []string{"text", "json", "prometheus"} {
 			args := append([]string{"--base-url", srv.URL, "cert", "--format", format, "--warn-within", "30d"}, tc.ids...)
-			r := sso(t, clitest.KeyEnv(), args...)
+			r := sso(t, clitest.KeyEnv(clitest.TestKey), args...)
 			if r.Code != tc.exit {
 				t.Errorf("%v %s: exit %d, want %d\nstderr:\n%s", tc.ids, format, r.Code, tc.exit, r.Stderr)
 			}
@@ -268,7 +268,7 @@ func TestCertUsageErrors(t *testing.T) {
 		{[]string{"--idp-metadata", "ftp://idp.example.com/metadata", "1"}, `has scheme "ftp": use https`},
 	}
 	for _, tc := range cases {
-		r := sso(t, clitest.KeyEnv(), append(base[:len(base):len(base)], tc.args...)...)
+		r := sso(t, clitest.KeyEnv(fake.APIKey), append(base[:len(base):len(base)], tc.args...)...)
 		if r.Code != cli.ExitUsage || !strings.Contains(r.Stderr, tc.want) || r.Stdout != "" {
 			t.Errorf("%v: exit %d, stderr %q, stdout %q; want exit 2 saying %q and no output", tc.args, r.Code, r.Stderr, r.Stdout, tc.want)
 		}
@@ -331,7 +331,7 @@ func TestCertIdPMetadata(t *testing.T) {
 			defer served.Close()
 			for _, src := range []string{file, served.URL + "/metadata"} {
 				base := []string{"--base-url", fake.URL, "cert", "--idp-metadata", src}
-				r := sso(t, clitest.KeyEnv(), append(base, id)...)
+				r := sso(t, clitest.KeyEnv(fake.APIKey), append(base, id)...)
 				r.WantExit(t, tc.exit)
 				for _, line := range tc.text {
 					if !strings.Contains(r.Stdout, line) {
@@ -342,7 +342,7 @@ func TestCertIdPMetadata(t *testing.T) {
 					r.WantStderr(t, "invalid idp metadata: the IdP publishes no signing certificate, only 1 for encryption")
 				}
 
-				r = sso(t, clitest.KeyEnv(), append(base[:len(base):len(base)], "--json", id)...)
+				r = sso(t, clitest.KeyEnv(fake.APIKey), append(base[:len(base):len(base)], "--json", id)...)
 				r.WantExit(t, tc.exit)
 				var v struct {
 					IdPMetadata struct {
@@ -366,7 +366,7 @@ func TestCertIdPMetadata(t *testing.T) {
 					}
 				}
 
-				r = sso(t, clitest.KeyEnv(), append(base[:len(base):len(base)], "--format", "prometheus", id)...)
+				r = sso(t, clitest.KeyEnv(fake.APIKey), append(base[:len(base):len(base)], "--format", "prometheus", id)...)
 				r.WantExit(t, tc.exit)
 				sample := "sendgrid_sso_certificate_idp_metadata_match{cert_id=\"" + id + "\""
 				if has := strings.Contains(r.Stdout, sample); has != (tc.match >= 0) {
@@ -382,7 +382,9 @@ func TestCertIdPMetadata(t *testing.T) {
 
 // TestCertIdPMetadataURLBoundedByTimeout: a metadata URL that accepts the connection
 // and never answers holds cert only until --timeout; the certificate is still
-// shown, and the run exits 3. The server is released by the test's cleanup.
+// shown, and the run exits 3. The server is released by the test's cleanup. The
+// --timeout of 2s bounds the fake's answer too, so it is far above what a loaded
+// machine takes for it (500ms was not).
 func TestCertIdPMetadataURLBoundedByTimeout(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
@@ -398,9 +400,9 @@ func TestCertIdPMetadataURLBoundedByTimeout(t *testing.T) {
 
 	fake := clitest.NewFake(t)
 	for _, src := range []string{silent.URL + "/metadata", "http://" + l.Addr().String() + "/metadata"} {
-		r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "--timeout", "500ms", "cert", "--idp-metadata", src, strconv.Itoa(ssotest.DefaultCertificateID))
+		r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "--timeout", "2s", "cert", "--idp-metadata", src, strconv.Itoa(ssotest.DefaultCertificateID))
 		r.WantExit(t, cli.ExitNetwork)
-		r.WantStderr(t, "--idp-metadata: fetching idp metadata", "timed out after --timeout 500ms")
+		r.WantStderr(t, "--idp-metadata: fetching idp metadata", "timed out after --timeout 2s")
 		if !strings.Contains(r.Stdout, "idp metadata  NOT CHECKED") || !strings.Contains(r.Stdout, "certificate  66138975") {
 			t.Errorf("%s: stdout:\n%s", src, r.Stdout)
 		}
@@ -414,7 +416,7 @@ func TestCertTextEscapesServerText(t *testing.T) {
 	c := ssotest.DefaultCertificate()
 	c.IntegrationID = "i\x1b]0;owned\x07\u202egnp.exe"
 	fake := clitest.NewFake(t, ssotest.WithCertificate(c))
-	r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "cert", strconv.FormatInt(c.ID, 10))
+	r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "cert", strconv.FormatInt(c.ID, 10))
 	r.WantExit(t, cli.ExitOK)
 	if strings.ContainsAny(r.Stdout, "\x1b\x07\u202e") {
 		t.Errorf("stdout holds raw control or bidi runes: %q", r.Stdout)
@@ -422,7 +424,7 @@ func TestCertTextEscapesServerText(t *testing.T) {
 	if want := `integration  i\x1b]0;owned\x07\u202egnp.exe`; !strings.Contains(r.Stdout, want) {
 		t.Errorf("stdout lacks %q:\n%s", want, r.Stdout)
 	}
-	r = sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "cert", "--format", "prometheus", strconv.FormatInt(c.ID, 10))
+	r = sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "cert", "--format", "prometheus", strconv.FormatInt(c.ID, 10))
 	if strings.ContainsAny(r.Stdout, "\x1b\x07\u202e") {
 		t.Errorf("prometheus output holds raw control or bidi runes: %q", r.Stdout)
 	}

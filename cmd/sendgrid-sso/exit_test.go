@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/sendgrid-sso/sendgrid-sso/internal/cli"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/testnet"
 )
 
 // TestAPIErrorShowsStatusAndEveryMessage: exit 1, the status, then each message with
@@ -24,7 +24,7 @@ func TestAPIErrorShowsStatusAndEveryMessage(t *testing.T) {
 	}))
 	defer srv.Close()
 	for _, args := range [][]string{{"cert", "1"}, {"login", "acct"}} {
-		r := sso(t, clitest.KeyEnv(), append([]string{"--base-url", srv.URL}, args...)...)
+		r := sso(t, clitest.KeyEnv(clitest.TestKey), append([]string{"--base-url", srv.URL}, args...)...)
 		r.WantExit(t, cli.ExitAPI)
 		lines := strings.Split(strings.TrimSpace(r.Stderr), "\n")
 		if len(lines) != 3 {
@@ -60,7 +60,7 @@ func TestKeyEchoedByTheServerIsRedacted(t *testing.T) {
 			"message": "bad key " + strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), "error_id": "10-40100"}}})
 	}))
 	defer srv.Close()
-	r := sso(t, clitest.KeyEnv(), "--base-url", srv.URL, "login", "acct")
+	r := sso(t, clitest.KeyEnv(clitest.TestKey), "--base-url", srv.URL, "login", "acct")
 	r.WantExit(t, cli.ExitAPI)
 	r.WantStderr(t, "bad key [REDACTED] [10-40100]")
 }
@@ -74,21 +74,35 @@ func TestRetriesExhaustedSayHowManyAttempts(t *testing.T) {
 		_, _ = w.Write([]byte(`[{"message":"try later","error_id":"10-50300"}]`))
 	}))
 	defer srv.Close()
-	r := sso(t, clitest.KeyEnv(), "--base-url", srv.URL, "cert", "1")
+	r := sso(t, clitest.KeyEnv(clitest.TestKey), "--base-url", srv.URL, "cert", "1")
 	r.WantExit(t, cli.ExitAPI)
 	r.WantStderr(t, "GetSSOCertificate: the API answered 503 Service Unavailable (gave up after 3 attempts)", "  try later [10-50300]")
 }
 
+// TestStrayRequestsDoNotCount: a run meant for another server (here one with
+// TestKey, as TestNetworkFailureExits3 makes) that reaches this test's fake, on a
+// port the fake now holds, is refused and does not count as the test's request.
+func TestStrayRequestsDoNotCount(t *testing.T) {
+	t.Parallel()
+	fake, other := clitest.NewFake(t), clitest.NewFake(t)
+	if fake.APIKey == other.APIKey {
+		t.Fatalf("two fakes share the key %q", fake.APIKey)
+	}
+	for _, key := range []string{clitest.TestKey, other.APIKey} {
+		r := sso(t, clitest.KeyEnv(key), "--base-url", fake.URL, "cert", "1")
+		r.WantExit(t, cli.ExitAPI)
+		r.WantStderr(t, "401 Unauthorized")
+	}
+	if n, others := fake.Requests(), fake.RequestsWithoutKey(); n != 0 || others != 2 {
+		t.Errorf("Requests() = %d, RequestsWithoutKey() = %d; want 0 and the 2 strays", n, others)
+	}
+}
+
 func TestNetworkFailureExits3(t *testing.T) {
 	t.Parallel()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := "http://" + l.Addr().String()
-	l.Close()
+	closed := "http://" + testnet.RefusedAddr(t)
 	for _, args := range [][]string{{"login", "acct"}, {"cert", "1"}} {
-		r := sso(t, clitest.KeyEnv(), append([]string{"--base-url", closed}, args...)...)
+		r := sso(t, clitest.KeyEnv(clitest.TestKey), append([]string{"--base-url", closed}, args...)...)
 		r.WantExit(t, cli.ExitNetwork)
 		r.WantStderr(t, "connection refused")
 	}
@@ -101,7 +115,7 @@ func TestTimeoutExits3(t *testing.T) {
 	}))
 	defer hang.Close()
 	for _, args := range [][]string{{"login", "acct"}, {"cert", "1"}} {
-		r := sso(t, clitest.KeyEnv(), append([]string{"--base-url", hang.URL, "--timeout", "200ms"}, args...)...)
+		r := sso(t, clitest.KeyEnv(clitest.TestKey), append([]string{"--base-url", hang.URL, "--timeout", "200ms"}, args...)...)
 		r.WantExit(t, cli.ExitNetwork)
 		r.WantStderr(t, "deadline exceeded", "timed out after --timeout 200ms")
 	}
@@ -119,29 +133,29 @@ func TestUsageAndConfigErrorsExit2(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"no command", clitest.KeyEnv(), nil, []string{"no command given", "sendgrid-sso --help"}},
-		{"unknown command", clitest.KeyEnv(), []string{"certs"}, []string{`unknown command "certs"`, "use one of cert, login, version\n"}},
-		{"fake moved", clitest.KeyEnv(), []string{"fake"}, []string{`"fake" moved out of sendgrid-sso`, "run sendgrid-sso-fake (go install"}},
-		{"demo moved", clitest.KeyEnv(), []string{"demo"}, []string{`"demo" moved out of sendgrid-sso`, "run sendgrid-sso-fake demo (go install"}},
-		{"help for a moved command", clitest.KeyEnv(), []string{"help", "fake"}, []string{"run sendgrid-sso-fake"}},
-		{"missing cert ID", clitest.KeyEnv(), append(base, "cert"), []string{"missing CERT_ID", "usage: sendgrid-sso [global flags] cert [--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE] [--pem] CERT_ID..."}},
-		{"missing account ID", clitest.KeyEnv(), append(base, "login"), []string{"missing ACCOUNT_ID", "sendgrid-sso login --help"}},
-		{"extra argument", clitest.KeyEnv(), append(base, "login", "acct", "2"), []string{`unexpected argument "2"`}},
-		{"flag after the argument", clitest.KeyEnv(), append(base, "cert", "1", "--json"), []string{"--json comes after CERT_ID"}},
-		{"json and pem", clitest.KeyEnv(), append(base, "cert", "--json", "--pem", "1"), []string{"--json and --pem exclude each other"}},
-		{"global flag after the command", clitest.KeyEnv(), append(base, "cert", "--region", "eu", "1"), []string{"--region is a global flag: put it before the command"}},
-		{"unknown command flag", clitest.KeyEnv(), append(base, "cert", "--yaml", "1"), []string{"unknown flag --yaml"}},
-		{"unknown global flag", clitest.KeyEnv(), append(base, "--chatty", "cert", "1"), []string{"not defined: -chatty"}},
-		{"zero timeout", clitest.KeyEnv(), append(base, "--timeout", "0s", "cert", "1"), []string{"--timeout is 0s: give a positive duration"}},
-		{"bad timeout", clitest.KeyEnv(), append(base, "--timeout", "soon", "cert", "1"), []string{`invalid value "soon" for flag -timeout`}},
-		{"unknown region flag", clitest.KeyEnv(), append(base, "--region", "mars", "cert", "1"), []string{"--region", `unknown region "mars"`}},
-		{"unknown region env", clitest.KeyEnv("SENDGRID_REGION=mars"), []string{"cert", "1"}, []string{"SENDGRID_REGION", `unknown region "mars"`}},
-		{"http base URL off loopback", clitest.KeyEnv(), []string{"--base-url", "http://api.example.com", "cert", "1"}, []string{"plain http"}},
+		{"no command", clitest.KeyEnv(fake.APIKey), nil, []string{"no command given", "sendgrid-sso --help"}},
+		{"unknown command", clitest.KeyEnv(fake.APIKey), []string{"certs"}, []string{`unknown command "certs"`, "use one of cert, login, version\n"}},
+		{"fake moved", clitest.KeyEnv(fake.APIKey), []string{"fake"}, []string{`"fake" moved out of sendgrid-sso`, "run sendgrid-sso-fake (go install"}},
+		{"demo moved", clitest.KeyEnv(fake.APIKey), []string{"demo"}, []string{`"demo" moved out of sendgrid-sso`, "run sendgrid-sso-fake demo (go install"}},
+		{"help for a moved command", clitest.KeyEnv(fake.APIKey), []string{"help", "fake"}, []string{"run sendgrid-sso-fake"}},
+		{"missing cert ID", clitest.KeyEnv(fake.APIKey), append(base, "cert"), []string{"missing CERT_ID", "usage: sendgrid-sso [global flags] cert [--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE] [--pem] CERT_ID..."}},
+		{"missing account ID", clitest.KeyEnv(fake.APIKey), append(base, "login"), []string{"missing ACCOUNT_ID", "sendgrid-sso login --help"}},
+		{"extra argument", clitest.KeyEnv(fake.APIKey), append(base, "login", "acct", "2"), []string{`unexpected argument "2"`}},
+		{"flag after the argument", clitest.KeyEnv(fake.APIKey), append(base, "cert", "1", "--json"), []string{"--json comes after CERT_ID"}},
+		{"json and pem", clitest.KeyEnv(fake.APIKey), append(base, "cert", "--json", "--pem", "1"), []string{"--json and --pem exclude each other"}},
+		{"global flag after the command", clitest.KeyEnv(fake.APIKey), append(base, "cert", "--region", "eu", "1"), []string{"--region is a global flag: put it before the command"}},
+		{"unknown command flag", clitest.KeyEnv(fake.APIKey), append(base, "cert", "--yaml", "1"), []string{"unknown flag --yaml"}},
+		{"unknown global flag", clitest.KeyEnv(fake.APIKey), append(base, "--chatty", "cert", "1"), []string{"not defined: -chatty"}},
+		{"zero timeout", clitest.KeyEnv(fake.APIKey), append(base, "--timeout", "0s", "cert", "1"), []string{"--timeout is 0s: give a positive duration"}},
+		{"bad timeout", clitest.KeyEnv(fake.APIKey), append(base, "--timeout", "soon", "cert", "1"), []string{`invalid value "soon" for flag -timeout`}},
+		{"unknown region flag", clitest.KeyEnv(fake.APIKey), append(base, "--region", "mars", "cert", "1"), []string{"--region", `unknown region "mars"`}},
+		{"unknown region env", clitest.KeyEnv(fake.APIKey, "SENDGRID_REGION=mars"), []string{"cert", "1"}, []string{"SENDGRID_REGION", `unknown region "mars"`}},
+		{"http base URL off loopback", clitest.KeyEnv(fake.APIKey), []string{"--base-url", "http://api.example.com", "cert", "1"}, []string{"plain http"}},
 		{"missing key", nil, append(base, "cert", "1"), []string{"SENDGRID_API_KEY is not set"}},
 		{"blank key", []string{"SENDGRID_API_KEY=  "}, append(base, "login", "acct"), []string{"SENDGRID_API_KEY is not set"}},
-		{"dot-dot cert ID", clitest.KeyEnv(), append(base, "cert", ".."), []string{"invalid ID", `".."`}},
-		{"empty account ID", clitest.KeyEnv(), append(base, "login", ""), []string{"invalid ID", "account ID is empty"}},
-		{"help for an unknown command", clitest.KeyEnv(), []string{"help", "nope"}, []string{`unknown command "nope"`}},
+		{"dot-dot cert ID", clitest.KeyEnv(fake.APIKey), append(base, "cert", ".."), []string{"invalid ID", `".."`}},
+		{"empty account ID", clitest.KeyEnv(fake.APIKey), append(base, "login", ""), []string{"invalid ID", "account ID is empty"}},
+		{"help for an unknown command", clitest.KeyEnv(fake.APIKey), []string{"help", "nope"}, []string{`unknown command "nope"`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -19,7 +19,7 @@ func TestLoginPrintsTheURLAloneAndNeverOpensIt(t *testing.T) {
 	t.Parallel()
 	fake := clitest.NewFake(t)
 	before := time.Now()
-	r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "login", ssotest.DefaultAccountID)
+	r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "login", ssotest.DefaultAccountID)
 	r.WantExit(t, cli.ExitOK)
 
 	line, ok := strings.CutSuffix(r.Stdout, "\n")
@@ -63,7 +63,7 @@ func TestLoginPrintsTheURLAloneAndNeverOpensIt(t *testing.T) {
 func TestLoginUnknownAccountIsAnAPIError(t *testing.T) {
 	t.Parallel()
 	fake := clitest.NewFake(t)
-	r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "login", "no-such-account")
+	r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "login", "no-such-account")
 	r.WantExit(t, cli.ExitAPI)
 	r.WantStderr(t, "AuthenticateAccount", "404 Not Found")
 	if r.Stdout != "" {
@@ -81,7 +81,7 @@ func TestLoginUntrustedLocation(t *testing.T) {
 		w.WriteHeader(http.StatusSeeOther)
 	}))
 	defer srv.Close()
-	r := sso(t, clitest.KeyEnv(), "--base-url", srv.URL, "login", "acct")
+	r := sso(t, clitest.KeyEnv(clitest.TestKey), "--base-url", srv.URL, "login", "acct")
 	r.WantExit(t, cli.ExitAPI)
 	r.WantStderr(t, "evil.example.com")
 	if strings.Contains(r.Stderr+r.Stdout, code) {
@@ -95,7 +95,7 @@ func TestVerbose(t *testing.T) {
 	t.Parallel()
 	fake := clitest.NewFake(t)
 	fake.FailNext(1, ssotest.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Second})
-	r := sso(t, clitest.KeyEnv(), "--verbose", "--base-url", fake.URL, "login", ssotest.DefaultAccountID)
+	r := sso(t, clitest.KeyEnv(fake.APIKey), "--verbose", "--base-url", fake.URL, "login", ssotest.DefaultAccountID)
 	r.WantExit(t, cli.ExitOK)
 	r.WantStderr(t,
 		`level=DEBUG msg="sendgrid attempt" operation=AuthenticateAccount attempt=1 method=POST path=/v3/partners/accounts/`+ssotest.DefaultAccountID+"/sso",
@@ -136,7 +136,7 @@ func TestLoginKeepsTheURLOrSaysSo(t *testing.T) {
 		t.Run(tc.redirect, func(t *testing.T) {
 			fake := clitest.NewFake(t)
 			// As a user's shell runs it.
-			r := clitest.Run(t, "/bin/sh", clitest.KeyEnv(), "-c", `exec "$0" "$@" `+tc.redirect,
+			r := clitest.Run(t, "/bin/sh", clitest.KeyEnv(fake.APIKey), "-c", `exec "$0" "$@" `+tc.redirect,
 				bin, "--base-url", fake.URL, "login", ssotest.DefaultAccountID)
 			r.WantExit(t, tc.exit)
 			r.WantStderr(t, tc.want)
@@ -161,7 +161,7 @@ func TestLoginURLToAClosedPipe(t *testing.T) {
 	}
 	pr.Close()
 	defer pw.Close()
-	r := clitest.RunTo(t, pw, bin, clitest.KeyEnv(), "--base-url", fake.URL, "login", ssotest.DefaultAccountID)
+	r := clitest.RunTo(t, pw, bin, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "login", ssotest.DefaultAccountID)
 	r.WantExit(t, cli.ExitOutput)
 	r.WantStderr(t, "writing the login URL to stdout: write /dev/stdout: broken pipe: a login was minted but not shown")
 }
@@ -176,7 +176,7 @@ func TestLoginURLIsEscaped(t *testing.T) {
 		w.WriteHeader(http.StatusSeeOther)
 	}))
 	defer srv.Close()
-	r := sso(t, clitest.KeyEnv(), "--base-url", srv.URL, "login", "acct")
+	r := sso(t, clitest.KeyEnv(clitest.TestKey), "--base-url", srv.URL, "login", "acct")
 	r.WantExit(t, cli.ExitOK)
 	wantNoRawControl(t, r)
 	if want := srv.URL + `/login?code=abc%E2%80%AEXYZ%C2%9B2J` + "\n"; r.Stdout != want {

@@ -67,7 +67,7 @@ func TestLoginOpen(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			os.Remove(tc.script + ".args")
 			fake := clitest.NewFake(t)
-			r := sso(t, clitest.KeyEnv("BROWSER="+tc.browser), "--base-url", fake.URL, "login", "--open", ssotest.DefaultAccountID)
+			r := sso(t, clitest.KeyEnv(fake.APIKey, "BROWSER="+tc.browser), "--base-url", fake.URL, "login", "--open", ssotest.DefaultAccountID)
 			r.WantExit(t, cli.ExitOK)
 			if r.Stdout != "" {
 				t.Errorf("stdout is not empty: %q", r.Stdout)
@@ -109,7 +109,7 @@ func TestLoginOpenFails(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			fake := clitest.NewFake(t)
-			r := sso(t, clitest.KeyEnv(tc.env...), "--base-url", fake.URL, "login", "--open", ssotest.DefaultAccountID)
+			r := sso(t, clitest.KeyEnv(fake.APIKey, tc.env...), "--base-url", fake.URL, "login", "--open", ssotest.DefaultAccountID)
 			r.WantExit(t, cli.ExitBrowser)
 			r.WantStderr(t, "--open: could not open the login URL in a browser (", tc.want, "): it is on stdout instead", "expires ")
 			wantLoginURL(t, strings.TrimSuffix(r.Stdout, "\n"), fake)

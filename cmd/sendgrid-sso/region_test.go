@@ -62,7 +62,7 @@ func TestRegionSelectsTheAPIHost(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			env := clitest.KeyEnv(append([]string{"HTTPS_PROXY=" + proxy.URL}, tc.env...)...)
+			env := clitest.KeyEnv(clitest.TestKey, append([]string{"HTTPS_PROXY=" + proxy.URL}, tc.env...)...)
 			r := sso(t, env, append(tc.args, "login", "acct")...)
 			r.WantExit(t, cli.ExitNetwork)
 			got := proxy.take()
@@ -81,8 +81,8 @@ func TestBaseURLOverridesTheRegion(t *testing.T) {
 	fake := clitest.NewFake(t)
 	id := strconv.Itoa(ssotest.DefaultCertificateID)
 	viaProxy := "HTTPS_PROXY=" + proxy.URL
-	sso(t, clitest.KeyEnv(viaProxy), "--region", "eu", "--base-url", fake.URL, "cert", id).WantExit(t, cli.ExitOK)
-	sso(t, clitest.KeyEnv(viaProxy, "SENDGRID_REGION=mars"), "--base-url", fake.URL, "cert", id).WantExit(t, cli.ExitOK)
+	sso(t, clitest.KeyEnv(fake.APIKey, viaProxy), "--region", "eu", "--base-url", fake.URL, "cert", id).WantExit(t, cli.ExitOK)
+	sso(t, clitest.KeyEnv(fake.APIKey, viaProxy, "SENDGRID_REGION=mars"), "--base-url", fake.URL, "cert", id).WantExit(t, cli.ExitOK)
 	if got := proxy.take(); len(got) != 0 {
 		t.Errorf("requests went to the region's API: %q", got)
 	}

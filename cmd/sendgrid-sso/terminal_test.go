@@ -75,7 +75,7 @@ func TestCertTextIsEscaped(t *testing.T) {
 				pemText = hostileCertPEM(t, tc.cn)
 			}
 			fake := clitest.NewFake(t, ssotest.WithCertificate(ssotest.Certificate{ID: 7, IntegrationID: tc.integration, PublicCertificate: pemText}))
-			r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "cert", "7")
+			r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "cert", "7")
 			r.WantExit(t, cli.ExitOK)
 			wantNoRawControl(t, r)
 			lines := strings.Split(strings.TrimSuffix(r.Stdout, "\n"), "\n")
@@ -105,7 +105,7 @@ func TestCertJSONIsEscaped(t *testing.T) {
 	cn := "idp" + retitle + reorder
 	pemText := hostileCertPEM(t, cn)
 	fake := clitest.NewFake(t, ssotest.WithCertificate(ssotest.Certificate{ID: 7, IntegrationID: hostile, PublicCertificate: pemText}))
-	r := sso(t, clitest.KeyEnv(), "--base-url", fake.URL, "cert", "--json", "7")
+	r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "cert", "--json", "7")
 	r.WantExit(t, cli.ExitOK)
 	wantNoRawControl(t, r)
 	var got struct {
@@ -165,7 +165,7 @@ func TestErrorsAreEscaped(t *testing.T) {
 				_, _ = w.Write([]byte(tc.body))
 			}))
 			defer srv.Close()
-			r := sso(t, clitest.KeyEnv(), append([]string{"--base-url", srv.URL}, tc.args...)...)
+			r := sso(t, clitest.KeyEnv(clitest.TestKey), append([]string{"--base-url", srv.URL}, tc.args...)...)
 			r.WantExit(t, tc.exit)
 			wantNoRawControl(t, r)
 			if n := strings.Count(r.Stderr, "\n"); n != tc.lines {

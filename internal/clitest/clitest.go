@@ -6,6 +6,8 @@ package clitest
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -19,8 +21,20 @@ import (
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
 
-// TestKey is the key the tests' fakes accept; a leak check would spot it anywhere.
+// TestKey is a key for tests whose server is not a fake (an httptest server that
+// answers anything); a leak check would spot it anywhere. Fakes get a key of their
+// own (NewKey).
 const TestKey = "SG.cli-test-key-NEVER-PRINT-ME.0123456789"
+
+// NewKey returns a fresh key, for one fake: a request of another test, sent with
+// another key to a port this fake now holds, cannot authenticate here, and so cannot
+// change what this test counts (ssotest.Server.Requests counts the requests with the
+// fake's key). Like TestKey, it is easy to spot in a leak.
+func NewKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return "SG.cli-test-key-NEVER-PRINT-ME." + hex.EncodeToString(b)
+}
 
 // Main builds the commands pkgs (import paths) into a temporary directory, runs the
 // tests with their paths, and exits with the tests' status. Call it from TestMain:
@@ -140,15 +154,16 @@ func (r Result) WantStderr(t *testing.T, subs ...string) {
 	}
 }
 
-// KeyEnv is an environment holding TestKey and extra.
-func KeyEnv(extra ...string) []string {
-	return append([]string{"SENDGRID_API_KEY=" + TestKey}, extra...)
+// KeyEnv is an environment holding key (a fake's APIKey, or TestKey) and extra.
+func KeyEnv(key string, extra ...string) []string {
+	return append([]string{"SENDGRID_API_KEY=" + key}, extra...)
 }
 
-// NewFake starts an ssotest fake that accepts TestKey, closed when the test ends.
+// NewFake starts an ssotest fake with a key of its own (NewKey), closed when the test
+// ends. Give its APIKey to the binaries that call it (KeyEnv).
 func NewFake(t *testing.T, opts ...ssotest.Option) *ssotest.Server {
 	t.Helper()
-	srv := ssotest.NewServer(append([]ssotest.Option{ssotest.WithAPIKey(TestKey)}, opts...)...)
+	srv := ssotest.NewServer(append([]ssotest.Option{ssotest.WithAPIKey(NewKey())}, opts...)...)
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -28,10 +29,14 @@ type Fake struct {
 const guard = 30 * time.Second
 
 // StartFake runs the sendgrid-sso-fake binary bin with args and exactly the environment
-// env, and reads its announcement up to its last "Try it" line. The fake is killed when
-// the test ends, unless Interrupt stopped it.
+// env, and reads its announcement up to its last "Try it" line. Unless args give
+// --api-key, the fake gets a key of its own (NewKey), for the reason NewFake does.
+// The fake is killed when the test ends, unless Interrupt stopped it.
 func StartFake(t *testing.T, bin string, env []string, args ...string) *Fake {
 	t.Helper()
+	if !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(strings.TrimLeft(a, "-"), "api-key") }) {
+		args = append([]string{"--api-key", NewKey()}, args...)
+	}
 	f := &Fake{cmd: exec.Command(bin, args...)}
 	f.cmd.Env = append([]string{}, env...) // never nil: nil would inherit this process's environment
 	stdout, err := f.cmd.StdoutPipe()
@@ -109,16 +114,17 @@ func (f *Fake) Interrupt(t *testing.T) (status int, stderr string) {
 
 // Report is the fake's account of itself as it stopped.
 type Report struct {
-	Requests, LoginsOpened, BadRequests, BadAnswers int
+	// Requests counts the API requests with the fake's key, WithoutKey the others.
+	Requests, WithoutKey, LoginsOpened, BadRequests, BadAnswers int
 }
 
 // ParseReport finds the fake's "fake stopped after …" line in stderr.
 func ParseReport(stderr string) (Report, error) {
 	for _, line := range strings.Split(stderr, "\n") {
 		var r Report
-		n, _ := fmt.Sscanf(line, "fake stopped after %d API requests; login URLs opened: %d; requests that broke the spec: %d; answers that broke the spec: %d",
-			&r.Requests, &r.LoginsOpened, &r.BadRequests, &r.BadAnswers)
-		if n == 4 {
+		n, _ := fmt.Sscanf(line, "fake stopped after %d API requests with its key and %d without; login URLs opened: %d; requests that broke the spec: %d; answers that broke the spec: %d",
+			&r.Requests, &r.WithoutKey, &r.LoginsOpened, &r.BadRequests, &r.BadAnswers)
+		if n == 5 {
 			return r, nil
 		}
 	}

@@ -25,7 +25,7 @@ func TestCertPrometheusFormatParses(t *testing.T) {
 	soon := ssotest.DefaultCertificate().ExpiringIn(10 * 24 * time.Hour)
 	soon.ID, soon.IntegrationID = 7, `quote " and backslash \ and newline`+"\n"
 	fake := clitest.NewFake(t, ssotest.WithCertificate(ssotest.DefaultCertificate()), ssotest.WithCertificate(soon))
-	t.Setenv("SENDGRID_API_KEY", clitest.TestKey)
+	t.Setenv("SENDGRID_API_KEY", fake.APIKey)
 	metadata := filepath.Join(t.TempDir(), "idp.xml")
 	if err := os.WriteFile(metadata, []byte(clitest.IdPMetadata("https://idp.test", nil, clitest.DefaultX509(t))), 0o600); err != nil {
 		t.Fatal(err)

@@ -80,12 +80,16 @@ func TestCloseEndsADelay(t *testing.T) {
 	closedByServer(t, c)
 }
 
-// A client that never finishes its headers, and one that idles between requests, are
-// cut off by the server's timeouts (short here; NewServer's are below).
+// A client that never finishes its headers, one that idles between requests, and one
+// that never finishes its body, are cut off by the server's timeouts (short here;
+// NewServer's are below). Each server has one short timeout, the others an hour: a
+// request the test wants answered is never raced against a short timeout, however
+// late a loaded machine runs the client.
 func TestTimeoutsCutOffStalledConnections(t *testing.T) {
-	srv := newServer(t, ssotest.WithTimeouts(20*time.Millisecond, time.Hour, 20*time.Millisecond))
+	srv := newServer(t, ssotest.WithTimeouts(20*time.Millisecond, time.Hour, time.Hour))
 	closedByServer(t, dialRaw(t, srv, "GET / HTTP/1.1\r\nHost: x\r\n"))
 
+	srv = newServer(t, ssotest.WithTimeouts(time.Hour, time.Hour, 20*time.Millisecond))
 	idle := dialRaw(t, srv, "GET "+certPath+"66138975 HTTP/1.1\r\nHost: x\r\nAuthorization: "+bearer(srv.APIKey)+"\r\n\r\n")
 	resp, err := http.ReadResponse(bufio.NewReader(idle), nil)
 	if err != nil {

@@ -81,7 +81,7 @@ func NewContract(spec []byte, serverURL string) (*Contract, error) {
 			IncludeResponseStatus:             true,
 			RejectWhenRequestBodyNotSpecified: true,
 			MultiError:                        true,
-			AuthenticationFunc:                checkCredentials,
+			AuthenticationFunc:                bearerCredentials,
 			// One line per violation: the schema and value dumps add nothing a
 			// reader of the spec lacks.
 			SchemaValidationOptions: []openapi3.SchemaValidationOption{
@@ -114,11 +114,11 @@ func load(spec []byte) (*openapi3.T, error) {
 	return doc, nil
 }
 
-// checkCredentials accepts an HTTP bearer scheme when the request carries
+// bearerCredentials accepts an HTTP bearer scheme when the request carries
 // "Authorization: Bearer <token>" with a non-empty token. Whether the token is the
 // right key is the server's business (a 401 the document declares), not the
 // document's. The error never repeats the header.
-func checkCredentials(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+func bearerCredentials(_ context.Context, in *openapi3filter.AuthenticationInput) error {
 	scheme := in.SecurityScheme
 	if scheme == nil || scheme.Type != "http" || !strings.EqualFold(scheme.Scheme, "bearer") {
 		return fmt.Errorf("security scheme %q is not an HTTP bearer scheme, which is all this checker knows", in.SecuritySchemeName)
@@ -207,9 +207,19 @@ type Route struct {
 // ErrNoOperation, ErrMethodNotAllowed or ErrNoCredentials where they apply. A request
 // body is read and put back.
 func (c *Contract) CheckRequest(req *http.Request) (Route, error) {
+	route, in, err := c.route(req)
+	if err != nil {
+		return route, err
+	}
+	return route, c.validate(req, in, route)
+}
+
+// route finds the operation req is for, without checking req against it; err wraps
+// ErrNoOperation or ErrMethodNotAllowed when there is none.
+func (c *Contract) route(req *http.Request) (Route, *openapi3filter.RequestValidationInput, error) {
 	in, err := c.input(req)
 	if err != nil {
-		return Route{}, err
+		return Route{}, nil, err
 	}
 	route := Route{Operation: in.Route.Operation.OperationID, Params: make(map[string]string, len(in.PathParams))}
 	for k, v := range in.PathParams {
@@ -218,10 +228,31 @@ func (c *Contract) CheckRequest(req *http.Request) (Route, error) {
 		}
 		route.Params[k] = v
 	}
+	return route, in, nil
+}
+
+// validate checks a routed request against its operation: security requirement,
+// parameters and body.
+func (c *Contract) validate(req *http.Request, in *openapi3filter.RequestValidationInput, route Route) error {
 	if err := openapi3filter.ValidateRequest(req.Context(), in); err != nil {
-		return route, describe(req, route.Operation, err)
+		return describe(req, route.Operation, err)
 	}
-	return route, nil
+	return nil
+}
+
+// checkCredentials checks a routed request against its operation's security
+// requirement alone (the operation's own, or else the document's): nothing else of
+// the request is looked at. err wraps ErrNoCredentials when the credentials are
+// missing or malformed.
+func (c *Contract) checkCredentials(req *http.Request, in *openapi3filter.RequestValidationInput, route Route) error {
+	security := in.Route.Operation.Security
+	if security == nil {
+		security = &c.doc.Security
+	}
+	if err := openapi3filter.ValidateSecurityRequirements(req.Context(), in, *security); err != nil {
+		return describe(req, route.Operation, err)
+	}
+	return nil
 }
 
 // CheckResponse checks a response to req against the operation req is for: a status

@@ -8,8 +8,9 @@
 //
 // # What it serves
 //
-// The fake knows one API key, a set of certificates and a set of accounts (see
-// WithAPIKey, WithCertificate, WithAccount). It answers as the spec in api/ declares
+// The fake knows one API key, a fresh random one for each server unless WithAPIKey
+// gives it, a set of certificates and a set of accounts (see WithCertificate,
+// WithAccount). It answers as the spec in api/ declares
 // and as the real API sends: an unknown certificate with 400 (GetSsoCertificate
 // declares no 404), an unknown account with 404, a wrong key with 401; errors of
 // GetSsoCertificate as a bare JSON array and those of AuthenticateAccount as
@@ -23,18 +24,27 @@
 // LoginsFollowed counts the redemptions, so a test can assert that nobody followed
 // the 303.
 //
-// Every API answer carries X-RateLimit-Limit, X-RateLimit-Remaining and
-// X-RateLimit-Reset for the key it was sent with; a key that spends its budget gets
+// Every answer to a call with the key carries X-RateLimit-Limit,
+// X-RateLimit-Remaining and X-RateLimit-Reset; once the key spends its budget it gets
 // 429 with Retry-After until its window ends (WithRateLimit; the default,
 // DefaultRateLimit calls per DefaultRateLimitWindow, is beyond what a test makes).
+//
+// # Authenticated first
+//
+// A request without the key is answered 401 before anything it asks for and before
+// anything a test arranged: it spends no budget, uses up no fault, gets no Prefer
+// code, and Requests does not count it (RequestsWithoutKey does). So a stray request,
+// from another test to a port this fake now holds, cannot change what a test sees.
+// Server gives the whole order of checks.
 //
 // # Checked against the spec
 //
 // Every API request is checked against the embedded spec (api.Spec(), or WithSpec)
-// with kin-openapi before it is served. A request that breaks it is refused with an
-// error body saying what was wrong, and recorded (InvalidRequests): 401 for missing
-// or malformed bearer credentials, 404 for a path no operation has, 405 for a method
-// the path has no operation for, 400 for anything else. 404 and 405 are answers to
+// with kin-openapi before it is served: its path and method, its credentials, and,
+// once it has shown the key, everything else. A request that breaks it is refused
+// with an error body saying what was wrong, and recorded (InvalidRequests): 401 for
+// missing or malformed bearer credentials, 404 for a path no operation has, 405 for a
+// method the path has no operation for, 400 for anything else. 404 and 405 are answers to
 // requests the spec does not describe, so no operation declares them.
 //
 // Every answer of the fake's own is checked too before it leaves, formats such as
@@ -44,7 +54,7 @@
 //
 // # Faults
 //
-// From Go, FailNext queues faults for the next calls: a status (429 with Retry-After,
+// From Go, FailNext queues faults for the next calls with the key: a status (429 with Retry-After,
 // any 5xx), an HTML error page like a load balancer's, a delay, or a dropped
 // connection. Faults are the test's deliberate choice and are sent unchecked.
 //
@@ -55,6 +65,12 @@
 // not declare is refused with 400, naming those it does, and recorded.
 //
 // # Under bad clients
+//
+// Everything a client can make the fake keep is bounded: the violations it records
+// (the first 100 of each kind, each cut short; InvalidCounts counts them all), the
+// one-time codes it holds (4096 at most: minting one more forgets the oldest), and
+// the rate-limit budgets (one: the key's). A web page can make a browser send
+// requests to a fake on 127.0.0.1; they cost it nothing it keeps.
 //
 // The server cuts off a client that does not finish its headers within 10 seconds or
 // its request within a minute, and keep-alive connections idle for a minute. Close

@@ -36,10 +36,12 @@ type Fault struct {
 	Body string
 }
 
-// FailNext makes the next n API calls (login page visits not counted) answer with f,
-// after the faults already queued (n <= 0 queues none). Requests that break the spec
-// are refused before faults apply, and do not use one up; nor do calls answered 429
-// because their key's rate limit is spent (see WithRateLimit). The queue holds one
+// FailNext makes the next n API calls with the fake's key (login page visits not
+// counted) answer with f, after the faults already queued (n <= 0 queues none).
+// Requests without the key, requests that break the spec, and calls answered 429
+// because the key's rate limit is spent are answered before faults apply, and do not
+// use one up (see Server for the order of checks): a stray request cannot take the
+// fault a test queued for its client. The queue holds one
 // entry per FailNext call, whatever n: FailNext(1<<30, f) costs what FailNext(1, f)
 // does.
 //

@@ -3,7 +3,6 @@ package ssotest_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -55,44 +54,41 @@ func checkOfficialErrorShape(t *testing.T, operation string, body []byte) {
 
 // Every error answer of the fake, for each operation, in the official shape.
 func TestErrorsInTheOfficialShape(t *testing.T) {
-	srv := newServer(t, ssotest.WithRateLimit(2, time.Hour))
-	key := bearer(srv.APIKey)
 	cert := certPath + fmt.Sprint(ssotest.DefaultCertificateID)
 	account := accountPath + ssotest.DefaultAccountID + "/sso"
+	const withKey = "the fake's key"
 	for _, tc := range []struct {
 		name, operation, method, path, auth, body string
 		prefer                                    string
 		fault                                     *ssotest.Fault
-		spendFirst                                int // calls with the same key before this one
+		spendFirst                                int // calls with the key before this one
 	}{
 		{name: "wrong key", operation: "AuthenticateAccount", method: "POST", path: account, auth: "Bearer SG.wrong"},
-		{name: "unknown account", operation: "AuthenticateAccount", method: "POST", path: accountPath + "nobody/sso", auth: key},
+		{name: "unknown account", operation: "AuthenticateAccount", method: "POST", path: accountPath + "nobody/sso", auth: withKey},
 		{name: "no key", operation: "AuthenticateAccount", method: "POST", path: account},
-		{name: "body on the POST", operation: "AuthenticateAccount", method: "POST", path: account, auth: key, body: "{}"},
-		{name: "Prefer 504", operation: "AuthenticateAccount", method: "POST", path: account, auth: "Bearer SG.k1", prefer: "code=504"},
-		{name: "Prefer 403", operation: "AuthenticateAccount", method: "POST", path: account, auth: "Bearer SG.k2", prefer: "code=403"},
-		{name: "fault 503", operation: "AuthenticateAccount", method: "POST", path: account, auth: "Bearer SG.k3", fault: &ssotest.Fault{Status: 503}},
-		{name: "rate limited", operation: "AuthenticateAccount", method: "POST", path: account, auth: "Bearer SG.k4", spendFirst: 2},
+		{name: "body on the POST", operation: "AuthenticateAccount", method: "POST", path: account, auth: withKey, body: "{}"},
+		{name: "Prefer 504", operation: "AuthenticateAccount", method: "POST", path: account, auth: withKey, prefer: "code=504"},
+		{name: "Prefer 403", operation: "AuthenticateAccount", method: "POST", path: account, auth: withKey, prefer: "code=403"},
+		{name: "fault 503", operation: "AuthenticateAccount", method: "POST", path: account, auth: withKey, fault: &ssotest.Fault{Status: 503}},
+		{name: "rate limited", operation: "AuthenticateAccount", method: "POST", path: account, auth: withKey, spendFirst: 2},
 		{name: "wrong key", operation: "GetSsoCertificate", method: "GET", path: cert, auth: "Bearer SG.wrong"},
-		{name: "unknown certificate", operation: "GetSsoCertificate", method: "GET", path: certPath + "1", auth: "Bearer SG.k5"},
-		{name: "Prefer 500", operation: "GetSsoCertificate", method: "GET", path: cert, auth: "Bearer SG.k6", prefer: "code=500"},
-		{name: "rate limited", operation: "GetSsoCertificate", method: "GET", path: cert, auth: "Bearer SG.k7", spendFirst: 2},
+		{name: "unknown certificate", operation: "GetSsoCertificate", method: "GET", path: certPath + "1", auth: withKey},
+		{name: "Prefer 500", operation: "GetSsoCertificate", method: "GET", path: cert, auth: withKey, prefer: "code=500"},
+		{name: "rate limited", operation: "GetSsoCertificate", method: "GET", path: cert, auth: withKey, spendFirst: 2},
 	} {
 		t.Run(tc.operation+"/"+tc.name, func(t *testing.T) {
+			srv := newServer(t, ssotest.WithRateLimit(2, time.Hour))
+			auth := tc.auth
+			if auth == withKey {
+				auth = bearer(srv.APIKey)
+			}
 			for range tc.spendFirst {
-				send(t, srv, tc.method, tc.path, tc.auth, "")
+				send(t, srv, tc.method, tc.path, auth, "")
 			}
 			if tc.fault != nil {
 				srv.FailNext(1, *tc.fault)
 			}
-			var rd io.Reader
-			if tc.body != "" {
-				rd = strings.NewReader(tc.body)
-			}
-			req, _ := http.NewRequest(tc.method, srv.URL+tc.path, rd)
-			if tc.auth != "" {
-				req.Header.Set("Authorization", tc.auth)
-			}
+			req := newRequest(t, srv, tc.method, tc.path, auth, tc.body)
 			if tc.prefer != "" {
 				req.Header.Set("Prefer", tc.prefer)
 			}
@@ -129,6 +125,13 @@ func TestRateLimit(t *testing.T) {
 	account := accountPath + ssotest.DefaultAccountID + "/sso"
 	const reset = 1_800_000_061 // the window's end, 1_800_000_060.25, rounded up
 
+	// Requests without the key spend nothing: the key's first call starts its window
+	// with its whole budget.
+	for _, auth := range []string{"", "Basic x", bearer("SG.another"), bearer(srv.APIKey + "x")} {
+		if resp, body := send(t, srv, "GET", cert, auth, ""); resp.StatusCode != 401 {
+			t.Fatalf("Authorization %q: %d %s, want 401", auth, resp.StatusCode, body)
+		}
+	}
 	for i, path := range []string{cert, account, cert} {
 		method := map[string]string{cert: "GET", account: "POST"}[path]
 		resp, body := send(t, srv, method, path, bearer(srv.APIKey), "")
@@ -156,10 +159,10 @@ func TestRateLimit(t *testing.T) {
 			t.Errorf("%s 429: %s %q, want %s shape", tc.method, shape, msgs, tc.shape)
 		}
 	}
-	// Another key has a budget of its own.
+	// Another key is answered 401 before the budget is looked at: not 429.
 	resp, _ := send(t, srv, "GET", cert, bearer("SG.another"), "")
-	if _, r, _ := rateHeaders(t, resp.Header); resp.StatusCode != 401 || r != 2 {
-		t.Errorf("another key: %d with %d remaining, want 401 with 2", resp.StatusCode, r)
+	if resp.StatusCode != 401 || resp.Header.Get("X-RateLimit-Limit") != "" {
+		t.Errorf("another key on a spent budget: %d, X-RateLimit-Limit %q; want 401 and none", resp.StatusCode, resp.Header.Get("X-RateLimit-Limit"))
 	}
 	// The window ends: a new one begins with the next call.
 	clock.advance(30 * time.Second)
@@ -167,26 +170,46 @@ func TestRateLimit(t *testing.T) {
 	if l, r, rs := rateHeaders(t, resp.Header); resp.StatusCode != 200 || l != 3 || r != 2 || rs != reset+60 {
 		t.Errorf("next window: %d limit %d remaining %d reset %d, want 200 3 2 %d", resp.StatusCode, l, r, rs, reset+60)
 	}
-	if v := append(srv.InvalidRequests(), srv.InvalidResponses()...); len(v) != 0 {
+	if v := srv.InvalidResponses(); len(v) != 0 {
 		t.Errorf("violations: %v", v)
 	}
 }
 
-// Every API answer carries the rate-limit headers: served, refused, faulted; the
-// default budget is one no test meets by accident.
-func TestRateLimitHeadersOnEveryAnswer(t *testing.T) {
+// Every answer to a call with the fake's key carries the rate-limit headers: served,
+// refused, faulted; the default budget is one no test meets by accident. Answers to
+// requests without the key, or naming no operation, carry none: they spend no budget.
+func TestRateLimitHeaders(t *testing.T) {
 	srv := newServer(t)
 	cert := certPath + fmt.Sprint(ssotest.DefaultCertificateID)
+	account := accountPath + ssotest.DefaultAccountID + "/sso"
+	key := bearer(srv.APIKey)
 	srv.FailNext(1, ssotest.Fault{Status: 502, HTML: true})
-	for _, tc := range []struct{ name, method, path, auth string }{
-		{"fault", "GET", cert, bearer(srv.APIKey)},
-		{"200", "GET", cert, bearer(srv.APIKey)},
-		{"303", "POST", accountPath + ssotest.DefaultAccountID + "/sso", bearer(srv.APIKey)},
-		{"no key", "GET", cert, ""},
-		{"unknown path", "GET", "/v3/nothing", bearer(srv.APIKey)},
-		{"wrong method", "PUT", cert, bearer(srv.APIKey)},
+	for _, tc := range []struct {
+		name, method, path, auth, body, prefer string
+		headers                                bool
+	}{
+		{"fault", "GET", cert, key, "", "", true},
+		{"200", "GET", cert, key, "", "", true},
+		{"303", "POST", account, key, "", "", true},
+		{"body where none is declared", "POST", account, key, "{}", "", true},
+		{"Prefer 500", "GET", cert, key, "", "code=500", true},
+		{"Prefer undeclared", "GET", cert, key, "", "code=404", true},
+		{"no key", "GET", cert, "", "", "", false},
+		{"wrong key", "POST", account, bearer("SG.wrong"), "", "", false},
+		{"unknown path", "GET", "/v3/nothing", key, "", "", false},
+		{"wrong method", "PUT", cert, key, "", "", false},
 	} {
-		resp, _ := send(t, srv, tc.method, tc.path, tc.auth, "")
+		req := newRequest(t, srv, tc.method, tc.path, tc.auth, tc.body)
+		if tc.prefer != "" {
+			req.Header.Set("Prefer", tc.prefer)
+		}
+		resp, _ := do(t, req)
+		if !tc.headers {
+			if h := resp.Header.Get("X-RateLimit-Limit"); h != "" {
+				t.Errorf("%s: %d with X-RateLimit-Limit %q, want none", tc.name, resp.StatusCode, h)
+			}
+			continue
+		}
 		if l, _, _ := rateHeaders(t, resp.Header); l != ssotest.DefaultRateLimit {
 			t.Errorf("%s: X-RateLimit-Limit %d, want %d", tc.name, l, ssotest.DefaultRateLimit)
 		}

@@ -31,6 +31,12 @@ var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Reques
 // and body, and returns the response with its body read.
 func send(t testing.TB, srv *ssotest.Server, method, path, auth, body string) (*http.Response, []byte) {
 	t.Helper()
+	return do(t, newRequest(t, srv, method, path, auth, body))
+}
+
+// newRequest is the request send sends, for a test to add to.
+func newRequest(t testing.TB, srv *ssotest.Server, method, path, auth, body string) *http.Request {
+	t.Helper()
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
@@ -42,7 +48,7 @@ func send(t testing.TB, srv *ssotest.Server, method, path, auth, body string) (*
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
 	}
-	return do(t, req)
+	return req
 }
 
 // do sends req without following redirects and returns the response with its body

@@ -16,12 +16,19 @@ const loginPath = "/login"
 // codeValidity is how long a minted login code can be used, as with SendGrid.
 const codeValidity = 60 * time.Second
 
-// codes holds the one-time codes minted and not yet spent, with their expiry. Expired
-// codes are swept when the map has doubled since the last sweep, so that minting stays
-// O(1) amortised however many codes are live.
+// maxCodes bounds how many unspent codes the fake keeps: minting one more forgets the
+// oldest, as if it had expired early. A test that mints more than this within a
+// code's 60 seconds finds its first codes refused.
+const maxCodes = 4096
+
+// codes holds the one-time codes minted, unspent and unexpired, at most maxCodes:
+// each code's expiry by code, and the codes in the order they were minted, which is
+// the order they expire in (every code is valid for codeValidity). Minting forgets
+// the expired codes at the front of the queue, then the oldest if the fake holds
+// maxCodes: O(1) amortised, and bounded whatever the rate of minting.
 type codes struct {
-	expiry  map[string]time.Time
-	sweepAt int
+	expiry map[string]time.Time
+	queue  []string // oldest first; may hold spent codes, which expiry no longer has
 }
 
 // mint makes a new one-time code, valid for codeValidity.
@@ -32,20 +39,27 @@ func (s *Server) mint() string {
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := &s.codes
+	s.codes.add(code, now)
+	return code
+}
+
+// add keeps code, valid from now for codeValidity.
+func (c *codes) add(code string, now time.Time) {
 	if c.expiry == nil {
 		c.expiry = map[string]time.Time{}
 	}
-	if len(c.expiry) >= c.sweepAt {
-		for k, exp := range c.expiry {
-			if !now.Before(exp) {
-				delete(c.expiry, k)
-			}
+	for len(c.queue) > 0 {
+		oldest := c.queue[0]
+		exp, live := c.expiry[oldest]
+		if live && now.Before(exp) && len(c.queue) < maxCodes {
+			break
 		}
-		c.sweepAt = max(64, 2*len(c.expiry))
+		delete(c.expiry, oldest)
+		c.queue[0] = ""
+		c.queue = c.queue[1:]
 	}
 	c.expiry[code] = now.Add(codeValidity)
-	return code
+	c.queue = append(c.queue, code)
 }
 
 // redeem spends code and reports whether it was one the fake minted, unspent and

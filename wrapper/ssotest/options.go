@@ -3,7 +3,9 @@ package ssotest
 // Option configures a Server.
 type Option func(*Server)
 
-// WithAPIKey sets the only API key the fake accepts.
+// WithAPIKey sets the only API key the fake accepts, in place of the fresh random
+// key each server makes. Tests that run side by side are best served by the random
+// keys: a request meant for another fake cannot authenticate at this one.
 func WithAPIKey(key string) Option { return func(s *Server) { s.APIKey = key } }
 
 // WithCertificate adds a certificate. The first use replaces DefaultCertificate.

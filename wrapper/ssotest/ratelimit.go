@@ -1,7 +1,6 @@
 package ssotest
 
 import (
-	"crypto/sha256"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -11,21 +10,26 @@ import (
 
 // The rate limit of a server built without WithRateLimit: SendGrid's v3 endpoints
 // allow a few hundred calls a minute per key; the fake's default is far above what a
-// test makes, so that none meets it by accident, while every answer still carries the
-// X-RateLimit-* headers a client reads.
+// test makes, so that none meets it by accident, while every answer to a call with the
+// key still carries the X-RateLimit-* headers a client reads.
 const (
 	DefaultRateLimit       = 10000
 	DefaultRateLimitWindow = time.Minute
 )
 
-// WithRateLimit gives each API key (each distinct Authorization header) a budget of
-// limit API calls per window, as SendGrid does. Every API answer carries
-// X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset (unix seconds, when
-// the key's window ends). A window starts with the key's first call; once its budget
+// WithRateLimit gives the fake's API key a budget of limit API calls per window, as
+// SendGrid gives each key. A window starts with the key's first call; once its budget
 // is spent, calls are answered 429 in the operation's error shape, with Retry-After
 // (seconds to the window's end, rounded up) and X-RateLimit-Remaining: 0, until the
-// window ends. Every API request spends from its key's budget; requests that break the spec
-// are refused as usual, spent budget or not.
+// window ends.
+//
+// Every call with the fake's key to one of its operations spends from the budget,
+// whatever its answer, and every answer to such a call carries X-RateLimit-Limit,
+// X-RateLimit-Remaining and X-RateLimit-Reset (unix seconds, when the window ends).
+// A request without the fake's key is answered 401 before the budget is looked at
+// (see Server for the order of checks): it spends nothing, and its answer carries no
+// X-RateLimit-* header, since the fake cannot tell whose budget it would be. So the
+// fake keeps one budget, whatever keys clients send.
 //
 // NewServer panics if limit is below 1 or window below a millisecond.
 func WithRateLimit(limit int, window time.Duration) Option {
@@ -37,63 +41,33 @@ func WithRateLimit(limit int, window time.Duration) Option {
 	}
 }
 
-// maxBudgets bounds how many keys' budgets the fake tracks at once, so that a client
-// sending a new key with every request cannot grow its memory without end; a key
-// beyond it is answered as if its window had just begun.
-const maxBudgets = 1 << 16
-
-// rateLimiter holds the budget of each key, by the SHA-256 of its Authorization header
-// (a fixed size, whatever the header's length). Windows that ended are swept when the
-// map has doubled since the last sweep, which keeps each call O(1) amortised.
+// rateLimiter holds the budget of the fake's key: when its window began and how many
+// calls it has had. It is the only budget: requests without the key never reach it.
 type rateLimiter struct {
 	limit  int
 	window time.Duration
 
-	mu      sync.Mutex
-	budgets map[[sha256.Size]byte]*budget
-	sweepAt int
-}
-
-// budget is one key's window: when it began and how many calls it has had.
-type budget struct {
+	mu    sync.Mutex
 	start time.Time
-	used  int
+	used  int // 0 before the first call
 }
 
 func newRateLimiter(limit int, window time.Duration) *rateLimiter {
-	return &rateLimiter{limit: limit, window: window, budgets: map[[sha256.Size]byte]*budget{}, sweepAt: 64}
+	return &rateLimiter{limit: limit, window: window}
 }
 
-// take spends one call of key's budget at now and returns the key's quota after it.
-func (l *rateLimiter) take(key string, now time.Time) quota {
-	id := sha256.Sum256([]byte(key))
+// take spends one call of the budget at now and returns the quota after it.
+func (l *rateLimiter) take(now time.Time) quota {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	b, ok := l.budgets[id]
-	if !ok || !now.Before(b.start.Add(l.window)) {
-		if !ok && len(l.budgets) >= l.sweepAt {
-			l.sweep(now)
-		}
-		b = &budget{start: now}
-		if ok || len(l.budgets) < maxBudgets {
-			l.budgets[id] = b
-		}
+	if l.used == 0 || !now.Before(l.start.Add(l.window)) {
+		l.start, l.used = now, 0
 	}
-	b.used++
-	return quota{limit: l.limit, used: b.used, reset: b.start.Add(l.window), now: now}
+	l.used++
+	return quota{limit: l.limit, used: l.used, reset: l.start.Add(l.window), now: now}
 }
 
-// sweep forgets the budgets whose window has ended.
-func (l *rateLimiter) sweep(now time.Time) {
-	for id, b := range l.budgets {
-		if !now.Before(b.start.Add(l.window)) {
-			delete(l.budgets, id)
-		}
-	}
-	l.sweepAt = max(64, 2*len(l.budgets))
-}
-
-// quota is a key's rate-limit state as one call left it.
+// quota is the budget's state as one call left it.
 type quota struct {
 	limit, used int
 	reset, now  time.Time

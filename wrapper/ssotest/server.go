@@ -1,6 +1,9 @@
 package ssotest
 
 import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -12,10 +15,36 @@ import (
 )
 
 // Server is a running fake. Build it with NewServer and stop it with Close.
+//
+// # Order of checks
+//
+// The fake takes an API request through the steps below, in this order. As an API
+// behind its gateway does, it authenticates a call before anything the call asks for,
+// and before it spends anything on it. The first step that answers ends the request.
+//
+//  1. Route: a path no operation has is refused with 404, a method the path has no
+//     operation for with 405, and recorded (InvalidRequests).
+//  2. Authentication: missing or malformed bearer credentials are refused with 401
+//     and recorded; a key other than APIKey gets the 401 the spec declares,
+//     "Failed to authenticate user". Nothing below applies to such a request: it
+//     spends no rate-limit budget, uses up no fault, and its Prefer header is not
+//     read.
+//  3. Rate limit: the call spends from the key's budget (WithRateLimit); a spent
+//     budget answers 429.
+//  4. The rest of the spec: a Host header that cannot make a login URL, parameters,
+//     a body where none is declared: refused with 400 and recorded.
+//  5. Faults queued with FailNext.
+//  6. "Prefer: code=N".
+//  7. The operation itself.
+//
+// So a request from someone without the key, such as another test's stray request
+// to a port this fake now holds, can neither use up what a test arranged nor show in
+// Requests.
 type Server struct {
 	// URL is the base URL, "http://127.0.0.1:port", for wrapper.WithBaseURL.
 	URL string
-	// APIKey is the key the fake accepts.
+	// APIKey is the key the fake accepts: a fresh random key for each server unless
+	// WithAPIKey gives one.
 	APIKey string
 
 	http           *http.Server
@@ -34,9 +63,10 @@ type Server struct {
 	mu       sync.Mutex
 	codes    codes
 	faults   faultQueue
-	badReqs  []Violation
-	badResps []Violation
-	requests atomic.Int64
+	badReqs  violationLog
+	badResps violationLog
+	requests atomic.Int64 // API requests with the key
+	others   atomic.Int64 // API requests without it
 	follows  atomic.Int64
 
 	// handlers holds the handlers running, so that Close can wait for them.
@@ -69,7 +99,7 @@ type hooks struct {
 // httptest.NewServer panics when it cannot listen.
 func NewServer(opts ...Option) *Server {
 	s := &Server{
-		APIKey:   DefaultAPIKey,
+		APIKey:   newAPIKey(),
 		certs:    map[int64]Certificate{DefaultCertificateID: DefaultCertificate()},
 		accounts: map[string]bool{DefaultAccountID: true},
 		limits:   newRateLimiter(DefaultRateLimit, DefaultRateLimitWindow),
@@ -102,6 +132,13 @@ func NewServer(opts ...Option) *Server {
 	return s
 }
 
+// newAPIKey returns a fresh key, in SendGrid's form: "SG.", an ID, ".", a secret.
+func newAPIKey() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	return "SG.ssotest-" + hex.EncodeToString(b[:8]) + "." + hex.EncodeToString(b[8:])
+}
+
 // listenLoopback listens on a free loopback port, IPv4 if it can.
 func listenLoopback() net.Listener {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -129,9 +166,17 @@ func (s *Server) Close() {
 	})
 }
 
-// Requests returns how many API requests the fake has received, valid or not (login
-// page visits not included).
+// Requests returns how many API requests carried the fake's key, whatever their
+// answer (login page visits not included): the calls of whoever holds APIKey, which a
+// test can count on. Requests without the key are counted apart (see
+// RequestsWithoutKey), so that a stray request, from another test to a port this
+// fake now holds or from a web page, does not change this count.
 func (s *Server) Requests() int { return int(s.requests.Load()) }
+
+// RequestsWithoutKey returns how many API requests did not carry the fake's key:
+// none, or another. Each was answered 404, 405 or 401 (see Server for the order of
+// checks).
+func (s *Server) RequestsWithoutKey() int { return int(s.others.Load()) }
 
 // LoginsFollowed returns how many one-time codes the fake minted were redeemed at its
 // login page: each is a login URL someone opened within the code's 60 seconds, and
@@ -139,9 +184,14 @@ func (s *Server) Requests() int { return int(s.requests.Load()) }
 // follows the 303 makes this non-zero.
 func (s *Server) LoginsFollowed() int { return int(s.follows.Load()) }
 
-// serveHTTP checks the request against the spec, spends the key's rate-limit budget,
-// applies a pending fault or a Prefer header, serves the operation, and checks the
-// answer against the spec before it leaves.
+// hasKey reports whether r carries the fake's key, in constant time.
+func (s *Server) hasKey(r *http.Request) bool {
+	return subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte("Bearer "+s.APIKey)) == 1
+}
+
+// serveHTTP takes an API request through the checks in the order Server's
+// documentation gives, then serves it, checking the answer against the spec before
+// it leaves.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.enter() {
 		panic(http.ErrAbortHandler) // Close has begun
@@ -151,23 +201,42 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveLogin(w, r)
 		return
 	}
-	s.requests.Add(1)
+	keyed := s.hasKey(r)
+	if keyed {
+		s.requests.Add(1)
+	} else {
+		s.others.Add(1)
+	}
 	if s.hooks.request != nil {
 		s.hooks.request(r)
 	}
-	quota := s.limits.take(r.Header.Get("Authorization"), s.now())
-	quota.setHeaders(w.Header())
-	if err := checkHost(r.Host); err != nil {
-		s.refuse(w, r, Route{}, err)
-		return
-	}
-	route, err := s.contract.CheckRequest(r)
+	route, in, err := s.contract.route(r)
 	if err != nil {
 		s.refuse(w, r, route, err)
 		return
 	}
+	if !keyed {
+		if err := s.contract.checkCredentials(r, in, route); err != nil {
+			s.refuse(w, r, route, err)
+			return
+		}
+		s.respond(w, r, route, func(w http.ResponseWriter) {
+			writeErrors(w, http.StatusUnauthorized, route.Operation, "Failed to authenticate user")
+		})
+		return
+	}
+	quota := s.limits.take(s.now())
+	quota.setHeaders(w.Header())
 	if quota.spent() {
 		s.respond(w, r, route, func(w http.ResponseWriter) { quota.tooMany(w, route.Operation) })
+		return
+	}
+	if err := checkHost(r.Host); err != nil {
+		s.refuse(w, r, route, err)
+		return
+	}
+	if err := s.contract.validate(r, in, route); err != nil {
+		s.refuse(w, r, route, err)
 		return
 	}
 	if f, ok := s.nextFault(); ok && f.answer(w, r, route.Operation) {

@@ -141,8 +141,8 @@ func TestInvalidRequests(t *testing.T) {
 			}
 		})
 	}
-	if srv.Requests() != 7 {
-		t.Errorf("Requests() = %d, want 7", srv.Requests())
+	if srv.Requests() != 4 || srv.RequestsWithoutKey() != 3 {
+		t.Errorf("Requests() = %d, RequestsWithoutKey() = %d; want 4 with the key and 3 without", srv.Requests(), srv.RequestsWithoutKey())
 	}
 }
 

@@ -4,9 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
+	"unicode/utf8"
 )
 
-// Violation is a request or a response that broke the spec.
+// Violation is a request or a response that broke the spec. The fake keeps its
+// Method, Path and Reason cut short, as InvalidRequests says.
 type Violation struct {
 	// Method and Path (escaped) are the request's.
 	Method, Path string
@@ -24,6 +27,54 @@ func (v Violation) String() string {
 	return fmt.Sprintf("%s %s: %d: %s", v.Method, v.Path, v.Status, v.Reason)
 }
 
+// What the fake keeps of the violations it sees, so that no client can grow its
+// memory without end (a web page can make a browser send requests to a fake on
+// 127.0.0.1): the first maxViolations of each kind, each with its Method, Path and
+// Reason cut to the bytes below. Every violation is counted, kept or not.
+const (
+	maxViolations  = 100
+	maxMethodBytes = 32
+	maxPathBytes   = 256
+	maxReasonBytes = 1024
+)
+
+// violationLog is the violations of one kind: the first maxViolations, and how many
+// there were in all.
+type violationLog struct {
+	kept  []Violation
+	total int
+}
+
+// add counts v and keeps it if there is room, cut to size.
+func (l *violationLog) add(v Violation) {
+	l.total++
+	if len(l.kept) >= maxViolations {
+		return
+	}
+	v.Method = clip(v.Method, maxMethodBytes)
+	v.Path = clip(v.Path, maxPathBytes)
+	v.Reason = clip(v.Reason, maxReasonBytes)
+	l.kept = append(l.kept, v)
+}
+
+// clipMark ends a string that clip cut.
+const clipMark = "…"
+
+// clip returns a copy of s if it has at most n bytes; else a copy of its first bytes,
+// cut at a rune boundary, and clipMark, n bytes at most in all. Always a copy: a
+// request's short method is a slice of its whole request line, path included, and
+// would keep it alive.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return strings.Clone(s)
+	}
+	cut := n - len(clipMark)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strings.Clone(s[:cut]) + clipMark
+}
+
 // InvalidRequests returns the requests that broke the spec, in order of arrival. The
 // fake refused each: 401 when the bearer credentials were missing or malformed, 404
 // when no path of the spec matched, 405 when the path matched but not the method, and
@@ -32,20 +83,34 @@ func (v Violation) String() string {
 // spec allows but the fake cannot serve as asked are refused with 400 and recorded
 // too: a Host header that cannot make an absolute login URL, and a Prefer header
 // asking for a status the operation does not declare.
+//
+// The fake keeps the first 100 of them, and of each its Method, Path and Reason up to
+// 32, 256 and 1024 bytes (one cut short ends in "…"): whoever can reach the fake
+// cannot grow its memory without end. InvalidCounts counts them all.
 func (s *Server) InvalidRequests() []Violation {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Violation(nil), s.badReqs...)
+	return append([]Violation(nil), s.badReqs.kept...)
 }
 
 // InvalidResponses returns the answers of the fake's own that broke the spec, in
 // order. Each was replaced by a 500 whose message names the violation: a fake that
 // drifts from its spec fails loudly instead of teaching a client the wrong thing.
-// Answers of queued faults are not checked (see Fault).
+// Answers of queued faults are not checked (see Fault). The fake keeps the first 100,
+// cut as InvalidRequests says; InvalidCounts counts them all.
 func (s *Server) InvalidResponses() []Violation {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Violation(nil), s.badResps...)
+	return append([]Violation(nil), s.badResps.kept...)
+}
+
+// InvalidCounts returns how many requests and how many of the fake's own answers broke
+// the spec in all: those InvalidRequests and InvalidResponses return, and those the
+// fake did not keep.
+func (s *Server) InvalidCounts() (requests, responses int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.badReqs.total, s.badResps.total
 }
 
 // refuse answers a request that broke the spec, and records it.
@@ -74,14 +139,10 @@ func (s *Server) drifted(w http.ResponseWriter, r *http.Request, route Route, st
 	writeErrors(w, http.StatusInternalServerError, route.Operation, "ssotest: the fake's answer breaks the spec: "+err.Error())
 }
 
-func (s *Server) record(list *[]Violation, r *http.Request, operation string, status int, err error) {
+// record adds a violation by the request r to log.
+func (s *Server) record(log *violationLog, r *http.Request, operation string, status int, err error) {
+	v := Violation{Method: r.Method, Path: r.URL.EscapedPath(), Operation: operation, Status: status, Reason: err.Error()}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	*list = append(*list, Violation{
-		Method:    r.Method,
-		Path:      r.URL.EscapedPath(),
-		Operation: operation,
-		Status:    status,
-		Reason:    err.Error(),
-	})
+	log.add(v)
 }

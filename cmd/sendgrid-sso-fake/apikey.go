@@ -1,0 +1,54 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
+)
+
+// randomKey is the --api-key value that asks for a fresh random key.
+const randomKey = "random"
+
+// maxKeyBytes bounds --api-key: far above a SendGrid key's 69 bytes.
+const maxKeyBytes = 256
+
+// apiKeyFlag is --api-key KEY|random: the key the fake accepts.
+type apiKeyFlag struct {
+	key string // "" when unset
+}
+
+// String is the flag's value as given, or the published default when unset.
+func (f *apiKeyFlag) String() string {
+	if f.key == "" {
+		return ssotest.DefaultAPIKey
+	}
+	return f.key
+}
+
+// Set takes a key of printable ASCII without spaces, as a SendGrid key is and as
+// sendgrid-sso sends one, or "random".
+func (f *apiKeyFlag) Set(s string) error {
+	if s == "" || len(s) > maxKeyBytes {
+		return fmt.Errorf("want a key of 1 to %d bytes, or %q", maxKeyBytes, randomKey)
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c > '~' {
+			return errors.New("want a key of printable ASCII without spaces (such as SG.test-key), or " + randomKey)
+		}
+	}
+	f.key = s
+	return nil
+}
+
+// options is the fake's options for the flag: the published default key when unset,
+// none for random (each server makes a fresh key), else the key given.
+func (f *apiKeyFlag) options() []ssotest.Option {
+	switch f.key {
+	case "":
+		return []ssotest.Option{ssotest.WithAPIKey(ssotest.DefaultAPIKey)}
+	case randomKey:
+		return nil
+	}
+	return []ssotest.Option{ssotest.WithAPIKey(f.key)}
+}

@@ -1,0 +1,4 @@
+// Package testnet holds network helpers for tests that need no fake: an address
+// that refuses connections for as long as the test runs (RefusedAddr). It imports
+// nothing of this module, so any package's tests can use it, wrapper's included.
+package testnet
