@@ -17,9 +17,11 @@
 //     shape (errors.go);
 //   - retries: 429, 5xx and connection errors for GET, 429 only for POST, honouring
 //     Retry-After and the context (retry.go);
-//   - bounded reads: response bodies are capped at 1 MiB (body.go).
+//   - bounded reads: response bodies are capped at 1 MiB (body.go);
+//   - one bounded transport (transport.go): DefaultTransport's timeouts and header
+//     bound, which package idpmetadata's fetches share. Reading an identity
+//     provider's SAML metadata, to compare its signing certificates with the one
+//     SendGrid holds, is that package's, not this one's.
 //
 // The fake server in package ssotest serves both endpoints on loopback for tests.
-// Reading an identity provider's SAML metadata, to compare its signing certificates
-// with the one SendGrid holds, is package idpmetadata's.
 package wrapper
