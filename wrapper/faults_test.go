@@ -56,6 +56,7 @@ import (
 //	| 429 with only X-RateLimit-Reset        | GET  | waits until the reset: past the deadline returns at once   | 1        | TestFaultRateLimits/ratelimit-reset_only
 //	| 429 with X-RateLimit-Reset in the past | GET  | backoff, retried, succeeds                                 | 2        | TestFaultRateLimits/ratelimit-reset_past
 //	| 429 on POST                            | POST | retried (no code minted on 429), succeeds                  | 2        | TestFaultRateLimits/post
+//	| 500 + X-RateLimit-Reset an hour ahead  | GET  | backoff, never the rate-limit window: retried, succeeds    | 2        | TestRetry5xxIgnoresRateLimitWindow
 //	| 5xx storm outlasting the retries       | GET  | last *APIError, "(gave up after N attempts)"               | N=1, 3, 6| TestFault5xxStorm
 //	| 5xx storm                              | POST | the first *APIError, not retried                           | 1        | TestFault5xxStorm
 //	| 32 goroutines sharing one client       | both | every result right, no data race (-race)                   | 320      | TestFaultConcurrentCallers

@@ -55,7 +55,7 @@ func WithHTTPClient(hc *http.Client) Option {
 
 // WithMaxRetries sets how many times a failed request is retried; the default is 2
 // (three attempts in all) and 0 turns retries off. See the package documentation of
-// retries for what is retried. A negative n makes New fail.
+// retries for what is retried and how long each wait is. A negative n makes New fail.
 func WithMaxRetries(n int) Option {
 	return func(s *settings) { s.maxRetries = n }
 }
