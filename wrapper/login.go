@@ -36,6 +36,12 @@ type SSOLogin struct {
 // sendgrid.com (or on the base URL's own host), is an error wrapping
 // ErrInvalidResponse that names the host only. Any other status is an *APIError.
 // Only 429 is retried: after a 5xx a code may already have been minted.
+//
+// The login is returned as soon as the 303's headers are in. A body that comes with
+// them is read in the background and discarded, up to 2 KiB and for up to a second,
+// so that the connection serves the next call; a longer or slower body costs its
+// connection instead. Ending ctx once the call has returned does not cut that read
+// short.
 func (c *Client) AuthenticateAccount(ctx context.Context, accountID string) (*SSOLogin, error) {
 	if err := checkID("account", accountID); err != nil {
 		return nil, err
