@@ -118,7 +118,7 @@ func newClient(apiKey string, opts ...Option) (*Client, error) {
 		c.userAgent = s.userAgentNote + " " + userAgent
 	}
 	c.gen, err = gen.NewClient(base.String(),
-		gen.WithHTTPClient(noRedirects(hc)),
+		gen.WithHTTPClient(newSender(hc)),
 		gen.WithRequestEditorFn(c.authorize))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"runtime"
 	"strconv"
 	"strings"
@@ -68,12 +69,7 @@ import (
 //	| 300 sequential mixed calls             | both | 200s, 303s with a body, 4xx and 5xx all drained: one conn. | 300      | TestFaultOneConnection
 
 func TestFaultConnectionRefused(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens on addr now
+	addr := closedPort(t)
 	c := newTestClient(t, "http://"+addr)
 	for method, gaveUp := range map[string]bool{opGET: true, opPOST: false} {
 		err := call(context.Background(), c, method)
@@ -547,6 +543,41 @@ func TestFaultCallerTransportReturnsNothing(t *testing.T) {
 		}
 		if got := calls.Load(); got != 1 {
 			t.Errorf("%s: the transport was called %d times, want 1", method, got)
+		}
+	}
+}
+
+// A transport may return a response with a nil Body (http.Client accepts one as
+// empty): no panic, whether or not the Client goes through http.Client (a cookie jar
+// makes it), and a nil Body that claims a length is the transport's mistake.
+func TestFaultCallerTransportReturnsNilBody(t *testing.T) {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		status int
+		length int64
+		want   error
+	}{
+		{http.StatusOK, -1, ErrInvalidResponse},      // an empty 200 is no certificate
+		{http.StatusSeeOther, 0, ErrInvalidResponse}, // a 303 without a Location
+		{http.StatusNotFound, 0, ErrNotFound},        // an *APIError without messages
+		{http.StatusOK, 10, ErrInvalidConfig},        // the length says a body is missing
+		{http.StatusSeeOther, 10, ErrInvalidConfig},  // the same for the login
+	} {
+		for _, hc := range []*http.Client{{}, {Jar: jar}} {
+			hc.Transport = roundTripFn(func(r *http.Request) (*http.Response, error) {
+				return &http.Response{StatusCode: tc.status, ContentLength: tc.length, Header: http.Header{}, Request: r}, nil
+			})
+			method := opGET
+			if tc.status == http.StatusSeeOther {
+				method = opPOST
+			}
+			err := call(context.Background(), newTestClient(t, "https://api.sendgrid.com", WithHTTPClient(hc), WithMaxRetries(0)), method)
+			if !errors.Is(err, tc.want) {
+				t.Errorf("%d with %d bytes and no body (jar %v): err = %v, want %v", tc.status, tc.length, hc.Jar != nil, err, tc.want)
+			}
 		}
 	}
 }

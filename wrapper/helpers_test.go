@@ -333,3 +333,16 @@ func (w *drainWatch) ended() bool {
 		return false
 	}
 }
+
+// closedPort returns a loopback host:port that nothing listens on: connections to it
+// are refused.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}

@@ -146,12 +146,25 @@ func (c *Client) loginLocation(resp *http.Response) (*url.URL, error) {
 // hideQueryValues removes from s every value of u's query of 8 bytes or more (shorter
 // ones are no secret, and could stand in any host): a server that puts the one-time
 // code in the host as well as the query must not get it shown.
+//
+// The values are those of u.Query(), read in place: every login passes here, and the
+// map u.Query() builds would cost three allocations a call for nothing.
 func hideQueryValues(s string, u *url.URL) string {
-	for _, vs := range u.Query() {
-		for _, v := range vs {
-			if len(v) >= 8 {
-				s = strings.ReplaceAll(s, v, redactedMark)
-			}
+	for q := u.RawQuery; q != ""; {
+		var pair string
+		pair, q, _ = strings.Cut(q, "&")
+		// As url.ParseQuery: a pair with a semicolon, or whose key or value does not
+		// unescape, is skipped.
+		if strings.Contains(pair, ";") {
+			continue
+		}
+		key, v, _ := strings.Cut(pair, "=")
+		if _, err := url.QueryUnescape(key); err != nil {
+			continue
+		}
+		v, err := url.QueryUnescape(v)
+		if err == nil && len(v) >= 8 {
+			s = strings.ReplaceAll(s, v, redactedMark)
 		}
 	}
 	return s

@@ -45,10 +45,10 @@ func WithBaseURL(baseURL string) Option {
 	return func(s *settings) { s.baseURL = baseURL }
 }
 
-// WithHTTPClient makes the Client send its requests through hc: its transport,
-// timeout, cookie jar and so on. The Client works on a copy whose CheckRedirect never
-// follows a redirect; hc itself is not changed. The default is a client with the
-// transport of DefaultTransport and a 60s timeout per attempt.
+// WithHTTPClient makes the Client send its requests through hc: its transport, its
+// timeout (applied to each attempt) and its cookie jar. No redirect is ever followed,
+// whatever hc's CheckRedirect says; hc itself is not changed. The default is a client
+// with the transport of DefaultTransport and a 60s timeout per attempt.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(s *settings) { s.httpClient = hc }
 }
