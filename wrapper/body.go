@@ -73,12 +73,13 @@ func (c *Client) drainBody(resp *http.Response, cancel context.CancelFunc) {
 	}
 	go func() {
 		t := time.AfterFunc(c.drainWait, cancel)
-		n, err := io.CopyN(io.Discard, resp.Body, maxDrainBytes+1)
+		// io.EOF: the body ended within maxDrainBytes.
+		_, err := io.CopyN(io.Discard, resp.Body, maxDrainBytes+1)
 		t.Stop()
 		resp.Body.Close()
 		cancel()
 		if c.drained != nil {
-			c.drained(err == io.EOF && n <= maxDrainBytes)
+			c.drained(err == io.EOF)
 		}
 	}()
 }

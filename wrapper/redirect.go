@@ -49,12 +49,11 @@ func newSender(hc *http.Client) gen.HttpRequestDoer {
 }
 
 // transportSender sends a request through its transport (holdLocation) without
-// http.Client: what http.Client.Do does for the Client, which follows no redirect,
-// sets no Timeout and, here, has no cookie jar, costs a copy of the request's
-// headers, the bookkeeping of a redirect chain and a goroutine handoff per call, and
-// brings nothing. It keeps what a caller sees of http.Client: a failed request is a
-// *url.Error naming the method and URL, and a plain-HTTP answer to an https request
-// is http.ErrSchemeMismatch.
+// http.Client: for the Client, which follows no redirect, sets no Timeout and, here,
+// has no cookie jar, http.Client.Do only costs a copy of the request's headers and the
+// bookkeeping of a redirect chain (six allocations a GET). It keeps what a caller
+// sees of http.Client: a failed request is a *url.Error naming the method and URL, and
+// a plain-HTTP answer to an https request is http.ErrSchemeMismatch.
 type transportSender struct{ rt http.RoundTripper }
 
 // Do sends req through the transport.
