@@ -148,11 +148,13 @@ breaking-self-test: tools-oasdiff
 ## bench: the client against a hand-written net/http baseline and against sendgrid-go v3
 ## on one loopback server (bench/, its own module), BENCH_COUNT interleaved rounds of
 ## BENCH_TIME per implementation and operation; prints benchstat and the client's ratios
-## (BENCHMARKS.md). BENCH_OUT keeps the raw results.
+## (BENCHMARKS.md). BENCH_OUT keeps the raw results; BENCH_BEFORE=<git revision> runs
+## that revision's client in the same rounds, as impl=before.
 BENCH_COUNT ?= 10
 BENCH_TIME  ?= 1s
 bench:
-	BENCH_SET=calls BENCH_COUNT=$(BENCH_COUNT) BENCH_TIME=$(BENCH_TIME) BENCH_OUT=$(BENCH_OUT) ./bench/run.sh
+	BENCH_SET=calls BENCH_COUNT=$(BENCH_COUNT) BENCH_TIME=$(BENCH_TIME) BENCH_OUT=$(BENCH_OUT) \
+		BENCH_BEFORE=$(BENCH_BEFORE) ./bench/run.sh
 
 ## bench-concurrency: 1, 8, 64 and 256 concurrent callers over TLS on loopback,
 ## HTTP/1.1 and HTTP/2, the three implementations interleaved: calls/s, p50/p99,

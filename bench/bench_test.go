@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
@@ -77,12 +78,13 @@ func authenticateAccount(ctx context.Context, im impl, check bool) error {
 // checked.
 func benchCalls(b *testing.B, offers func(impl) bool, call func(context.Context, impl, bool) error) {
 	srv := newServer(b)
-	ctx := context.Background()
 	for _, im := range impls(b, srv) {
 		if !offers(im) {
 			continue
 		}
 		b.Run(im.name, func(b *testing.B) {
+			ctx, cancel := callerContext()
+			defer cancel()
 			if err := call(ctx, im, true); err != nil {
 				b.Fatal(err)
 			}
@@ -122,15 +124,25 @@ func BenchmarkNew(b *testing.B) {
 // sequentialCalls is how many calls BenchmarkConnections makes.
 const sequentialCalls = 300
 
+// maxConnections is the most connections BenchmarkConnections accepts: a body left
+// unread would cost one per call (150 for the client's logins), far beyond it.
+const maxConnections = 10
+
 // BenchmarkConnections makes 300 sequential calls on a fresh server, the two
 // operations in turn where the implementation offers both, and reports how many
-// connections they opened. Every body is drained and closed, so that is one; the
-// benchmark fails otherwise.
+// connections they opened. The baseline and sendgrid-go read every body to its end
+// before the call returns: one connection. The client returns a login as soon as the
+// 303's headers are in and reads its short body in the background; a call that starts
+// before that read has ended finds the connection busy, and the transport dials
+// another, which then joins the pool: a few connections in all. A loaded machine may
+// add one or two to any of them (net/http reuses a connection only when its write
+// goroutine reports back within 50 ms). It reports the mean over its rounds, and
+// fails when one opens more than maxConnections.
 func BenchmarkConnections(b *testing.B) {
 	ctx := context.Background()
 	for k, im := range impls(b, newServer(b)) {
 		b.Run(im.name, func(b *testing.B) {
-			var conns int64
+			var total int64
 			for b.Loop() {
 				srv := newServer(b)
 				im := impls(b, srv)[k]
@@ -143,16 +155,24 @@ func BenchmarkConnections(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				conns = srv.conns.Load()
+				conns := srv.conns.Load()
 				srv.Close()
-				// 1 is the result; a loaded machine may add one or two (net/http
-				// reuses a connection only when its write goroutine reports back
-				// within 50 ms). An undrained body would cost one per call.
-				if conns > 3 {
-					b.Fatalf("%d sequential calls opened %d connections, want 1 (3 at most on a loaded machine)", sequentialCalls, conns)
+				if conns > maxConnections {
+					b.Fatalf("%d sequential calls opened %d connections, want a few (at most %d): a body was left unread", sequentialCalls, conns, maxConnections)
 				}
+				total += conns
 			}
-			b.ReportMetric(float64(conns), "conns/300calls")
+			b.ReportMetric(float64(total)/float64(b.N), "conns/300calls")
 		})
 	}
+}
+
+// callerDeadline is how far off the deadline of the measured calls' context is: a
+// caller's context usually carries one, and this one ends before the 60s per-attempt
+// timeout of the client and the baseline, so neither needs a deadline of its own.
+const callerDeadline = 30 * time.Second
+
+// callerContext is the context of the measured calls.
+func callerContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), callerDeadline)
 }

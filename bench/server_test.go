@@ -2,6 +2,7 @@ package bench
 
 import (
 	"encoding/json"
+	"html"
 	"io"
 	"log"
 	"net"
@@ -25,9 +26,11 @@ const loginCode = "0123456789abcdef0123456789abcdef"
 // that its share of each call's cost (it runs in the same process, and the
 // allocation counters see it) is small and the same for every implementation: GET →
 // 200 and the default certificate of package ssotest, POST → 303 to a login URL on
-// itself, a wrong key → 401. Every answer carries the X-RateLimit-* headers the API
-// sends. conns counts the connections it accepted, protoMajor is the HTTP major
-// version of the last request. While gate is set, requests wait in it (see holdUntil).
+// itself with a short HTML body that links to it (SendGrid's 303 has a body; Go's
+// http.Redirect writes this one for a GET), a wrong key → 401. Every answer carries
+// the X-RateLimit-* headers the API sends. conns counts the connections it accepted,
+// protoMajor is the HTTP major version of the last request. While gate is set,
+// requests wait in it (see holdUntil).
 type server struct {
 	*httptest.Server
 	conns      atomic.Int64
@@ -103,7 +106,9 @@ func startServer(tb testing.TB, start func(*httptest.Server)) *server {
 	s := &server{}
 	auth := "Bearer " + key
 	var location []string // set once the URL is known
+	var redirectBody []byte
 	jsonType := []string{"application/json"}
+	htmlType := []string{"text/html; charset=utf-8"}
 	rate := [][]string{{"600"}, {"599"}, {strconv.FormatInt(cert.NotAfter.Unix(), 10)}}
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.protoMajor.Store(int32(r.ProtoMajor))
@@ -115,8 +120,9 @@ func startServer(tb testing.TB, start func(*httptest.Server)) *server {
 			return
 		}
 		if r.Method == http.MethodPost {
-			h["Location"] = location
+			h["Location"], h["Content-Type"] = location, htmlType
 			w.WriteHeader(http.StatusSeeOther)
+			_, _ = w.Write(redirectBody)
 			return
 		}
 		h["Content-Type"] = jsonType
@@ -129,6 +135,7 @@ func startServer(tb testing.TB, start func(*httptest.Server)) *server {
 	}
 	start(s.Server)
 	location = []string{s.URL + "/login?code=" + loginCode}
+	redirectBody = []byte("<a href=\"" + html.EscapeString(location[0]) + "\">See Other</a>.\n")
 	tb.Cleanup(s.Close)
 	return s
 }

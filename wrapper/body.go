@@ -1,9 +1,11 @@
 package wrapper
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/internal/outbound"
 )
@@ -48,4 +50,39 @@ func readBody(resp *http.Response) ([]byte, error) {
 			b = append(b, 0)[:len(b)]
 		}
 	}
+}
+
+// Bounds on draining a body the Client does not need (drainBody): net/http reuses a
+// connection only once its response body has been read to the end, and drains 2 KiB
+// of a redirect's body itself before it follows one.
+const (
+	maxDrainBytes = 2 << 10
+	drainWait     = time.Second
+)
+
+// drainBody disposes of the body of a response whose headers hold all the Client
+// needs (the 303 of AuthenticateAccount), at once and without waiting for it, and ends
+// the attempt (cancel) when done. An empty body is closed at once, and one that
+// declares more than maxDrainBytes is closed unread, costing its connection. Any
+// other is read to its end in the background, up to maxDrainBytes and for at most
+// c.drainWait (cancel then ends the read), so that a short body gives its connection
+// back to the pool and only a long or trickling one costs it. c.drained, when set,
+// learns when such a read ends and whether it reached the body's end.
+func (c *Client) drainBody(resp *http.Response, cancel context.CancelFunc) {
+	if resp.ContentLength == 0 || resp.ContentLength > maxDrainBytes {
+		resp.Body.Close()
+		cancel()
+		return
+	}
+	go func() {
+		t := time.AfterFunc(c.drainWait, cancel)
+		// io.EOF: the body ended within maxDrainBytes.
+		_, err := io.CopyN(io.Discard, resp.Body, maxDrainBytes+1)
+		t.Stop()
+		resp.Body.Close()
+		cancel()
+		if c.drained != nil {
+			c.drained(err == io.EOF)
+		}
+	}()
 }

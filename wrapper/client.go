@@ -33,6 +33,10 @@ type Client struct {
 	// timeout bounds each attempt, body included: the http.Client's Timeout, which
 	// the Client applies itself (see noRedirects).
 	timeout time.Duration
+	// drainWait bounds the background read of a body the Client does not need
+	// (drainBody); drained, nil but in tests, learns when such a read ends.
+	drainWait time.Duration
+	drained   func(reachedEnd bool)
 }
 
 // New returns a Client that authenticates with apiKey (surrounding white space is
@@ -103,8 +107,9 @@ func newClient(apiKey string, opts ...Option) (*Client, error) {
 			maxWait:     s.maxRetryWait,
 			backoffBase: s.backoffBase,
 		},
-		sleep:  sleep,
-		logger: s.logger,
+		sleep:     sleep,
+		logger:    s.logger,
+		drainWait: drainWait,
 	}
 	if s.baseURL != "" {
 		c.region = ""
@@ -113,7 +118,7 @@ func newClient(apiKey string, opts ...Option) (*Client, error) {
 		c.userAgent = s.userAgentNote + " " + userAgent
 	}
 	c.gen, err = gen.NewClient(base.String(),
-		gen.WithHTTPClient(noRedirects(hc)),
+		gen.WithHTTPClient(newSender(hc)),
 		gen.WithRequestEditorFn(c.authorize))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
@@ -139,9 +144,10 @@ type operation struct {
 	success int
 	// idempotent operations are retried on 5xx and connection errors as well as 429.
 	idempotent bool
-	// headersOnly: the success response is complete when its headers arrive; its body
-	// is never read (the 303 of AuthenticateAccount: the login is its Location, and
-	// waiting for a body would let a slow server spend the code's 60 seconds).
+	// headersOnly: the success response is complete when its headers arrive; the call
+	// does not wait for its body (the 303 of AuthenticateAccount: the login is its
+	// Location, and waiting for a body would let a slow server spend the code's 60
+	// seconds), which is drained in the background (drainBody).
 	headersOnly bool
 }
 

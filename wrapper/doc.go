@@ -15,8 +15,12 @@
 //     the 303 of AuthenticateAccount spends its one-time code (redirect.go, login.go);
 //   - typed errors: every non-success status is an *APIError, whatever the body's
 //     shape (errors.go);
-//   - retries: 429, 5xx and connection errors for GET, 429 only for POST, honouring
-//     Retry-After and the context (retry.go);
+//   - retries: 429, 5xx and connection errors for GET, 429 only for POST (retry.go).
+//     The wait is Retry-After where the response has one; for a 429 without it, the
+//     time until X-RateLimit-Reset; for a 5xx or a connection error, an exponential
+//     backoff with jitter, never the rate-limit window (SendGrid sends
+//     X-RateLimit-Reset on every answer). Each wait is capped (WithMaxRetryWait), and
+//     one that would end past the context's deadline is not started;
 //   - bounded reads: response bodies are capped at 1 MiB (body.go);
 //   - one bounded transport (transport.go): DefaultTransport's timeouts and header
 //     bound, which package idpmetadata's fetches share. Reading an identity

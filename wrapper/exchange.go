@@ -2,6 +2,7 @@ package wrapper
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -58,16 +59,11 @@ func (c *Client) send(ctx context.Context, op operation, id string, call sendFun
 // deadline: every body read is bounded by the attempt's context (net/http cancels
 // reads when it ends), a 1xx answer (whose body would be the raw connection, which
 // no deadline bounds) is refused unread, and a headersOnly operation returns as soon
-// as its headers are in.
+// as its headers are in, its body left to drainBody.
 func (c *Client) exchange(ctx context.Context, op operation, call sendFunc) (result, error) {
-	// The http.Client's Timeout bounds the attempt, body read included (noRedirects);
-	// a context that ends sooner bounds it already, as http.Client has it.
-	if deadline, ok := ctx.Deadline(); c.timeout > 0 && (!ok || time.Until(deadline) > c.timeout) {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeoutCause(ctx, c.timeout, &attemptTimeoutError{c.timeout})
-		defer cancel()
-	}
-	resp, err := call(ctx)
+	a := c.newAttempt(ctx, op)
+	defer a.end()
+	resp, err := call(a.ctx)
 	if err != nil {
 		return result{}, fmt.Errorf("sendgrid: %s: %w", op.name, err)
 	}
@@ -79,8 +75,9 @@ func (c *Client) exchange(ctx context.Context, op operation, call sendFunc) (res
 		return result{}, fmt.Errorf("sendgrid: %s: %w", op.name,
 			invalidResponse("the server answered %d %s, which a request without an upgrade does not allow", resp.StatusCode, http.StatusText(resp.StatusCode)))
 	case op.headersOnly && resp.StatusCode == op.success:
-		// The headers hold all there is; an unread body costs the connection only.
-		resp.Body.Close()
+		// The headers hold all there is: the call goes on at once, and the body is
+		// drained in the background so that its connection can serve the next call.
+		c.drainBody(resp, a.handOver())
 	default:
 		if body, err = readBody(resp); err != nil {
 			return result{}, fmt.Errorf("sendgrid: %s: %w", op.name, err)
@@ -90,6 +87,82 @@ func (c *Client) exchange(ctx context.Context, op operation, call sendFunc) (res
 		return result{}, err
 	}
 	return result{resp: resp, body: body, arrived: arrived}, nil
+}
+
+// attempt is the context of one attempt and what ends it.
+type attempt struct {
+	ctx context.Context
+	// cancel ends ctx; nil when ctx is the caller's own.
+	cancel context.CancelFunc
+	// stop unhooks a detached ctx from the caller's cancellation; nil when not detached.
+	stop func() bool
+}
+
+// newAttempt returns the context of one attempt of op. The http.Client's Timeout
+// bounds the attempt, body read included (noRedirects); a context that ends sooner
+// bounds it already, as http.Client has it, and is used as it is, at no cost.
+//
+// A headersOnly operation's attempt is detached: it carries ctx's values and the
+// attempt's deadline, and ends when ctx is cancelled, until handOver. The body it
+// leaves to drainBody is read after the call has returned, when a caller's
+// `defer cancel()` has often run: on ctx itself, that would end the read and cost the
+// connection. With a deadline of its own rather than ctx's cancellation at the
+// deadline, its Err is context.DeadlineExceeded then, as ctx's is (HTTP/2 reports
+// Err, HTTP/1 the cause).
+func (c *Client) newAttempt(ctx context.Context, op operation) attempt {
+	deadline, ok := ctx.Deadline()
+	var cause error // nil: the caller's deadline, context.DeadlineExceeded
+	if c.timeout > 0 && (!ok || time.Until(deadline) > c.timeout) {
+		deadline, ok, cause = time.Now().Add(c.timeout), true, &attemptTimeoutError{c.timeout}
+	}
+	if !op.headersOnly {
+		if cause == nil {
+			return attempt{ctx: ctx}
+		}
+		actx, cancel := context.WithDeadlineCause(ctx, deadline, cause)
+		return attempt{ctx: actx, cancel: cancel}
+	}
+	a := attempt{ctx: context.WithoutCancel(ctx)}
+	if ok {
+		a.ctx, a.cancel = context.WithDeadlineCause(a.ctx, deadline, cause)
+	} else {
+		a.ctx, a.cancel = context.WithCancel(a.ctx)
+	}
+	// When a.ctx has ctx's deadline, it expires by itself then: ctx's ending is passed
+	// on only when it is not that deadline.
+	sameDeadline := ok && cause == nil
+	cancel := a.cancel
+	passOn := func() {
+		if !sameDeadline || !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			cancel()
+		}
+	}
+	if ctx.Err() != nil {
+		passOn()
+	}
+	a.stop = context.AfterFunc(ctx, passOn)
+	return a
+}
+
+// handOver unhooks a detached attempt from the caller's context and returns the
+// function that ends it, which the caller of handOver now owns; end no longer ends it.
+func (a *attempt) handOver() context.CancelFunc {
+	if a.stop != nil {
+		a.stop()
+	}
+	cancel := a.cancel
+	a.cancel, a.stop = nil, nil
+	return cancel
+}
+
+// end ends the attempt's context, unless handOver passed it on.
+func (a *attempt) end() {
+	if a.stop != nil {
+		a.stop()
+	}
+	if a.cancel != nil {
+		a.cancel()
+	}
 }
 
 // checkResponse returns nil for op's success status, and an *APIError for any other.

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"runtime"
 	"strconv"
 	"strings"
@@ -44,7 +46,11 @@ import (
 //	| 256 MiB body, declared or chunked      | GET  | ErrInvalidResponse, < 8 MiB allocated, not retried         | 1        | TestFaultHugeBody
 //	| 9 MiB of response headers              | GET  | refused after 64 KiB, < 2 MiB allocated                    | 1        | TestFaultHugeHeaders
 //	| unasked 101 Switching Protocols        | both | ErrInvalidResponse at once, the raw connection unread      | 1        | TestFaultUnaskedUpgrade
-//	| 303 whose body never ends or is cut off| POST | the login, as soon as the headers are in                   | 1        | TestFaultRedirectBody
+//	| 303 whose body never ends or is cut off| POST | the login, as soon as the headers are in; the background   | 1        | TestFaultRedirectBody
+//	|                                        |      | read of the body ends after drainWait or with the body     |          |
+//	| 303 with a short body, 30 logins       | POST | drained in the background: one connection; over 2 KiB,     | 30       | TestFaultRedirectBodyConnections
+//	|                                        |      | one per login                                              |          |
+//	| caller cancels as the login returns    | POST | the body's read goes on: the connection is kept            | 5        | TestFaultRedirectBodyOutlivesCallersContext
 //	| caller's transport returns (nil, nil)  | both | ErrInvalidConfig, no panic, not retried                    | 1        | TestFaultCallerTransportReturnsNothing
 //	| 303 Location missing, foreign, not     | POST | ErrInvalidResponse naming scheme and host, never the code  | 1        | TestAuthenticateAccountRefusesUntrustedLocation
 //	|  https, user info, bad port, unparsable| POST | (same row)                                                 |          |
@@ -58,10 +64,11 @@ import (
 //	| 429 with only X-RateLimit-Reset        | GET  | waits until the reset: past the deadline returns at once   | 1        | TestFaultRateLimits/ratelimit-reset_only
 //	| 429 with X-RateLimit-Reset in the past | GET  | backoff, retried, succeeds                                 | 2        | TestFaultRateLimits/ratelimit-reset_past
 //	| 429 on POST                            | POST | retried (no code minted on 429), succeeds                  | 2        | TestFaultRateLimits/post
+//	| 500 + X-RateLimit-Reset an hour ahead  | GET  | backoff, never the rate-limit window: retried, succeeds    | 2        | TestRetry5xxIgnoresRateLimitWindow
 //	| 5xx storm outlasting the retries       | GET  | last *APIError, "(gave up after N attempts)"               | N=1, 3, 6| TestFault5xxStorm
 //	| 5xx storm                              | POST | the first *APIError, not retried                           | 1        | TestFault5xxStorm
 //	| 32 goroutines sharing one client       | both | every result right, no data race (-race)                   | 320      | TestFaultConcurrentCallers
-//	| 300 sequential mixed calls             | both | 200s, 303s, 4xx and 5xx all drained: one connection        | 300      | TestFaultOneConnection
+//	| 300 sequential mixed calls             | both | 200s, 303s with a body, 4xx and 5xx all drained: one conn. | 300      | TestFaultOneConnection
 
 func TestFaultConnectionRefused(t *testing.T) {
 	// A port that stays bound and never listens: one that was closed could be taken
@@ -317,37 +324,183 @@ func TestFaultUnaskedUpgrade(t *testing.T) {
 }
 
 // The login is complete when the 303's headers are in: a body that trickles forever,
-// or is cut off, must not hold it (the code's 60 seconds run meanwhile).
+// or is cut off, must not hold it (the code's 60 seconds run meanwhile). The body is
+// drained in the background, and that read ends too: with the body, or after
+// drainWait.
 func TestFaultRedirectBody(t *testing.T) {
 	location := "https://app.sendgrid.com/login?code=" + testLoginCode
-	for name, end := range map[string]func(w http.ResponseWriter, r *http.Request){
-		"never ends": func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() },
-		"cut off": func(w http.ResponseWriter, r *http.Request) {
+	cases := map[string]struct {
+		// drainWait is the client's bound on the background read.
+		drainWait time.Duration
+		// end finishes the response, once the test has its login (release).
+		end func(w http.ResponseWriter, r *http.Request)
+	}{
+		// Only the drain's time bound can end it: the server waits for the client to
+		// hang up.
+		"never ends": {10 * time.Millisecond, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }},
+		// The drain is not bounded by time here, so that nothing but the server can
+		// end it: it ends only after the test got its login.
+		"cut off": {time.Hour, func(w http.ResponseWriter, r *http.Request) {
 			if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
 				conn.Close()
 			}
-		},
-	} {
+		}},
+	}
+	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
+			release := make(chan struct{})
+			releaseOnce := sync.OnceFunc(func() { close(release) })
+			hungUp := make(chan struct{})
 			srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+				defer close(hungUp)
 				w.Header().Set("Location", location)
 				w.Header().Set("Content-Length", "1000")
 				w.WriteHeader(http.StatusSeeOther)
 				_, _ = io.WriteString(w, "<a href=")
 				w.(http.Flusher).Flush()
-				end(w, r)
+				<-release
+				tc.end(w, r)
 			})
+			t.Cleanup(releaseOnce) // before srv.Close, which waits for the handler
+			c := newTestClient(t, srv.URL)
+			c.drainWait = tc.drainWait
+			drains := watchDrains(t, c)
 			// The deadline only turns a regression into a failure instead of a hang.
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			login, err := newTestClient(t, srv.URL).AuthenticateAccount(ctx, "acct")
+			login, err := c.AuthenticateAccount(ctx, "acct")
 			if err != nil {
 				t.Fatalf("err = %v, want the login as soon as the headers arrived", err)
 			}
 			if login.URL.String() != location {
 				t.Errorf("login = %s", login.URL)
 			}
+			if name == "cut off" && drains.ended() {
+				t.Fatal("the body's read ended before the server ended it: the login waited for its body")
+			}
+			releaseOnce()
+			if drains.next() {
+				t.Error("the drain reports a body it cannot have read to its end")
+			}
+			<-hungUp // the server saw the connection end
 		})
+	}
+}
+
+// A login's connection serves the next call: the 303's body is drained in the
+// background (net/http reuses a connection only after its body was read to the end),
+// unless it is over maxDrainBytes. The test waits for each drain to end before the
+// next login, so that the count depends on the drain alone; the server counts the
+// connections.
+func TestFaultRedirectBodyConnections(t *testing.T) {
+	const logins = 30
+	short := `<a href="https://app.sendgrid.com/login?code=` + testLoginCode + `">See Other</a>.` + "\n"
+	long := strings.Repeat("x", 4*maxDrainBytes)
+	cases := []struct {
+		name    string
+		body    string
+		chunked bool
+		// drained: the background read runs, and reaches the body's end or not.
+		drained, reachedEnd bool
+		// conns is how many connections the logins open; slack how many more a loaded
+		// machine may add.
+		conns, slack int64
+	}{
+		// One connection; a loaded machine may add one or two: net/http reuses a
+		// connection only when its write goroutine reports back within 50 ms
+		// (maxWriteWaitBeforeConnReuse), as TestFaultOneConnection says.
+		{"short", short, false, true, true, 1, 2},
+		{"short chunked", short, true, true, true, 1, 2},
+		// Not read to the end: a new connection for every login.
+		{"over the bound", long, false, false, false, logins, 0},
+		{"over the bound chunked", long, true, true, false, logins, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var conns atomic.Int64
+			srv := serveUnstarted(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Location", "https://app.sendgrid.com/login?code="+testLoginCode)
+				w.Header().Set("Content-Type", "text/html; charset=utf-8")
+				if !tc.chunked {
+					w.Header().Set("Content-Length", strconv.Itoa(len(tc.body)))
+				}
+				w.WriteHeader(http.StatusSeeOther)
+				if tc.chunked {
+					w.(http.Flusher).Flush()
+				}
+				_, _ = io.WriteString(w, tc.body)
+			})
+			srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+				if s == http.StateNew {
+					conns.Add(1)
+				}
+			}
+			srv.Start()
+			c := newTestClient(t, srv.URL)
+			drains := watchDrains(t, c)
+			for range logins {
+				if _, err := c.AuthenticateAccount(context.Background(), "acct"); err != nil {
+					t.Fatal(err)
+				}
+				if tc.drained {
+					if got := drains.next(); got != tc.reachedEnd {
+						t.Fatalf("the drain reached the body's end: %v, want %v", got, tc.reachedEnd)
+					}
+				}
+			}
+			if drains.ended() {
+				t.Error("a body declared over the bound was read")
+			}
+			if got := conns.Load(); got < tc.conns || got > tc.conns+tc.slack {
+				t.Errorf("%d logins opened %d connections, want %d (up to %d more on a loaded machine)", logins, got, tc.conns, tc.slack)
+			}
+		})
+	}
+}
+
+// The drain of a 303's body outlives the caller's context: a caller who cancels it as
+// soon as the login is back (defer cancel(), the usual way) must not cost the
+// connection. The server sends the body only once the caller has cancelled.
+func TestFaultRedirectBodyOutlivesCallersContext(t *testing.T) {
+	var conns atomic.Int64
+	release := make(chan struct{}, 1)
+	body := `<a href="https://app.sendgrid.com/login?code=` + testLoginCode + `">See Other</a>.`
+	srv := serveUnstarted(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", "https://app.sendgrid.com/login?code="+testLoginCode)
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(http.StatusSeeOther)
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+		_, _ = io.WriteString(w, body)
+	})
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	c := newTestClient(t, srv.URL)
+	drains := watchDrains(t, c)
+	const logins = 5
+	for range logins {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		_, err := c.AuthenticateAccount(ctx, "acct")
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		release <- struct{}{}
+		if !drains.next() {
+			t.Fatal("the body's read did not reach its end: the caller's cancel cut it short")
+		}
+	}
+	// As in TestFaultRedirectBodyConnections, a loaded machine may add one or two.
+	if got := conns.Load(); got > 3 {
+		t.Errorf("%d logins opened %d connections, want 1 (3 at most on a loaded machine)", logins, got)
 	}
 }
 
@@ -396,6 +549,41 @@ func TestFaultCallerTransportReturnsNothing(t *testing.T) {
 		}
 		if got := calls.Load(); got != 1 {
 			t.Errorf("%s: the transport was called %d times, want 1", method, got)
+		}
+	}
+}
+
+// A transport may return a response with a nil Body (http.Client accepts one as
+// empty): no panic, whether or not the Client goes through http.Client (a cookie jar
+// makes it), and a nil Body that claims a length is the transport's mistake.
+func TestFaultCallerTransportReturnsNilBody(t *testing.T) {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		status int
+		length int64
+		want   error
+	}{
+		{http.StatusOK, -1, ErrInvalidResponse},      // an empty 200 is no certificate
+		{http.StatusSeeOther, 0, ErrInvalidResponse}, // a 303 without a Location
+		{http.StatusNotFound, 0, ErrNotFound},        // an *APIError without messages
+		{http.StatusOK, 10, ErrInvalidConfig},        // the length says a body is missing
+		{http.StatusSeeOther, 10, ErrInvalidConfig},  // the same for the login
+	} {
+		for _, hc := range []*http.Client{{}, {Jar: jar}} {
+			hc.Transport = roundTripFn(func(r *http.Request) (*http.Response, error) {
+				return &http.Response{StatusCode: tc.status, ContentLength: tc.length, Header: http.Header{}, Request: r}, nil
+			})
+			method := opGET
+			if tc.status == http.StatusSeeOther {
+				method = opPOST
+			}
+			err := call(context.Background(), newTestClient(t, "https://api.sendgrid.com", WithHTTPClient(hc), WithMaxRetries(0)), method)
+			if !errors.Is(err, tc.want) {
+				t.Errorf("%d with %d bytes and no body (jar %v): err = %v, want %v", tc.status, tc.length, hc.Jar != nil, err, tc.want)
+			}
 		}
 	}
 }
@@ -522,7 +710,8 @@ func TestFault5xxStorm(t *testing.T) {
 
 // mixedServer answers GET /v3/sso/certificates/{id} with the certificate id (404 for
 // "missing"), and POST /v3/partners/accounts/{id}/sso with a 303 to a login for id
-// (with a body, as http.Redirect writes one), or 403 for "forbidden".
+// (with a short body linking to it, as http.Redirect writes for a GET), or 403 for
+// "forbidden".
 func mixedServer(w http.ResponseWriter, r *http.Request) {
 	parts := strings.Split(r.URL.Path, "/")
 	switch {
@@ -542,7 +731,11 @@ func mixedServer(w http.ResponseWriter, r *http.Request) {
 		case "broken":
 			reply(500, nginx502)(w, r)
 		default:
-			http.Redirect(w, r, "/sso/partner/login?account="+id+"&code="+testLoginCode, http.StatusSeeOther)
+			location := "/sso/partner/login?account=" + id + "&code=" + testLoginCode
+			w.Header().Set("Location", location)
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(http.StatusSeeOther)
+			_, _ = fmt.Fprintf(w, "<a href=\"%s\">See Other</a>.\n", html.EscapeString(location))
 		}
 	default:
 		http.NotFound(w, r)
@@ -627,10 +820,16 @@ func TestFaultOneConnection(t *testing.T) {
 	}
 	srv.Start()
 	c := newTestClient(t, srv.URL, WithMaxRetries(0))
+	// A login's body is drained in the background: the next call waits for that, so
+	// that it finds the connection free.
+	drains := watchDrains(t, c)
 	const calls = 300
 	for i := range calls {
 		if err := mixedCall(context.Background(), c, i); err != nil {
 			t.Fatal(err)
+		}
+		if i%5 == 2 && !drains.next() {
+			t.Fatalf("call %d: the 303's body was not read to its end", i)
 		}
 	}
 	if got := n.Load(); got != calls {
@@ -638,7 +837,9 @@ func TestFaultOneConnection(t *testing.T) {
 	}
 	// One connection serves them all; an undrained body would cost one per call. A
 	// loaded machine may add one or two: net/http reuses a connection only when its
-	// write goroutine reports back within 50 ms (maxWriteWaitBeforeConnReuse).
+	// write goroutine reports back within 50 ms (maxWriteWaitBeforeConnReuse): the
+	// transport's reader waits that long at most for its writer to confirm the request
+	// went out whole, and closes the connection rather than wait longer.
 	if got := conns.Load(); got > 3 {
 		t.Errorf("%d sequential calls used %d connections, want 1 (3 at most on a loaded machine): a body was not drained", calls, got)
 	}

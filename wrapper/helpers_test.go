@@ -233,3 +233,41 @@ func assertDeadline(t *testing.T, err error, start time.Time) {
 // selfSigned returns a fresh certificate's DER bytes (testcert's defaults: CN
 // "idp.test", serial 4242).
 func selfSigned(t testing.TB) []byte { return testcert.New(t, testcert.Spec{}).X.Raw }
+
+// drainWatch follows a Client's background reads of bodies it does not need
+// (drainBody).
+type drainWatch struct {
+	t    testing.TB
+	ends chan bool
+}
+
+// watchDrains makes c report to the returned watch the end of each background read.
+func watchDrains(t testing.TB, c *Client) *drainWatch {
+	w := &drainWatch{t: t, ends: make(chan bool, 1)}
+	c.drained = func(reachedEnd bool) { w.ends <- reachedEnd }
+	return w
+}
+
+// next waits for the next read to end and reports whether it reached the body's end.
+// It fails the test when none ends within 10 seconds: a hang, far beyond drainWait.
+func (w *drainWatch) next() bool {
+	w.t.Helper()
+	select {
+	case reachedEnd := <-w.ends:
+		return reachedEnd
+	case <-time.After(10 * time.Second):
+		w.t.Fatal("the background read of a body did not end")
+		return false
+	}
+}
+
+// ended reports, without waiting, whether a read has ended that next has not taken
+// (and takes it).
+func (w *drainWatch) ended() bool {
+	select {
+	case <-w.ends:
+		return true
+	default:
+		return false
+	}
+}

@@ -38,6 +38,12 @@ type SSOLogin struct {
 // sendgrid.com (or on the base URL's own host), is an error wrapping
 // ErrInvalidResponse that names the host only. Any other status is an *APIError.
 // Only 429 is retried: after a 5xx a code may already have been minted.
+//
+// The login is returned as soon as the 303's headers are in. A body that comes with
+// them is read in the background and discarded, up to 2 KiB and for up to a second,
+// so that the connection serves the next call; a longer or slower body costs its
+// connection instead. Ending ctx once the call has returned does not cut that read
+// short.
 func (c *Client) AuthenticateAccount(ctx context.Context, accountID string) (*SSOLogin, error) {
 	if err := checkID("account", accountID); err != nil {
 		return nil, err
@@ -141,16 +147,32 @@ func (c *Client) loginLocation(resp *http.Response) (*url.URL, error) {
 
 // hideQueryValues hides in s every value of u's query of 8 bytes or more (shorter
 // ones are no secret, and could stand in any host), in whatever case and spelling it
-// stands there (redact.Hide): a server that puts the one-time code in the
-// host as well as the query must not get it shown.
+// stands there (redact.Hide): a server that puts the one-time code in the host as
+// well as the query must not get it shown.
+//
+// The values are those of u.Query(), read in place: every login passes here, and the
+// map u.Query() builds would cost three allocations a call for nothing.
 func hideQueryValues(s string, u *url.URL) string {
 	var values []string
-	for _, vs := range u.Query() {
-		for _, v := range vs {
-			if len(v) >= 8 {
-				values = append(values, v)
-			}
+	for q := u.RawQuery; q != ""; {
+		var pair string
+		pair, q, _ = strings.Cut(q, "&")
+		// As url.ParseQuery: a pair with a semicolon, or whose key or value does not
+		// unescape, is skipped.
+		if strings.Contains(pair, ";") {
+			continue
 		}
+		key, v, _ := strings.Cut(pair, "=")
+		if _, err := url.QueryUnescape(key); err != nil {
+			continue
+		}
+		v, err := url.QueryUnescape(v)
+		if err == nil && len(v) >= 8 {
+			values = append(values, v)
+		}
+	}
+	if len(values) == 0 {
+		return s
 	}
 	return redact.Hide(s, false, values...)
 }

@@ -6,9 +6,12 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sendgrid-sso/sendgrid-sso/internal/redact"
 )
 
 func TestAuthenticateAccountLogin(t *testing.T) {
@@ -172,5 +175,33 @@ func TestSSOLoginLogsStructured(t *testing.T) {
 	want := `login.url=https://app.sendgrid.com/[REDACTED] login.expires_at=2030-01-01T00:00:00.000Z`
 	if !strings.Contains(out.String(), want) {
 		t.Errorf("slog line %q lacks %q", out.String(), want)
+	}
+}
+
+// hideQueryValues reads the query in place; it must find the values u.Query() finds,
+// no fewer.
+func TestHideQueryValuesMatchesQuery(t *testing.T) {
+	reference := func(s string, u *url.URL) string {
+		var values []string
+		for _, vs := range u.Query() {
+			for _, v := range vs {
+				if len(v) >= 8 {
+					values = append(values, v)
+				}
+			}
+		}
+		return redact.Hide(s, false, values...)
+	}
+	host := "https://secret12.abcdefgh%zz+sp ace;semi=eq.sendgrid.com"
+	for _, q := range []string{
+		"", "code=secret12", "a=b&code=secret12", "code=secret12&code=abcdefgh", "code=secret1", "=secret12",
+		"secret12", "code=secr%65t12", "code=%zz%zzabcd", "code=secret12;x=1", "x=1;y=2&code=abcdefgh",
+		"code=sp+ace;semi", "code=sp%20ace;semi", "k%zz=secret12", "&&code=secret12&&", "code=eq.sendgrid.com",
+		"code=semi=eq.sendgrid", "code=" + strings.Repeat("s", 40), "code=secret12#frag",
+	} {
+		u := &url.URL{Scheme: "https", Host: "app.sendgrid.com", RawQuery: q}
+		if got, want := hideQueryValues(host, u), reference(host, u); got != want {
+			t.Errorf("query %q: hideQueryValues = %q, want %q (as u.Query() has it)", q, got, want)
+		}
 	}
 }

@@ -45,17 +45,17 @@ func WithBaseURL(baseURL string) Option {
 	return func(s *settings) { s.baseURL = baseURL }
 }
 
-// WithHTTPClient makes the Client send its requests through hc: its transport,
-// timeout, cookie jar and so on. The Client works on a copy whose CheckRedirect never
-// follows a redirect; hc itself is not changed. The default is a client with the
-// transport of DefaultTransport and a 60s timeout per attempt.
+// WithHTTPClient makes the Client send its requests through hc: its transport, its
+// timeout (applied to each attempt) and its cookie jar. No redirect is ever followed,
+// whatever hc's CheckRedirect says; hc itself is not changed. The default is a client
+// with the transport of DefaultTransport and a 60s timeout per attempt.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(s *settings) { s.httpClient = hc }
 }
 
 // WithMaxRetries sets how many times a failed request is retried; the default is 2
 // (three attempts in all) and 0 turns retries off. See the package documentation of
-// retries for what is retried. A negative n makes New fail.
+// retries for what is retried and how long each wait is. A negative n makes New fail.
 func WithMaxRetries(n int) Option {
 	return func(s *settings) { s.maxRetries = n }
 }

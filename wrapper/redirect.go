@@ -1,8 +1,13 @@
 package wrapper
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/sendgrid-sso/sendgrid-sso/gen"
 )
 
 // heldLocation is where holdLocation keeps a redirect's Location header.
@@ -19,7 +24,7 @@ const heldLocation = "X-Sendgrid-Sso-Go-Held-Location"
 // The copy has no Timeout: with a transport that is not an *http.Transport, as
 // holdLocation is, http.Client enforces a Timeout with a timer, a goroutine and six
 // allocations per request. The Client applies hc.Timeout to each attempt's context
-// instead (see attempt), which bounds the same thing: the request and its body.
+// instead (newAttempt), which bounds the same thing: the request and its body.
 func noRedirects(hc *http.Client) *http.Client {
 	c := *hc
 	c.Timeout = 0
@@ -30,6 +35,37 @@ func noRedirects(hc *http.Client) *http.Client {
 	c.Transport = holdLocation{next: next}
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &c
+}
+
+// newSender returns what the generated client sends its requests through: hc made
+// never to follow a redirect (noRedirects), or, when hc has no cookie jar, that
+// client's transport itself (transportSender), which does the same for less.
+func newSender(hc *http.Client) gen.HttpRequestDoer {
+	nr := noRedirects(hc)
+	if hc.Jar != nil {
+		return nr
+	}
+	return transportSender{nr.Transport}
+}
+
+// transportSender sends a request through its transport (holdLocation) without
+// http.Client: for the Client, which follows no redirect, sets no Timeout and, here,
+// has no cookie jar, http.Client.Do only costs a copy of the request's headers and the
+// bookkeeping of a redirect chain (six allocations a GET). It keeps what a caller
+// sees of http.Client: a failed request is a *url.Error naming the method and URL, and
+// a plain-HTTP answer to an https request is http.ErrSchemeMismatch.
+type transportSender struct{ rt http.RoundTripper }
+
+// Do sends req through the transport.
+func (s transportSender) Do(req *http.Request) (*http.Response, error) {
+	resp, err := s.rt.RoundTrip(req)
+	if err != nil {
+		if tlsErr, ok := err.(tls.RecordHeaderError); ok && string(tlsErr.RecordHeader[:]) == "HTTP/" {
+			err = http.ErrSchemeMismatch
+		}
+		return nil, &url.Error{Op: req.Method[:1] + strings.ToLower(req.Method[1:]), URL: req.URL.String(), Err: err}
+	}
+	return resp, nil
 }
 
 // holdLocation moves the Location header of 3xx responses to heldLocation, so that
@@ -45,6 +81,13 @@ func (h holdLocation) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if err == nil && resp == nil {
 		return nil, &kindError{ErrInvalidConfig, fmt.Errorf("the http.Client's transport (%T) returned neither a response nor an error", h.next)}
+	}
+	if err == nil && resp.Body == nil {
+		// http.Client's rule: a nil Body is an empty one, unless a length says not.
+		if resp.ContentLength > 0 {
+			return nil, &kindError{ErrInvalidConfig, fmt.Errorf("the http.Client's transport (%T) returned a response of %d bytes without a body", h.next, resp.ContentLength)}
+		}
+		resp.Body = http.NoBody
 	}
 	if err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
 		if v, ok := resp.Header["Location"]; ok {

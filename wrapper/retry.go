@@ -12,10 +12,9 @@ import (
 //
 // GET (GetSSOCertificate) is retried on 429, on any 5xx and on connection errors.
 // POST (AuthenticateAccount) is retried on 429 only: after a 5xx the API may already
-// have minted a login code. The wait before a retry is Retry-After (seconds or an HTTP
-// date) when the response has one, else the time until X-RateLimit-Reset, else an
-// exponential backoff with jitter; always at most maxWait. A wait that would end past
-// the context's deadline is not started: the call returns at once.
+// have minted a login code. The wait before a retry (wait) is always at most maxWait,
+// and a wait that would end past the context's deadline is not started: the call
+// returns at once.
 type retryPolicy struct {
 	maxRetries  int
 	maxWait     time.Duration
@@ -39,15 +38,24 @@ func (p retryPolicy) retryable(op operation, err error) bool {
 	return op.idempotent
 }
 
-// wait returns how long to wait after the given failed attempt (1-based). A
-// Retry-After of 0 counts as absent.
+// wait returns how long to wait after the given failed attempt (1-based), at most
+// maxWait:
+//
+//   - Retry-After (seconds or an HTTP date), whatever the status, where the response
+//     has one; a Retry-After of 0 or in the past counts as absent;
+//   - for a 429 without it, the time until X-RateLimit-Reset, when that is ahead;
+//   - otherwise, a 5xx and a connection error included, the exponential backoff with
+//     jitter. SendGrid sends X-RateLimit-Reset on every response, a 5xx's too: the end
+//     of the rate-limit window says nothing about when a server error clears, and
+//     waiting for it would hold a retry up to maxWait or give it up under a shorter
+//     deadline.
 func (p retryPolicy) wait(attempt int, err error, now time.Time) time.Duration {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
 		switch {
 		case apiErr.RetryAfter > 0:
 			return min(apiErr.RetryAfter, p.maxWait)
-		case apiErr.RateLimit.Reset.After(now):
+		case apiErr.StatusCode == http.StatusTooManyRequests && apiErr.RateLimit.Reset.After(now):
 			return min(apiErr.RateLimit.Reset.Sub(now), p.maxWait)
 		}
 	}

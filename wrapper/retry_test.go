@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -49,18 +50,23 @@ func TestRetryable(t *testing.T) {
 	}
 }
 
+// TestRetryWait holds the rule of the wait: Retry-After where the response has one,
+// whatever its status; for a 429 without it, the time to X-RateLimit-Reset; for a 5xx
+// and a connection error, the backoff, never the rate-limit window.
 func TestRetryWait(t *testing.T) {
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	p := retryPolicy{maxWait: 50 * time.Second, backoffBase: time.Second}
-	tooMany := func(kv ...string) error {
+	answer := func(status int, kv ...string) error {
 		h := http.Header{}
 		for i := 0; i+1 < len(kv); i += 2 {
 			h.Set(kv[i], kv[i+1])
 		}
 		c := newTestClient(t, "https://api.sendgrid.com")
-		return c.newAPIError("op", &http.Response{StatusCode: 429, Header: h}, nil, now)
+		return c.newAPIError("op", &http.Response{StatusCode: status, Header: h}, nil, now)
 	}
+	tooMany := func(kv ...string) error { return answer(http.StatusTooManyRequests, kv...) }
 	unix := func(d time.Duration) string { return fmt.Sprint(now.Add(d).Unix()) }
+	backoff := [2]time.Duration{500 * time.Millisecond, time.Second}
 	cases := []struct {
 		name     string
 		err      error
@@ -68,21 +74,47 @@ func TestRetryWait(t *testing.T) {
 	}{
 		{"Retry-After seconds", tooMany("Retry-After", "3"), 3 * time.Second, 3 * time.Second},
 		{"Retry-After date", tooMany("Retry-After", now.Add(40*time.Second).Format(http.TimeFormat)), 40 * time.Second, 40 * time.Second},
-		{"Retry-After past date", tooMany("Retry-After", now.Add(-time.Hour).Format(http.TimeFormat)), 500 * time.Millisecond, time.Second},
+		{"Retry-After past date", tooMany("Retry-After", now.Add(-time.Hour).Format(http.TimeFormat)), backoff[0], backoff[1]},
 		{"Retry-After above the cap", tooMany("Retry-After", "999999999"), 50 * time.Second, 50 * time.Second},
 		{"Retry-After beyond int64", tooMany("Retry-After", "99999999999999999999"), 50 * time.Second, 50 * time.Second},
-		{"Retry-After negative", tooMany("Retry-After", "-3"), 500 * time.Millisecond, time.Second},
-		{"Retry-After garbage", tooMany("Retry-After", "soon"), 500 * time.Millisecond, time.Second},
+		{"Retry-After negative", tooMany("Retry-After", "-3"), backoff[0], backoff[1]},
+		{"Retry-After garbage", tooMany("Retry-After", "soon"), backoff[0], backoff[1]},
 		{"X-RateLimit-Reset", tooMany("X-RateLimit-Reset", unix(20*time.Second)), 20 * time.Second, 20 * time.Second},
 		{"X-RateLimit-Reset beyond int64", tooMany("X-RateLimit-Reset", "99999999999999999999"), 50 * time.Second, 50 * time.Second},
-		{"X-RateLimit-Reset past", tooMany("X-RateLimit-Reset", unix(-time.Hour)), 500 * time.Millisecond, time.Second},
+		{"X-RateLimit-Reset past", tooMany("X-RateLimit-Reset", unix(-time.Hour)), backoff[0], backoff[1]},
 		{"Retry-After wins over the reset", tooMany("Retry-After", "2", "X-RateLimit-Reset", unix(20*time.Second)), 2 * time.Second, 2 * time.Second},
-		{"connection error: backoff", errors.New("reset"), 500 * time.Millisecond, time.Second},
+		{"500 with X-RateLimit-Reset: backoff", answer(500, "X-RateLimit-Reset", unix(20*time.Second)), backoff[0], backoff[1]},
+		{"503 with X-RateLimit-Reset beyond int64: backoff", answer(503, "X-RateLimit-Reset", "99999999999999999999"), backoff[0], backoff[1]},
+		{"503 with Retry-After", answer(503, "Retry-After", "7", "X-RateLimit-Reset", unix(20*time.Second)), 7 * time.Second, 7 * time.Second},
+		{"502 with Retry-After 0: backoff", answer(502, "Retry-After", "0", "X-RateLimit-Reset", unix(20*time.Second)), backoff[0], backoff[1]},
+		{"connection error: backoff", errors.New("reset"), backoff[0], backoff[1]},
 	}
 	for _, tc := range cases {
 		if got := p.wait(1, tc.err, now); got < tc.min || got > tc.max {
 			t.Errorf("%s: wait = %v, want within [%v, %v]", tc.name, got, tc.min, tc.max)
 		}
+	}
+}
+
+// A 500 that carries X-RateLimit-Reset an hour ahead, as every SendGrid answer does,
+// is retried after the backoff, under a deadline far shorter than the reset (or the
+// 30s cap on a wait): the rate-limit window is no reason to wait or to give up.
+func TestRetry5xxIgnoresRateLimitWindow(t *testing.T) {
+	reset := strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)
+	h, n := script(reply(500, `[{"message":"internal error"}]`, "X-RateLimit-Reset", reset, "X-RateLimit-Remaining", "599"), certOK)
+	c := newTestClient(t, serve(t, h).URL, withBackoffBase(100*time.Millisecond))
+	waits := recordSleeps(c)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	cert, err := c.GetSSOCertificate(ctx, "5")
+	if err != nil {
+		t.Fatalf("err = %v, want the certificate of the retry", err)
+	}
+	if cert.ID != 5 || n.Load() != 2 {
+		t.Errorf("certificate %d after %d requests, want 5 after 2", cert.ID, n.Load())
+	}
+	if len(*waits) != 1 || (*waits)[0] < 50*time.Millisecond || (*waits)[0] > 100*time.Millisecond {
+		t.Errorf("waited %v, want one backoff within [50ms, 100ms]", *waits)
 	}
 }
 

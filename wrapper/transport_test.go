@@ -11,12 +11,16 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sendgrid-sso/sendgrid-sso/internal/testnet"
 )
 
 // discardLog silences a test server's log of the handshakes it refuses.
@@ -36,26 +40,44 @@ func TestDefaultTransportSettings(t *testing.T) {
 }
 
 // TestDefaultClient checks what New uses without WithHTTPClient: the shared default
-// transport, a per-attempt timeout, and no redirects.
+// transport, a per-attempt timeout, and no redirects: requests go straight to the
+// transport (no http.Client to follow one), behind holdLocation.
 func TestDefaultClient(t *testing.T) {
 	for name, opts := range map[string][]Option{"no option": nil, "WithHTTPClient(nil)": {WithHTTPClient(nil)}} {
 		c, err := New(testKey, opts...)
 		if err != nil {
 			t.Fatal(err)
 		}
-		hc, ok := c.gen.Client.(*http.Client)
+		s, ok := c.gen.Client.(transportSender)
 		if !ok {
-			t.Fatalf("%s: the generated client sends through %T, want *http.Client", name, c.gen.Client)
+			t.Fatalf("%s: the generated client sends through %T, want transportSender", name, c.gen.Client)
 		}
 		if c.timeout != 60*time.Second {
 			t.Errorf("%s: per-attempt timeout = %v, want 60s", name, c.timeout)
 		}
-		if h, ok := hc.Transport.(holdLocation); !ok || h.next != sharedTransport() {
-			t.Errorf("%s: transport = %#v, want the shared default transport", name, hc.Transport)
+		if h, ok := s.rt.(holdLocation); !ok || h.next != sharedTransport() {
+			t.Errorf("%s: transport = %#v, want the shared default transport", name, s.rt)
 		}
-		if hc.CheckRedirect == nil || hc.CheckRedirect(nil, nil) != http.ErrUseLastResponse {
-			t.Errorf("%s: CheckRedirect does not stop redirects", name)
-		}
+	}
+}
+
+// A caller's http.Client with a cookie jar is used as an http.Client, so that the jar
+// works; it never follows a redirect either.
+func TestCallerClientWithJarKeepsHTTPClient(t *testing.T) {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newTestClient(t, "https://api.sendgrid.com", WithHTTPClient(&http.Client{Jar: jar}))
+	hc, ok := c.gen.Client.(*http.Client)
+	if !ok {
+		t.Fatalf("the generated client sends through %T, want *http.Client", c.gen.Client)
+	}
+	if hc.Jar != jar || hc.CheckRedirect == nil || hc.CheckRedirect(nil, nil) != http.ErrUseLastResponse {
+		t.Errorf("the http.Client has jar %v and CheckRedirect %p: want the caller's jar and no redirects", hc.Jar, hc.CheckRedirect)
+	}
+	if _, ok := hc.Transport.(holdLocation); !ok {
+		t.Errorf("transport = %#v, want holdLocation", hc.Transport)
 	}
 }
 
@@ -234,5 +256,33 @@ func TestCallerHTTPClientTimeout(t *testing.T) {
 	}
 	if took := time.Since(start); took > 5*time.Second {
 		t.Errorf("a 100ms client timeout returned after %v", took)
+	}
+}
+
+// The Client sends through its transport directly unless a cookie jar needs
+// http.Client (newSender): either way a failed request reads as http.Client has it, a
+// *url.Error naming the method and URL, and a plain-HTTP answer to https is
+// http.ErrSchemeMismatch.
+func TestSenderErrorsReadAsHTTPClients(t *testing.T) {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := serve(t, func(w http.ResponseWriter, r *http.Request) {})
+	refused := "http://" + testnet.RefusedAddr(t)
+	for _, jar := range []http.CookieJar{nil, jar} {
+		for _, method := range []string{opGET, opPOST} {
+			c := newTestClient(t, refused, WithHTTPClient(&http.Client{Jar: jar}), WithMaxRetries(0))
+			err := call(context.Background(), c, method)
+			var ue *url.Error
+			if !errors.As(err, &ue) || ue.Op != method[:1]+strings.ToLower(method[1:]) || !strings.HasPrefix(ue.URL, refused+"/v3/") || !errors.Is(err, syscall.ECONNREFUSED) {
+				t.Errorf("%s (jar %v): err = %#v, want a *url.Error of the method and URL wrapping ECONNREFUSED", method, jar != nil, err)
+			}
+			https := "https://" + strings.TrimPrefix(plain.URL, "http://")
+			c = newTestClient(t, https, WithHTTPClient(&http.Client{Jar: jar}), WithMaxRetries(0))
+			if err := call(context.Background(), c, method); !errors.Is(err, http.ErrSchemeMismatch) {
+				t.Errorf("%s (jar %v): https to a plain HTTP server: err = %v, want http.ErrSchemeMismatch", method, jar != nil, err)
+			}
+		}
 	}
 }

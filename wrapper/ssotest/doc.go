@@ -28,6 +28,10 @@
 // X-RateLimit-Remaining and X-RateLimit-Reset; once the key spends its budget it gets
 // 429 with Retry-After until its window ends (WithRateLimit; the default,
 // DefaultRateLimit calls per DefaultRateLimitWindow, is beyond what a test makes).
+// A wrapper.Client waits as Retry-After says, or for a 429 without it until
+// X-RateLimit-Reset; after a 5xx or a dropped connection it backs off (250 ms to 1 s
+// with its defaults), whatever X-RateLimit-Reset says: a 5xx fault does not make a
+// test wait for the rate-limit window.
 //
 // # Authenticated first
 //
