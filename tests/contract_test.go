@@ -10,27 +10,29 @@ import (
 	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/api"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/contract"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
 
-// world is one contract run: the fake, checking against a spec, and a validating
-// transport on the client's side, checking against the same spec.
+// world is one contract run: the fake, as the code has it (checking against the
+// embedded spec), and a validating transport on the client's side, checking against
+// spec: the embedded one, or a change to it that the code does not follow.
 type world struct {
 	srv *ssotest.Server
 	vt  *validatingTransport
 }
 
-// newWorld starts a fake checking against spec and a validating transport for it,
+// newWorld starts a fake and a validating transport for it checking against spec,
 // logging to log. The caller closes w.srv.
 func newWorld(spec []byte, log *trafficLog) (*world, error) {
-	srv := ssotest.NewServer(ssotest.WithSpec(spec))
-	contract, err := ssotest.NewContract(spec, srv.URL)
+	srv := ssotest.NewServer()
+	c, err := contract.New(spec, srv.URL)
 	if err != nil {
 		srv.Close()
 		return nil, err
 	}
-	return &world{srv: srv, vt: &validatingTransport{base: &http.Transport{}, contract: contract, log: log}}, nil
+	return &world{srv: srv, vt: &validatingTransport{base: &http.Transport{}, contract: c, log: log}}, nil
 }
 
 // client builds a wrapper.Client for the fake with key, sending through the
@@ -188,9 +190,9 @@ func wantAPIError(err error, status int, sentinel error, msg string) error {
 
 // report is what one contract run found.
 type report struct {
-	declared  []ssotest.Pair
-	exercised map[ssotest.Pair]int
-	problems  []string
+	declared  []contract.Pair
+	exercised map[contract.Pair]int
+	problems  []error // the transport's *exchangeError, and the scenarios' and fake's findings
 }
 
 // missing returns the declared pairs that no request exercised.
@@ -221,31 +223,30 @@ func runContract(spec []byte) report {
 
 // runScenario runs sc against a fresh fake and returns the problems it found and the
 // pairs spec declares.
-func runScenario(sc scenario, spec []byte, log *trafficLog) (problems []string, declared []ssotest.Pair) {
+func runScenario(sc scenario, spec []byte, log *trafficLog) (problems []error, declared []contract.Pair) {
 	w, err := newWorld(spec, log)
 	if err != nil {
-		return []string{err.Error()}, nil
+		return []error{err}, nil
 	}
 	defer w.srv.Close()
-	srv, contract := w.srv, w.vt.contract
 	before := log.count(pairOf(sc.pair))
 	if err := sc.run(context.Background(), w); err != nil {
-		problems = append(problems, fmt.Sprintf("scenario %s: %v", sc.pair, err))
+		problems = append(problems, fmt.Errorf("scenario %s: %w", sc.pair, err))
 	} else if log.count(pairOf(sc.pair)) == before {
-		problems = append(problems, fmt.Sprintf("scenario %s: passed without a valid %s exchange", sc.pair, sc.pair))
+		problems = append(problems, fmt.Errorf("scenario %s: passed without a valid %s exchange", sc.pair, sc.pair))
 	}
-	for _, v := range srv.InvalidRequests() {
-		problems = append(problems, "the fake refused: "+v.String())
+	for _, v := range w.srv.InvalidRequests() {
+		problems = append(problems, fmt.Errorf("the fake refused: %s", v))
 	}
-	for _, v := range srv.InvalidResponses() {
-		problems = append(problems, "the fake drifted: "+v.String())
+	for _, v := range w.srv.InvalidResponses() {
+		problems = append(problems, fmt.Errorf("the fake drifted: %s", v))
 	}
-	return problems, contract.Pairs()
+	return problems, w.vt.contract.Pairs()
 }
 
-func pairOf(s string) ssotest.Pair {
+func pairOf(s string) contract.Pair {
 	op, status, _ := strings.Cut(s, " ")
-	return ssotest.Pair{Operation: op, Status: status}
+	return contract.Pair{Operation: op, Status: status}
 }
 
 // TestContract drives the client into every (operation, status) pair the spec

@@ -7,6 +7,11 @@ import (
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
 
+// defaultAPIKey is the published key the fake accepts unless --api-key says
+// otherwise, as the docs' examples send it. (An ssotest server in a Go test makes a
+// random key of its own unless WithAPIKey gives one.)
+const defaultAPIKey = "SG.ssotest-fake-api-key"
+
 // randomKey is the --api-key value that asks for a fresh random key.
 const randomKey = "random"
 
@@ -21,7 +26,7 @@ type apiKeyFlag struct {
 // String is the flag's value as given, or the published default when unset.
 func (f *apiKeyFlag) String() string {
 	if f.key == "" {
-		return ssotest.DefaultAPIKey
+		return defaultAPIKey
 	}
 	return f.key
 }
@@ -46,7 +51,7 @@ func (f *apiKeyFlag) Set(s string) error {
 func (f *apiKeyFlag) options() []ssotest.Option {
 	switch f.key {
 	case "":
-		return []ssotest.Option{ssotest.WithAPIKey(ssotest.DefaultAPIKey)}
+		return []ssotest.Option{ssotest.WithAPIKey(defaultAPIKey)}
 	case randomKey:
 		return nil
 	}

@@ -23,11 +23,11 @@ func TestAPIKeyFlag(t *testing.T) {
 	if mine.APIKey != "SG.mine" || !slices.Contains(mine.Try, "export SENDGRID_API_KEY=SG.mine") {
 		t.Errorf("--api-key SG.mine: announced %q, Try it %q", mine.APIKey, mine.Try)
 	}
-	if r1.APIKey == r2.APIKey || !strings.HasPrefix(r1.APIKey, "SG.") || r1.APIKey == ssotest.DefaultAPIKey {
+	if r1.APIKey == r2.APIKey || !strings.HasPrefix(r1.APIKey, "SG.") || r1.APIKey == defaultAPIKey {
 		t.Errorf("--api-key random twice: %q and %q, want two fresh SendGrid-like keys", r1.APIKey, r2.APIKey)
 	}
 	for _, f := range []*clitest.Fake{mine, r1} {
-		for key, want := range map[string]int{f.APIKey: 200, r2.APIKey: 401, ssotest.DefaultAPIKey: 401} {
+		for key, want := range map[string]int{f.APIKey: 200, r2.APIKey: 401, defaultAPIKey: 401} {
 			if resp, body := call(t, f.URL, key, method, path, ""); resp.StatusCode != want {
 				t.Errorf("fake with %s, key %s: %d, want %d: %s", f.APIKey, key, resp.StatusCode, want, body)
 			}
@@ -39,15 +39,15 @@ func TestAPIKeyFlag(t *testing.T) {
 	}
 }
 
-// Without --api-key the fake accepts the published DefaultAPIKey, as README's examples
+// Without --api-key the fake accepts the published defaultAPIKey, as README's examples
 // have it.
 func TestAPIKeyFlagDefault(t *testing.T) {
 	t.Parallel()
 	var f apiKeyFlag
 	srv := ssotest.NewServer(f.options()...)
 	defer srv.Close()
-	if srv.APIKey != ssotest.DefaultAPIKey || f.String() != ssotest.DefaultAPIKey {
-		t.Errorf("unset --api-key: the fake accepts %q, the flag shows %q; want %q", srv.APIKey, f.String(), ssotest.DefaultAPIKey)
+	if srv.APIKey != defaultAPIKey || f.String() != defaultAPIKey {
+		t.Errorf("unset --api-key: the fake accepts %q, the flag shows %q; want %q", srv.APIKey, f.String(), defaultAPIKey)
 	}
 	for _, args := range [][]string{{"--api-key", ""}, {"--api-key", "SG.a b"}, {"--api-key", "SG.\x1b[2J"}, {"--api-key", "SG." + strings.Repeat("k", 300)}} {
 		r := clitest.Run(t, bin, nil, args...)

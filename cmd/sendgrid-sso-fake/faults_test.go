@@ -14,6 +14,7 @@ import (
 
 	"github.com/sendgrid-sso/sendgrid-sso/api"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/contract"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
 
@@ -59,7 +60,7 @@ func TestPreferOverHTTP(t *testing.T) {
 	t.Parallel()
 	f := clitest.StartFake(t, bin, nil, "--addr", "127.0.0.1:0")
 	base, key := f.URL, f.APIKey
-	c, err := ssotest.NewContract(api.Spec(), base)
+	c, err := contract.New(api.Spec(), base)
 	if err != nil {
 		t.Fatal(err)
 	}

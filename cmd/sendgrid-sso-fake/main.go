@@ -43,7 +43,7 @@ Usage:
 
 Serving, it prints its URL, its API key, a certificate ID and an account ID it knows,
 and sendgrid-sso commands that use them. It listens on loopback only: it accepts a
-published API key (` + ssotest.DefaultAPIKey + `) unless --api-key gives another;
+published API key (` + defaultAPIKey + `) unless --api-key gives another;
 --api-key random makes a fresh one, so that a request meant for another fake cannot
 authenticate at this one. A request without the key is answered 401 before anything
 else. On Ctrl-C it closes every connection, says how many requests it answered with

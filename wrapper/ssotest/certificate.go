@@ -10,10 +10,6 @@ import (
 
 // Defaults of a server built without options.
 const (
-	// DefaultAPIKey is the published key sendgrid-sso-fake accepts unless its
-	// --api-key says otherwise. NewServer does not use it: each server makes a key of
-	// its own unless WithAPIKey gives one.
-	DefaultAPIKey = "SG.ssotest-fake-api-key"
 	// DefaultAccountID is the account the fake knows unless WithAccount adds others.
 	DefaultAccountID = "sg2a2bcd3ef4ab5c67d8efab91c01de2fa"
 	// DefaultCertificateID is the ID of DefaultCertificate.

@@ -1,10 +1,33 @@
-// Package ssotest provides a fake SendGrid single sign-on API for tests, in the
-// spirit of net/http/httptest: NewServer starts it on loopback, its URL goes into
-// wrapper.WithBaseURL, and Close stops it.
+// Package ssotest provides a fake SendGrid single sign-on API for tests, used as
+// net/http/httptest is and built on it: NewServer starts an httptest.Server on
+// loopback, its URL goes into wrapper.WithBaseURL, its APIKey into wrapper.New, and
+// Close stops it.
 //
 //	srv := ssotest.NewServer()
 //	defer srv.Close()
 //	client, _ := wrapper.New(srv.APIKey, wrapper.WithBaseURL(srv.URL))
+//
+// # What it exports, and why
+//
+// The package is the fake alone; each name serves a test that uses it:
+//
+//   - NewServer, Server (URL, APIKey, Close): start it, point a client at it, stop it.
+//   - Option and WithCertificate, WithAccount, Certificate, DefaultCertificate,
+//     DefaultCertificateID, DefaultAccountID: what it knows, and the IDs a test asks
+//     for; Certificate.ExpiringIn, to test alerting on expiry.
+//   - WithAPIKey, WithListener: a fixed key and a fixed address, for a fake that
+//     outlives a test (sendgrid-sso-fake's --api-key and --addr).
+//   - WithRateLimit, DefaultRateLimit, DefaultRateLimitWindow: the key's budget, and
+//     the default a client sees in X-RateLimit-Limit.
+//   - FailNext and Fault: the misbehaviour a client must survive.
+//   - Requests, RequestsWithoutKey, LoginsFollowed: what happened, to assert on.
+//   - InvalidRequests, InvalidResponses, InvalidCounts and Violation: what broke the
+//     spec, each way.
+//
+// There is no Client, as httptest.Server has: wrapper.New is the client, and an
+// http.Client that follows redirects would spend the one-time login codes. The spec
+// checker the fake uses is not part of the package either: it is the module's
+// internal/contract.
 //
 // # What it serves
 //
@@ -43,8 +66,8 @@
 //
 // # Checked against the spec
 //
-// Every API request is checked against the embedded spec (api.Spec(), or WithSpec)
-// with kin-openapi before it is served: its path and method, its credentials, and,
+// Every API request is checked against the embedded spec (api.Spec()) with
+// kin-openapi before it is served: its path and method, its credentials, and,
 // once it has shown the key, everything else. A request that breaks it is refused
 // with an error body saying what was wrong, and recorded (InvalidRequests): 401 for
 // missing or malformed bearer credentials, 404 for a path no operation has, 405 for a
@@ -80,9 +103,4 @@
 // its request within a minute, and keep-alive connections idle for a minute. Close
 // closes every connection at once, whatever its state, and returns when the handlers
 // have: a client stalled in its request body cannot hold it.
-//
-// # Contracts
-//
-// Contract is the checker the fake uses; NewContract builds one for any server URL,
-// so a test can check a client's own side of the traffic with the same rules.
 package ssotest

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+
+	"github.com/sendgrid-sso/sendgrid-sso/internal/contract"
 )
 
 // Operation IDs of the spec, which the fake serves.
@@ -13,7 +15,7 @@ const (
 )
 
 // serveOperation answers a request that the spec allows, with the fake's key.
-func (s *Server) serveOperation(w http.ResponseWriter, r *http.Request, route Route) {
+func (s *Server) serveOperation(w http.ResponseWriter, r *http.Request, route contract.Route) {
 	switch route.Operation {
 	case opGetCertificate:
 		s.serveCertificate(w, route.Params["cert_id"])

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/sendgrid-sso/sendgrid-sso/internal/contract"
 )
 
 // loginPath is where the fake's login URLs point.
@@ -101,7 +103,7 @@ func checkHost(host string) error {
 		ok = err == nil && port >= 1 && port <= 65535
 	}
 	if ok {
-		ok = isURI(loginURL(host, "x"))
+		ok = contract.CheckURI(loginURL(host, "x")) == nil
 	}
 	if !ok {
 		return fmt.Errorf("%w: the Host header %.64q does not make an absolute URL for the login page: send the host and port the fake listens on, such as 127.0.0.1:8025", errCannotServe, host)

@@ -1,5 +1,7 @@
 package ssotest
 
+import "net"
+
 // Option configures a Server.
 type Option func(*Server)
 
@@ -30,10 +32,8 @@ func WithAccount(id string) Option {
 	}
 }
 
-// WithSpec makes the fake check requests and responses against spec (an OpenAPI 3
-// document, YAML or JSON) instead of the module's own api.Spec(): to try a newer
-// revision of the document, or to show that a change to it breaks the fake's answers.
-// NewServer panics if spec does not load.
-func WithSpec(spec []byte) Option {
-	return func(s *Server) { s.spec = spec }
-}
+// WithListener makes the fake serve on l, in place of the listener httptest opens on
+// a random loopback port: for a fixed address such as 127.0.0.1:8025, as
+// sendgrid-sso-fake's --addr. The Server takes l over and closes it in Close; URL is
+// "http://" + l.Addr().String().
+func WithListener(l net.Listener) Option { return func(s *Server) { s.listener = l } }

@@ -123,14 +123,12 @@ func TestEachFakeHasItsOwnKey(t *testing.T) {
 	if resp, body := send(t, b, "GET", cert, bearer(a.APIKey), ""); resp.StatusCode != 401 {
 		t.Errorf("a's key at b: %d %s, want 401", resp.StatusCode, body)
 	}
-	if resp, body := send(t, b, "GET", cert, bearer(ssotest.DefaultAPIKey), ""); resp.StatusCode != 401 {
-		t.Errorf("DefaultAPIKey at a server built without WithAPIKey: %d %s, want 401", resp.StatusCode, body)
+	if n, others := b.Requests(), b.RequestsWithoutKey(); n != 0 || others != 1 {
+		t.Errorf("b: Requests() = %d, RequestsWithoutKey() = %d; want 0 and 1", n, others)
 	}
-	if n, others := b.Requests(), b.RequestsWithoutKey(); n != 0 || others != 2 {
-		t.Errorf("b: Requests() = %d, RequestsWithoutKey() = %d; want 0 and 2", n, others)
-	}
-	c := newServer(t, ssotest.WithAPIKey(ssotest.DefaultAPIKey))
-	if resp, body := send(t, c, "GET", cert, bearer(ssotest.DefaultAPIKey), ""); resp.StatusCode != 200 || c.Requests() != 1 {
-		t.Errorf("WithAPIKey(DefaultAPIKey): %d %s with %d requests, want 200 and 1", resp.StatusCode, body, c.Requests())
+	const fixed = "SG.a-key-of-the-tests-own"
+	c := newServer(t, ssotest.WithAPIKey(fixed))
+	if resp, body := send(t, c, "GET", cert, bearer(fixed), ""); resp.StatusCode != 200 || c.Requests() != 1 || c.APIKey != fixed {
+		t.Errorf("WithAPIKey(%q): %d %s with %d requests, APIKey %q; want 200, 1 and the key", fixed, resp.StatusCode, body, c.Requests(), c.APIKey)
 	}
 }

@@ -35,19 +35,9 @@ func preferredStatus(h http.Header) (int, error) {
 	return 0, nil
 }
 
-// declares reports whether operation declares status.
-func (c *Contract) declares(operation string, status int) bool {
-	for _, s := range c.statuses[operation] {
-		if s == strconv.Itoa(status) {
-			return true
-		}
-	}
-	return false
-}
-
 // undeclaredPreference is the refusal of a Prefer header asking operation for a status
 // it does not declare; it names the statuses that it does.
-func (c *Contract) undeclaredPreference(operation string, status int) error {
+func (s *Server) undeclaredPreference(operation string, status int) error {
 	return fmt.Errorf("%w: Prefer: code=%d, but %s declares only %s; ask for one of those",
-		errCannotServe, status, operation, strings.Join(c.statuses[operation], ", "))
+		errCannotServe, status, operation, strings.Join(s.contract.Statuses(operation), ", "))
 }

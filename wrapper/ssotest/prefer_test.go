@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sendgrid-sso/sendgrid-sso/api"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/contract"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
 
@@ -32,7 +33,7 @@ func preferRequest(t *testing.T, srv *ssotest.Server, operation, prefer string) 
 // passes the fake's own check against the spec.
 func TestPreferReachesEveryDeclaredPair(t *testing.T) {
 	srv := newServer(t)
-	c, err := ssotest.NewContract(api.Spec(), srv.URL)
+	c, err := contract.New(api.Spec(), srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/api"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/contract"
 )
 
 // Server is a running fake. Build it with NewServer and stop it with Close.
@@ -47,10 +49,10 @@ type Server struct {
 	// WithAPIKey gives one.
 	APIKey string
 
-	http           *http.Server
-	listener       net.Listener // from WithListener, or a new one on loopback
-	contract       *Contract
-	spec           []byte
+	ts             *httptest.Server // serves the fake; its Config carries the timeouts
+	listener       net.Listener     // from WithListener, else httptest's own on loopback
+	contract       *contract.Contract
+	spec           []byte // the document checked against: api.Spec() but in tests
 	certs          map[int64]Certificate
 	accounts       map[string]bool
 	customCerts    bool
@@ -68,12 +70,7 @@ type Server struct {
 	requests atomic.Int64 // API requests with the key
 	others   atomic.Int64 // API requests without it
 	follows  atomic.Int64
-
-	// handlers holds the handlers running, so that Close can wait for them.
-	closeOnce sync.Once
-	handlers  sync.WaitGroup
-	handlerMu sync.Mutex // orders handlers.Add against Close's Wait
-	closed    bool       // under handlerMu
+	closing  atomic.Bool // Close has begun: handlers that start now abort
 }
 
 // timeouts bound what a slow or stalled client can hold: the server closes a
@@ -94,9 +91,8 @@ type hooks struct {
 	request func(*http.Request)
 }
 
-// NewServer starts a fake on a loopback port. It panics if the spec (api.Spec(), or
-// the one given to WithSpec) does not load, or if it cannot listen, as
-// httptest.NewServer panics when it cannot listen.
+// NewServer starts a fake on a loopback port, on an httptest.Server. It panics if it
+// cannot listen, as httptest.NewServer does, or if the embedded spec does not load.
 func NewServer(opts ...Option) *Server {
 	s := &Server{
 		APIKey:   newAPIKey(),
@@ -105,30 +101,27 @@ func NewServer(opts ...Option) *Server {
 		limits:   newRateLimiter(DefaultRateLimit, DefaultRateLimitWindow),
 		timeouts: defaultTimeouts,
 		now:      time.Now,
+		spec:     api.Spec(),
 	}
 	for _, o := range opts {
 		o(s)
 	}
-	if s.spec == nil {
-		s.spec = api.Spec()
+	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	if s.listener != nil {
+		_ = s.ts.Listener.Close()
+		s.ts.Listener = s.listener
 	}
-	if s.listener == nil {
-		s.listener = listenLoopback()
-	}
-	s.URL = "http://" + s.listener.Addr().String()
-	c, err := NewContract(s.spec, s.URL)
+	c, err := contract.New(s.spec, "http://"+s.ts.Listener.Addr().String())
 	if err != nil {
-		_ = s.listener.Close()
-		panic(err.Error())
+		s.ts.Close()
+		panic("ssotest: " + err.Error())
 	}
 	s.contract = c
-	s.http = &http.Server{
-		Handler:           http.HandlerFunc(s.serveHTTP),
-		ReadHeaderTimeout: s.timeouts.readHeader,
-		ReadTimeout:       s.timeouts.read,
-		IdleTimeout:       s.timeouts.idle,
-	}
-	go func() { _ = s.http.Serve(s.listener) }()
+	s.ts.Config.ReadHeaderTimeout = s.timeouts.readHeader
+	s.ts.Config.ReadTimeout = s.timeouts.read
+	s.ts.Config.IdleTimeout = s.timeouts.idle
+	s.ts.Start()
+	s.URL = s.ts.URL
 	return s
 }
 
@@ -139,31 +132,17 @@ func newAPIKey() string {
 	return "SG.ssotest-" + hex.EncodeToString(b[:8]) + "." + hex.EncodeToString(b[8:])
 }
 
-// listenLoopback listens on a free loopback port, IPv4 if it can.
-func listenLoopback() net.Listener {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		if l, err = net.Listen("tcp6", "[::1]:0"); err != nil {
-			panic("ssotest: cannot listen on a loopback port: " + err.Error())
-		}
-	}
-	return l
-}
-
 // Close stops the server: it stops listening, closes every connection at once, idle,
 // active or stalled by a client that never finishes its request, and returns when
 // the handlers that were running have returned. Faults that were delaying a call end.
 // Calling Close again does nothing.
 func (s *Server) Close() {
-	s.closeOnce.Do(func() {
-		s.handlerMu.Lock()
-		s.closed = true
-		s.handlerMu.Unlock()
-		// http.Server.Close closes the listener and every connection, whatever its
-		// state: a handler blocked reading a stalled body sees an error and returns.
-		_ = s.http.Close()
-		s.handlers.Wait()
-	})
+	s.closing.Store(true)
+	// httptest's Close waits for active connections, such as one whose client sent
+	// its headers and stalls its body: close them all first. A handler that starts
+	// after this aborts (serveHTTP), so none can hold Close.
+	s.ts.CloseClientConnections()
+	s.ts.Close()
 }
 
 // Requests returns how many API requests carried the fake's key, whatever their
@@ -193,10 +172,9 @@ func (s *Server) hasKey(r *http.Request) bool {
 // documentation gives, then serves it, checking the answer against the spec before
 // it leaves.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	if !s.enter() {
-		panic(http.ErrAbortHandler) // Close has begun
+	if s.closing.Load() {
+		panic(http.ErrAbortHandler) // closes the connection, which Close waits for
 	}
-	defer s.handlers.Done()
 	if r.URL.Path == loginPath {
 		s.serveLogin(w, r)
 		return
@@ -210,13 +188,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.hooks.request != nil {
 		s.hooks.request(r)
 	}
-	route, in, err := s.contract.route(r)
+	route, err := s.contract.Route(r)
 	if err != nil {
 		s.refuse(w, r, route, err)
 		return
 	}
 	if !keyed {
-		if err := s.contract.checkCredentials(r, in, route); err != nil {
+		if err := s.contract.CheckCredentials(route); err != nil {
 			s.refuse(w, r, route, err)
 			return
 		}
@@ -235,7 +213,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, route, err)
 		return
 	}
-	if err := s.contract.validate(r, in, route); err != nil {
+	if err := s.contract.CheckRequest(route); err != nil {
 		s.refuse(w, r, route, err)
 		return
 	}
@@ -246,8 +224,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err != nil:
 		s.refuse(w, r, route, err)
-	case status != 0 && !s.contract.declares(route.Operation, status):
-		s.refuse(w, r, route, s.contract.undeclaredPreference(route.Operation, status))
+	case status != 0 && !s.contract.Declares(route.Operation, status):
+		s.refuse(w, r, route, s.undeclaredPreference(route.Operation, status))
 	case status == http.StatusTooManyRequests:
 		// A rate limit that ends in a second, so that a client that waits is not
 		// held long.
@@ -262,34 +240,22 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// enter counts a handler in, unless Close has begun.
-func (s *Server) enter() bool {
-	s.handlerMu.Lock()
-	defer s.handlerMu.Unlock()
-	if s.closed {
-		return false
-	}
-	s.handlers.Add(1)
-	return true
-}
-
 // respond records the fake's answer to a call of route, checks it against the spec,
 // and sends it, or a 500 naming the violation when it breaks the spec. A status the
 // operation does not declare is sent unchecked only when it is a rate limit's 429: the
 // real API limits every endpoint, though the official description declares 429 on
 // GetSsoCertificate alone.
-func (s *Server) respond(w http.ResponseWriter, r *http.Request, route Route, answer func(http.ResponseWriter)) {
+func (s *Server) respond(w http.ResponseWriter, r *http.Request, route contract.Route, answer func(http.ResponseWriter)) {
 	rec := httptest.NewRecorder()
 	for k, v := range w.Header() {
 		rec.Header()[k] = v
 	}
 	answer(rec)
-	exempt := rec.Code == http.StatusTooManyRequests && !s.contract.declares(route.Operation, rec.Code)
-	if !exempt {
-		if err := s.contract.CheckResponse(r, rec.Code, rec.Header(), rec.Body.Bytes()); err != nil {
-			s.drifted(w, r, route, rec.Code, err)
-			return
-		}
+	err := s.contract.CheckResponse(route, rec.Code, rec.Header(), rec.Body.Bytes())
+	exempt := rec.Code == http.StatusTooManyRequests && errors.Is(err, contract.ErrUndeclaredStatus)
+	if err != nil && !exempt {
+		s.drifted(w, r, route, rec.Code, err)
+		return
 	}
 	for k, v := range rec.Header() {
 		w.Header()[k] = v

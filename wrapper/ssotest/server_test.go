@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sendgrid-sso/sendgrid-sso/internal/contract"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
@@ -74,7 +75,7 @@ func TestDeclaredErrors(t *testing.T) {
 		{"certificate ID not in canonical form", "GET", certPath + "07", bearer(customKey), 400, "array", "invalid certificate id"},
 		{"certificate ID with an escaped slash", "GET", certPath + "7%2F..", bearer(customKey), 400, "array", "invalid certificate id"},
 		{"account ID with an escaped slash", "POST", accountPath + "acc-1%2Fsso/sso", bearer(customKey), 404, "object", "account not found"},
-		{"wrong key, certificate", "GET", certPath + "7", bearer(ssotest.DefaultAPIKey), 401, "array", "Failed to authenticate user"},
+		{"wrong key, certificate", "GET", certPath + "7", bearer("SG.ssotest-fake-api-key"), 401, "array", "Failed to authenticate user"},
 		{"unknown account", "POST", accountPath + "acc-2/sso", bearer(customKey), 404, "object", "account not found"},
 		{"replaced default account", "POST", accountPath + ssotest.DefaultAccountID + "/sso", bearer(customKey), 404, "object", "account not found"},
 		{"wrong key, account", "POST", accountPath + "acc-1/sso", bearer("SG.other"), 401, "object", "Failed to authenticate user"},
@@ -113,10 +114,10 @@ func TestInvalidRequests(t *testing.T) {
 		{"no Authorization", "GET", certURL, "", "", 401, "GetSsoCertificate", "no Authorization header"},
 		{"not a bearer", "POST", accountPath + ssotest.DefaultAccountID + "/sso", "Basic " + srv.APIKey, "", 401, "AuthenticateAccount", `not "Bearer <API key>"`},
 		{"empty bearer", "GET", certURL, "Bearer ", "", 401, "GetSsoCertificate", `not "Bearer <API key>"`},
-		{"unknown path", "GET", "/v3/sso/certificate/1", key, "", 404, "", "no operation in the spec matches"},
-		{"path split by an unescaped slash", "GET", certPath + "a/b", key, "", 404, "", "no operation in the spec matches"},
-		{"wrong method", "DELETE", certURL, key, "", 405, "", "no operation for this method"},
-		{"body where none is declared", "POST", accountPath + ssotest.DefaultAccountID + "/sso", key, `{"x":1}`, 400, "AuthenticateAccount", "request body not allowed"},
+		{"unknown path", "GET", "/v3/sso/certificate/1", key, "", 404, "", contract.ErrNoOperation.Error()},
+		{"path split by an unescaped slash", "GET", certPath + "a/b", key, "", 404, "", contract.ErrNoOperation.Error()},
+		{"wrong method", "DELETE", certURL, key, "", 405, "", contract.ErrMethodNotAllowed.Error()},
+		{"body where none is declared", "POST", accountPath + ssotest.DefaultAccountID + "/sso", key, `{"x":1}`, 400, "AuthenticateAccount", contract.ErrBodyNotAllowed.Error()},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := len(srv.InvalidRequests())
@@ -147,7 +148,8 @@ func TestInvalidRequests(t *testing.T) {
 }
 
 // A fake whose answer drifts from the spec answers 500 naming the violation, and
-// records it.
+// records it. (The spec's one change is the maxLength; internal/contract's tests show
+// what a body that breaks a schema gives.)
 func TestDriftFailsLoudly(t *testing.T) {
 	spec := mutate(t, "          description: The IdP's X.509 certificate, PEM or bare base64 DER.\n",
 		"          description: The IdP's X.509 certificate, PEM or bare base64 DER.\n          maxLength: 100\n")
@@ -156,13 +158,14 @@ func TestDriftFailsLoudly(t *testing.T) {
 	if resp.StatusCode != http.StatusInternalServerError {
 		t.Fatalf("status %d, want 500: %s", resp.StatusCode, body)
 	}
-	_, msgs := errorMessages(t, body)
-	if len(msgs) != 1 || !strings.Contains(msgs[0], "the fake's answer breaks the spec") || !strings.Contains(msgs[0], `"/public_certificate"`) {
-		t.Errorf("message %q does not name the violation", msgs)
-	}
 	got := srv.InvalidResponses()
-	if len(got) != 1 || got[0].Status != 200 || got[0].Operation != "GetSsoCertificate" || !strings.Contains(got[0].Reason, "maximum string length is 100") {
-		t.Errorf("InvalidResponses() = %v", got)
+	if len(got) != 1 || got[0].Status != 200 || got[0].Operation != "GetSsoCertificate" ||
+		!strings.HasPrefix(got[0].Reason, "the 200 response to GetSsoCertificate (GET) breaks the spec: ") {
+		t.Fatalf("InvalidResponses() = %v, want the 200 of GetSsoCertificate", got)
+	}
+	_, msgs := errorMessages(t, body)
+	if want := "ssotest: the fake's answer breaks the spec: " + got[0].Reason; len(msgs) != 1 || msgs[0] != want {
+		t.Errorf("message %q, want %q: the violation recorded", msgs, want)
 	}
 	if len(srv.InvalidRequests()) != 0 {
 		t.Errorf("InvalidRequests() = %v", srv.InvalidRequests())

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sendgrid-sso/sendgrid-sso/internal/contract"
 )
 
 // Violation is a request or a response that broke the spec. The fake keeps its
@@ -114,14 +116,14 @@ func (s *Server) InvalidCounts() (requests, responses int) {
 }
 
 // refuse answers a request that broke the spec, and records it.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request, route Route, err error) {
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, route contract.Route, err error) {
 	status := http.StatusBadRequest
 	switch {
-	case errors.Is(err, ErrNoCredentials):
+	case errors.Is(err, contract.ErrNoCredentials):
 		status = http.StatusUnauthorized
-	case errors.Is(err, ErrNoOperation):
+	case errors.Is(err, contract.ErrNoOperation):
 		status = http.StatusNotFound
-	case errors.Is(err, ErrMethodNotAllowed):
+	case errors.Is(err, contract.ErrMethodNotAllowed):
 		status = http.StatusMethodNotAllowed
 	}
 	s.record(&s.badReqs, r, route.Operation, status, err)
@@ -134,7 +136,7 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, route Route, err
 
 // drifted answers 500 in place of an answer of the fake's own that broke the spec,
 // and records it.
-func (s *Server) drifted(w http.ResponseWriter, r *http.Request, route Route, status int, err error) {
+func (s *Server) drifted(w http.ResponseWriter, r *http.Request, route contract.Route, status int, err error) {
 	s.record(&s.badResps, r, route.Operation, status, err)
 	writeErrors(w, http.StatusInternalServerError, route.Operation, "ssotest: the fake's answer breaks the spec: "+err.Error())
 }
