@@ -135,7 +135,7 @@ func TestCertFetchesConcurrentlyAtMostFour(t *testing.T) {
 // the window, has expired or is not yet valid, in every format.
 func TestCertWarnWithin(t *testing.T) {
 	t.Parallel()
-	fake := windowFake(t, time.Now()) // 41: 41.5 days left; 3: expired; 2: not yet valid
+	fake := windowFake(t, time.Now()) // 41: 41¼ days left; 3: expired; 2: not yet valid
 	cases := []struct {
 		id, window string
 		exit       int

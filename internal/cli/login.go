@@ -78,7 +78,7 @@ func openLogin(ctx context.Context, g *globals, account string, login *wrapper.S
 		return &browserError{fmt.Errorf("--open: could not open the login URL in a browser (%w): it is on stdout instead", err)}
 	}
 	_ = writeLines(g.stderr, fmt.Sprintf("opened a login into account %s with %s; it expires %s (in %s); valid for one login",
-		account, name, login.ExpiresAt.UTC().Format(time.RFC3339), inWords(time.Until(login.ExpiresAt).Round(time.Second))))
+		account, name, login.ExpiresAt.UTC().Format(time.RFC3339), inWords(time.Until(login.ExpiresAt))))
 	return nil
 }
 
@@ -131,6 +131,6 @@ func WriteLogin(url, note io.Writer, login *wrapper.SSOLogin, now time.Time) err
 	}
 	// The URL is out: a note that cannot be written does not undo the login.
 	_ = writeLines(note, fmt.Sprintf("expires %s (in %s); valid for one login; not opened by sendgrid-sso",
-		expires, inWords(login.ExpiresAt.Sub(now).Round(time.Second))))
+		expires, inWords(login.ExpiresAt.Sub(now))))
 	return nil
 }
