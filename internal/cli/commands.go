@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // runFunc runs a command with its positional arguments, its flags already parsed.
@@ -76,6 +77,21 @@ func (c *command) checkArgs(args []string) error {
 		return fmt.Errorf("unexpected argument %q", extra)
 	}
 	return nil
+}
+
+// cleanArgs applies the rule for IDs on the command line (every positional argument
+// is one): white space around an ID, which a copy and paste brings along, is dropped;
+// an ID that is not valid UTF-8 is refused, since no API ID is one and no Prometheus
+// label can hold it.
+func (c *command) cleanArgs(args []string) ([]string, error) {
+	clean := make([]string, len(args))
+	for i, a := range args {
+		if !utf8.ValidString(a) {
+			return nil, fmt.Errorf("%s %q is not valid UTF-8: give the ID as SendGrid shows it", c.args[min(i, len(c.args)-1)], a)
+		}
+		clean[i] = strings.TrimSpace(a)
+	}
+	return clean, nil
 }
 
 // unknownFlag is a flag that the flag set does not define.
