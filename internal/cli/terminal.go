@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -68,4 +69,10 @@ func writeJSONSafe(w io.Writer, doc []byte) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// isTerminal reports whether w is a terminal (a *os.File that isTTY says is one).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && isTTY(f)
 }
