@@ -106,3 +106,28 @@ func TestOpenerGetsTheTerminal(t *testing.T) {
 		t.Errorf("the browser's stderr is missing from stderr:\n%s", stderr.String())
 	}
 }
+
+// TestPrometheusOnATerminal: --format prometheus writes label values exactly to a file
+// or a pipe, but on a terminal what it would act on (an ESC from the API's integration
+// ID) is still escaped.
+func TestPrometheusOnATerminal(t *testing.T) {
+	master, slave := openPTY(t)
+	hostile := ssotest.DefaultCertificate()
+	hostile.ID, hostile.IntegrationID = 7, "i-\x1b]0;pwned\x07"
+	fake := newFake(t, ssotest.WithCertificate(hostile))
+	var stderr strings.Builder
+	if code := Run(t.Context(), []string{"--base-url", fake.URL, "cert", "--format", "prometheus", "7"}, slave, &stderr); code != ExitOK {
+		t.Fatalf("exit %d\nstderr:\n%s", code, stderr.String())
+	}
+	if _, err := slave.WriteString("END\n"); err != nil {
+		t.Fatal(err)
+	}
+	_ = master.SetReadDeadline(time.Now().Add(time.Minute)) // a guard against hanging, not a speed check
+	var shown strings.Builder
+	for sc := bufio.NewScanner(master); sc.Scan() && sc.Text() != "END"; {
+		shown.WriteString(sc.Text() + "\n")
+	}
+	if strings.ContainsAny(shown.String(), "\x1b\x07") || !strings.Contains(shown.String(), `integration_id="i-\x1b]0;pwned\x07"`) {
+		t.Errorf("the terminal shows\n%q\nwant the integration ID escaped", shown.String())
+	}
+}
