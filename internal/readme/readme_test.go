@@ -116,43 +116,48 @@ func equalLines(a, b []string) bool {
 	return true
 }
 
-// checkBlocks returns a problem for each block without a marker, or whose lines its
-// function does not hold.
-func checkBlocks(root string, blocks []goBlock) []string {
+// checkBlocks returns a problem for each block of the Markdown file (relative to
+// root) without a marker, or whose lines its function does not hold.
+func checkBlocks(root, file string, blocks []goBlock) []string {
 	var problems []string
 	for _, b := range blocks {
 		if b.fn == "" {
-			problems = append(problems, fmt.Sprintf("README.md:%d: ```go block without a marker line before it: "+
-				"put its code in a function of a _test.go file and write <!-- compiled as FUNC in PATH --> above the block", b.line))
+			problems = append(problems, fmt.Sprintf("%s:%d: ```go block without a marker line before it: "+
+				"put its code in a function of a _test.go file and write <!-- compiled as FUNC in PATH --> above the block", file, b.line))
 			continue
 		}
 		decl, body, err := funcTexts(root, b.file, b.fn)
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("README.md:%d: %v", b.line, err))
+			problems = append(problems, fmt.Sprintf("%s:%d: %v", file, b.line, err))
 			continue
 		}
 		if !containsRun(decl, b.lines) && !containsRun(body, b.lines) {
-			problems = append(problems, fmt.Sprintf("README.md:%d: the block differs from %s in %s: "+
-				"make them the same (gofmt the function, then copy its lines into the README)", b.line, b.fn, b.file))
+			problems = append(problems, fmt.Sprintf("%s:%d: the block differs from %s in %s: "+
+				"make them the same (gofmt the function, then copy its lines into the document)", file, b.line, b.fn, b.file))
 		}
 	}
 	return problems
 }
 
+// TestREADMEGoBlocksAreCompiled checks the Go blocks of README.md and docs/*.md.
 func TestREADMEGoBlocksAreCompiled(t *testing.T) {
-	md, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
-	if err != nil {
-		t.Fatal(err)
+	n := 0
+	for _, file := range markdownFiles(t, repoRoot) {
+		md, err := os.ReadFile(filepath.Join(repoRoot, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		blocks, err := goBlocks(md)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		n += len(blocks)
+		for _, p := range checkBlocks(repoRoot, file, blocks) {
+			t.Error(p)
+		}
 	}
-	blocks, err := goBlocks(md)
-	if err != nil {
-		t.Fatalf("README.md: %v", err)
-	}
-	if len(blocks) == 0 {
-		t.Fatal("README.md: found no ```go blocks; has the fence syntax changed?")
-	}
-	for _, p := range checkBlocks(repoRoot, blocks) {
-		t.Error(p)
+	if n == 0 {
+		t.Fatal("found no ```go blocks; has the fence syntax changed?")
 	}
 }
 
@@ -182,7 +187,7 @@ func TestCheckBlocksBites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := checkBlocks(repoRoot, blocks)
+	got := checkBlocks(repoRoot, "README.md", blocks)
 	want := []string{
 		"README.md:8: the block differs from readmeTransport",
 		"README.md:12: ```go block without a marker",
