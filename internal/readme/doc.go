@@ -2,8 +2,8 @@
 // documentation shows is what the code does, so that neither a README example nor a
 // transcript can go stale unnoticed.
 //
-// Each ```go block in README.md and docs/*.md is preceded by a marker naming the function that holds
-// it, such as
+// Each ```go block in README.md and docs/*.md is preceded by a marker naming the
+// function that holds it, such as
 //
 //	<!-- compiled as readmeErrors in internal/readme/snippets_test.go -->
 //

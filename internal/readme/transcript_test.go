@@ -404,7 +404,7 @@ func TestTranscriptCheckBites(t *testing.T) {
 	got := checkTranscripts(t, repoRoot, "test.md", []byte(md))
 	want := []string{
 		"test.md:27: a transcript marker with no ```console block after it",
-		"test.md:6: $ sendgrid-sso cert 66138975 --json\nprints", // the stale usage line
+		"test.md:6: $ sendgrid-sso cert 66138975 --json\nprints",                            // the stale usage line
 		"test.md:13: $ sendgrid-sso --base-url http://127.0.0.1:8025 cert 66138975\nprints", // 1 days
 		"test.md:20: a ```console block runs sendgrid-sso without a transcript marker",
 		"test.md:25: address 127.0.0.1:8080",
