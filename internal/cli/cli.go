@@ -73,11 +73,11 @@ func dispatch(ctx context.Context, g *globals, args []string) error {
 	if err := cmd.checkArgs(fs.Args()); err != nil {
 		return usage(cmd, err)
 	}
-	args, err = cmd.cleanArgs(fs.Args())
+	ids, err := cmd.cleanArgs(fs.Args())
 	if err != nil {
 		return usage(cmd, err)
 	}
-	err = runCmd(ctx, g, args)
+	err = runCmd(ctx, g, ids)
 	var u *UsageError
 	if errors.As(err, &u) && u.Usage == "" {
 		u.Usage, u.Help = usageLine(cmd), Name+" "+cmd.name+" --help"

@@ -20,20 +20,22 @@ const repoRoot = "../.."
 // marker names the function that holds the next ```go block (see doc.go).
 var marker = regexp.MustCompile(`^<!-- compiled as ([A-Za-z_][A-Za-z0-9_]*) in (\S+\.go) -->$`)
 
-// goBlock is one ```go block of a Markdown file.
-type goBlock struct {
+// fenced is one fenced block of a Markdown file.
+type fenced struct {
+	lang     string // after the opening ```: go, console, ...
 	line     int    // the line of its opening fence
-	fn, file string // from its marker; "" when it has none
+	before   string // the nearest non-blank line before the fence: its marker, if any
+	beforeAt int    // that line's number
 	lines    []string
 }
 
-// goBlocks returns the ```go blocks of Markdown text, each with the marker on the
-// nearest non-blank line before its fence.
-func goBlocks(md []byte) ([]goBlock, error) {
+// fencedBlocks returns the fenced blocks of Markdown text.
+func fencedBlocks(md []byte) ([]fenced, error) {
 	var (
-		blocks   []goBlock
-		cur      *goBlock
+		blocks   []fenced
+		cur      *fenced
 		lastText string
+		lastAt   int
 		n        int
 	)
 	sc := bufio.NewScanner(bytes.NewReader(md))
@@ -44,22 +46,47 @@ func goBlocks(md []byte) ([]goBlock, error) {
 		case cur != nil && strings.TrimSpace(line) == "```":
 			blocks = append(blocks, *cur)
 			cur = nil
-			lastText = line
+			lastText, lastAt = line, n
 		case cur != nil:
 			cur.lines = append(cur.lines, line)
-		case line == "```go":
-			cur = &goBlock{line: n}
-			if m := marker.FindStringSubmatch(lastText); m != nil {
-				cur.fn, cur.file = m[1], m[2]
-			}
+		case strings.HasPrefix(line, "```"):
+			cur = &fenced{lang: strings.TrimPrefix(line, "```"), line: n, before: lastText, beforeAt: lastAt}
 		case strings.TrimSpace(line) != "":
-			lastText = line
+			lastText, lastAt = line, n
 		}
 	}
 	if cur != nil {
-		return nil, fmt.Errorf("line %d: ```go block never closed", cur.line)
+		return nil, fmt.Errorf("line %d: ```%s block never closed", cur.line, cur.lang)
 	}
 	return blocks, sc.Err()
+}
+
+// goBlock is one ```go block of a Markdown file.
+type goBlock struct {
+	line     int    // the line of its opening fence
+	fn, file string // from its marker; "" when it has none
+	lines    []string
+}
+
+// goBlocks returns the ```go blocks of Markdown text, each with the marker on the
+// nearest non-blank line before its fence.
+func goBlocks(md []byte) ([]goBlock, error) {
+	all, err := fencedBlocks(md)
+	if err != nil {
+		return nil, err
+	}
+	var blocks []goBlock
+	for _, f := range all {
+		if f.lang != "go" {
+			continue
+		}
+		b := goBlock{line: f.line, lines: f.lines}
+		if m := marker.FindStringSubmatch(f.before); m != nil {
+			b.fn, b.file = m[1], m[2]
+		}
+		blocks = append(blocks, b)
+	}
+	return blocks, nil
 }
 
 // funcTexts returns the source of function name in file: the whole declaration, and
@@ -193,8 +220,15 @@ func TestCheckBlocksBites(t *testing.T) {
 		"README.md:12: ```go block without a marker",
 		"README.md:16: internal/readme/snippets_test.go has no function noSuchFunction",
 	}
+	wantProblems(t, got, want)
+}
+
+// wantProblems fails the test unless got has as many problems as want, each starting
+// with the one of want in its place.
+func wantProblems(t *testing.T, got, want []string) {
+	t.Helper()
 	if len(got) != len(want) {
-		t.Fatalf("got %d problems, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
+		t.Fatalf("got %d problems, want %d:\n%s", len(got), len(want), strings.Join(got, "\n\n"))
 	}
 	for i := range want {
 		if !strings.HasPrefix(got[i], want[i]) {

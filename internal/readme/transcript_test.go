@@ -1,8 +1,6 @@
 package readme_test
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"net"
 	"os"
@@ -82,53 +80,46 @@ type step struct {
 // transcripts returns the ```console blocks of the Markdown text md (named file),
 // with their markers, and a problem for each marker that no such block follows.
 func transcripts(file string, md []byte) ([]transcript, []string) {
-	var (
-		blocks   []transcript
-		problems []string
-		cur      *transcript
-		marker   []string // the last marker, while no other text has followed it
-		markerAt int
-		n        int
-	)
-	sc := bufio.NewScanner(bytes.NewReader(md))
-	for sc.Scan() {
-		n++
-		line := sc.Text()
-		switch {
-		case cur != nil && strings.TrimSpace(line) == "```":
-			blocks = append(blocks, *cur)
-			cur = nil
-		case cur != nil:
+	all, err := fencedBlocks(md)
+	if err != nil {
+		return nil, []string{fmt.Sprintf("%s: %v", file, err)}
+	}
+	var blocks []transcript
+	var problems []string
+	used := map[int]bool{} // the lines of the markers that blocks follow
+	for _, f := range all {
+		if f.lang != "console" {
+			continue
+		}
+		tr := transcript{file: file, line: f.line}
+		if m := transcriptMarker.FindStringSubmatch(f.before); m != nil {
+			used[f.beforeAt] = true
+			tr.marked = true
+			tr.unchecked = strings.TrimPrefix(m[1], " unchecked: ")
+			for _, a := range transcriptAttr.FindAllStringSubmatch(m[2], -1) {
+				switch a[1] {
+				case "fake":
+					tr.fake = strings.Fields(a[2])
+				case "files":
+					tr.files = strings.Fields(a[2])
+				default:
+					problems = append(problems, fmt.Sprintf("%s:%d: unknown transcript attribute %s", file, f.beforeAt, a[1]))
+				}
+			}
+		}
+		for i, line := range f.lines {
 			if cmd, ok := strings.CutPrefix(line, "$ "); ok {
-				cur.steps = append(cur.steps, step{line: n, command: cmd})
-			} else if len(cur.steps) > 0 {
-				s := &cur.steps[len(cur.steps)-1]
+				tr.steps = append(tr.steps, step{line: f.line + 1 + i, command: cmd})
+			} else if len(tr.steps) > 0 {
+				s := &tr.steps[len(tr.steps)-1]
 				s.output = append(s.output, line)
 			}
-		case line == "```console":
-			cur = &transcript{file: file, line: n}
-			if marker != nil {
-				cur.marked = true
-				cur.unchecked = strings.TrimPrefix(marker[1], " unchecked: ")
-				for _, a := range transcriptAttr.FindAllStringSubmatch(marker[2], -1) {
-					switch a[1] {
-					case "fake":
-						cur.fake = strings.Fields(a[2])
-					case "files":
-						cur.files = strings.Fields(a[2])
-					default:
-						problems = append(problems, fmt.Sprintf("%s:%d: unknown transcript attribute %s", file, markerAt, a[1]))
-					}
-				}
-				marker = nil
-			}
-		case transcriptMarker.MatchString(line):
-			marker, markerAt = transcriptMarker.FindStringSubmatch(line), n
-		case strings.TrimSpace(line) != "":
-			if marker != nil {
-				problems = append(problems, fmt.Sprintf("%s:%d: a transcript marker with no ```console block after it", file, markerAt))
-			}
-			marker = nil
+		}
+		blocks = append(blocks, tr)
+	}
+	for i, line := range strings.Split(string(md), "\n") {
+		if transcriptMarker.MatchString(line) && !used[i+1] {
+			problems = append(problems, fmt.Sprintf("%s:%d: a transcript marker with no ```console block after it", file, i+1))
 		}
 	}
 	return blocks, problems
@@ -409,12 +400,5 @@ func TestTranscriptCheckBites(t *testing.T) {
 		"test.md:20: a ```console block runs sendgrid-sso without a transcript marker",
 		"test.md:25: address 127.0.0.1:8080",
 	}
-	if len(got) != len(want) {
-		t.Fatalf("got %d problems, want %d:\n%s", len(got), len(want), strings.Join(got, "\n\n"))
-	}
-	for i := range want {
-		if !strings.HasPrefix(got[i], want[i]) {
-			t.Errorf("problem %d = %q, want it to start %q", i, got[i], want[i])
-		}
-	}
+	wantProblems(t, got, want)
 }
