@@ -33,6 +33,10 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	if err := outbound.RequireHTTPS(u); err != nil {
 		return nil, fmt.Errorf("%w: base URL %q %w", ErrInvalidConfig, raw, err)
 	}
+	if strings.HasSuffix(strings.TrimSuffix(u.Path, "/"), "/v3") {
+		return nil, fmt.Errorf("%w: base URL %q ends in /v3, which every request path already starts with (requests would go to /v3/v3/...): drop the /v3, as in https://api.sendgrid.com",
+			ErrInvalidConfig, raw)
+	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"

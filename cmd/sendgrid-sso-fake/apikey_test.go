@@ -52,7 +52,7 @@ func TestAPIKeyFlagDefault(t *testing.T) {
 	for _, args := range [][]string{{"--api-key", ""}, {"--api-key", "SG.a b"}, {"--api-key", "SG.\x1b[2J"}, {"--api-key", "SG." + strings.Repeat("k", 300)}} {
 		r := clitest.Run(t, bin, nil, args...)
 		r.WantExit(t, cli.ExitUsage)
-		r.WantStderr(t, "invalid value", "for flag -api-key: want a key")
+		r.WantStderr(t, "invalid value", "for --api-key: want a key")
 	}
 	r := clitest.Run(t, bin, nil, "--api-key", "random", "demo")
 	r.WantExit(t, cli.ExitUsage)

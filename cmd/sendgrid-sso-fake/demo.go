@@ -41,7 +41,7 @@ func runDemo(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	if err := view.WriteText(w); err != nil {
-		return err
+		return cli.OutputError(fmt.Errorf("writing the demo to stdout: %w", err))
 	}
 
 	fmt.Fprintf(w, "\nA login URL, as 'sendgrid-sso login %s' prints it:\n", ssotest.DefaultAccountID)

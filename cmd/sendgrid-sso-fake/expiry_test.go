@@ -17,7 +17,7 @@ func TestFakeCertExpiresIn(t *testing.T) {
 		exit                  int
 		want                  string
 	}{
-		{"10d", "30d", cli.ExitCheck, "expires in 9 days, within --warn-within 30d"},
+		{"10d", "30d", cli.ExitCheck, "expires in 10 days, within --warn-within 30d"},
 		{"10d", "240h", cli.ExitCheck, "within --warn-within 240h"},
 		{"10d", "9d", cli.ExitOK, "check        passed"},
 		{"-2d", "0s", cli.ExitCheck, "expired 2 days ago"},

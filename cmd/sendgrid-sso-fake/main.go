@@ -10,7 +10,8 @@
 // It is a binary of its own (as stripe-mock is beside Stripe's CLI) so that
 // sendgrid-sso does not link the fake and its OpenAPI validator. Exit status: 0
 // success, 1 the demo got an error or an unusable response, 2 usage error (a bad
-// --addr, say), 3 network failure. Run "sendgrid-sso-fake --help" for the details.
+// --addr, say), 3 network failure, 5 the demo's output could not be written. Run
+// "sendgrid-sso-fake --help" for the details.
 package main
 
 import (
@@ -31,16 +32,15 @@ const name = cli.FakeName
 
 const synopsis = name + " [--addr ADDR] [--api-key KEY|random] [--rate-limit N/DURATION] [--cert-expires-in DURATION] | " + name + " demo | " + name + " version"
 
-const help = name + ` runs the fake SendGrid SSO API of package wrapper/ssotest on a
+var help = name + ` runs the fake SendGrid SSO API of package wrapper/ssotest on a
 loopback address, for trying sendgrid-sso and for manual tests of your own code.
 
 Usage:
-  ` + name + ` [--addr ADDR] [--api-key KEY|random] [--rate-limit N/DURATION]
-                    [--cert-expires-in DURATION]
-                                    serve the fake API until interrupted (Ctrl-C)
-  ` + name + ` demo            cert and login against an in-process fake: no key, no network
-  ` + name + ` version         the version, the Go version and the source revision (also --version)
-
+` + cli.Table(
+	cli.Row{Key: name + " [--addr ADDR] [--api-key KEY|random] [--rate-limit N/DURATION] [--cert-expires-in DURATION]", Text: "serve the fake API until interrupted (Ctrl-C)"},
+	cli.Row{Key: name + " demo", Text: "cert and login against an in-process fake: no key, no network"},
+	cli.Row{Key: name + " version", Text: "the version, the Go version and the source revision (also --version)"},
+) + `
 Serving, it prints its URL, its API key, a certificate ID and an account ID it knows,
 and sendgrid-sso commands that use them. It listens on loopback only: it accepts a
 published API key (` + defaultAPIKey + `) unless --api-key gives another;
@@ -61,15 +61,16 @@ client: the certificate as 'sendgrid-sso cert' shows it, then a login URL as
 Flags:
 `
 
-const helpExit = `
+var helpExit = `
 Exit status:
-  0  success
-  1  the demo got an error status or an unusable response from the fake
-  2  usage error: an unknown argument, an --addr that is not loopback or is taken
-  3  network failure
-  4  the demo's output could not be written
-  130  interrupted twice: quit without waiting for open connections to close
-`
+` + cli.Table(
+	cli.Row{Key: "0", Text: "success"},
+	cli.Row{Key: "1", Text: "the demo got an error status or an unusable response from the fake"},
+	cli.Row{Key: "2", Text: "usage error: an unknown argument, an --addr that is not loopback or is taken"},
+	cli.Row{Key: "3", Text: "network failure"},
+	cli.Row{Key: "5", Text: "the demo's output could not be written"},
+	cli.Row{Key: "130", Text: "interrupted twice: quit without waiting for open connections to close"},
+)
 
 func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
@@ -113,7 +114,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			printHelp(stdout, fs)
 			return nil
 		}
-		return usageError(err)
+		return usageError(cli.FlagError(fs, err))
 	}
 	rest := fs.Args()
 	if *version {

@@ -58,7 +58,7 @@ func TestHelp(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"demo", "--help"}} {
 		r := clitest.Run(t, bin, nil, args...)
 		r.WantExit(t, cli.ExitOK)
-		for _, s := range []string{"sendgrid-sso-fake [--addr ADDR] [--api-key KEY|random] [--rate-limit N/DURATION]", "sendgrid-sso-fake demo", "--addr host:port", "--api-key KEY", "(default SG.ssotest-fake-api-key)", "--rate-limit N/DURATION", "(default 10000/1m0s)", "Prefer: code=N", "130", "(default 127.0.0.1:8025)", "make demo", "Exit status:"} {
+		for _, s := range []string{"sendgrid-sso-fake [--addr ADDR] [--api-key KEY|random] [--rate-limit N/DURATION]", "sendgrid-sso-fake demo", "--addr host:port", "--api-key KEY", "SG.ssotest-fake-api-key)", "--rate-limit N/DURATION", "(default 10000/1m0s)", "Prefer: code=N", "130", "(default 127.0.0.1:8025)", "make demo", "Exit status:"} {
 			if !strings.Contains(r.Stdout, s) {
 				t.Errorf("%v: help lacks %q:\n%s", args, s, r.Stdout)
 			}
@@ -66,6 +66,26 @@ func TestHelp(t *testing.T) {
 		if r.Stderr != "" {
 			t.Errorf("%v: stderr is not empty:\n%s", args, r.Stderr)
 		}
+		// Its tables (usage, flags, exit statuses) are aligned: "130" and
+		// "--cert-expires-in duration" used to push their texts out of line.
+		clitest.WantAlignedTables(t, strings.Join(args, " "), r.Stdout)
+	}
+}
+
+// TestDemoOutputLostExits5: a demo that cannot write its output says so and exits 5,
+// as its help says (it said 4, and exited 3 as for a network failure).
+func TestDemoOutputLostExits5(t *testing.T) {
+	t.Parallel()
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer full.Close()
+	r := clitest.RunTo(t, full, bin, nil, "demo")
+	r.WantExit(t, cli.ExitOutput)
+	r.WantStderr(t, "no space left on device")
+	if help := clitest.Run(t, bin, nil, "--help"); !strings.Contains(help.Stdout, "\n  5    the demo's output could not be written\n") {
+		t.Errorf("--help does not give 5 for lost output:\n%s", help.Stdout)
 	}
 }
 
@@ -78,11 +98,11 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"serve"}, `unexpected argument "serve": the commands are demo and version`},
 		{[]string{"demo", "now"}, `demo takes no argument, got "now"`},
 		{[]string{"--addr", "127.0.0.1:0", "demo"}, "--addr does not apply to demo"},
-		{[]string{"--port", "1"}, "flag provided but not defined: -port"},
+		{[]string{"--port", "1"}, "unknown flag --port"},
 		{[]string{"--rate-limit", "600/1m", "demo"}, "--rate-limit does not apply to demo"},
-		{[]string{"--rate-limit", "0/1m"}, `invalid value "0/1m" for flag -rate-limit: want N/DURATION with N at least 1`},
-		{[]string{"--rate-limit", "600"}, `invalid value "600" for flag -rate-limit: want N/DURATION`},
-		{[]string{"--rate-limit", "600/1"}, `invalid value "600/1" for flag -rate-limit: want N/DURATION with a Go duration`},
+		{[]string{"--rate-limit", "0/1m"}, `invalid value "0/1m" for --rate-limit: want N/DURATION with N at least 1`},
+		{[]string{"--rate-limit", "600"}, `invalid value "600" for --rate-limit: want N/DURATION`},
+		{[]string{"--rate-limit", "600/1"}, `invalid value "600/1" for --rate-limit: want N/DURATION with a Go duration`},
 	} {
 		r := clitest.Run(t, bin, nil, tc.args...)
 		r.WantExit(t, cli.ExitUsage)

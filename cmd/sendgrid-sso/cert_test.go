@@ -63,9 +63,9 @@ func windowFake(t *testing.T, now time.Time) *ssotest.Server {
 	pemText := ssotest.DefaultCertificate().PublicCertificate
 	day := 24 * time.Hour
 	return clitest.NewFake(t,
-		ssotest.WithCertificate(ssotest.Certificate{ID: 41, PublicCertificate: pemText, NotBefore: now.Add(-day), NotAfter: now.Add(41*day + 12*time.Hour), IntegrationID: "i-41"}),
-		ssotest.WithCertificate(ssotest.Certificate{ID: 3, PublicCertificate: pemText, NotBefore: now.Add(-100 * day), NotAfter: now.Add(-3*day - 12*time.Hour), IntegrationID: "i-3"}),
-		ssotest.WithCertificate(ssotest.Certificate{ID: 2, PublicCertificate: pemText, NotBefore: now.Add(2*day + 12*time.Hour), NotAfter: now.Add(100 * day), IntegrationID: "i-2"}),
+		ssotest.WithCertificate(ssotest.Certificate{ID: 41, PublicCertificate: pemText, NotBefore: now.Add(-day), NotAfter: now.Add(41*day + 6*time.Hour), IntegrationID: "i-41"}),
+		ssotest.WithCertificate(ssotest.Certificate{ID: 3, PublicCertificate: pemText, NotBefore: now.Add(-100 * day), NotAfter: now.Add(-3*day - 6*time.Hour), IntegrationID: "i-3"}),
+		ssotest.WithCertificate(ssotest.Certificate{ID: 2, PublicCertificate: pemText, NotBefore: now.Add(2*day + 6*time.Hour), NotAfter: now.Add(100 * day), IntegrationID: "i-2"}),
 	)
 }
 

@@ -151,7 +151,7 @@ func TestLoginKeepsTheURLOrSaysSo(t *testing.T) {
 }
 
 // TestLoginURLToAClosedPipe: a reader that went away makes the write fail; login says
-// a login was lost and exits 4, rather than die silently of SIGPIPE.
+// a login was lost and exits 5, rather than die silently of SIGPIPE.
 func TestLoginURLToAClosedPipe(t *testing.T) {
 	t.Parallel()
 	fake := clitest.NewFake(t)

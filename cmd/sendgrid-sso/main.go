@@ -5,12 +5,15 @@
 //	cert [--format text|json|prometheus] [--warn-within DURATION]
 //	     [--idp-metadata URL|FILE] [--pem] CERT_ID...
 //	                      show SSO certificates; check their expiry and the IdP's metadata
-//	login ACCOUNT_ID      print a one-time login URL into a customer account
+//	login [--open] ACCOUNT_ID
+//	                      print (or open) a one-time login URL into a customer account
+//	version               print the version, the Go version and the source revision
 //
 // The API key comes from SENDGRID_API_KEY only. Exit status: 0 success, 1 the API
 // answered with an error or an unusable response, 2 usage or configuration error,
 // 3 network failure or timeout, 4 a check asked for failed, 5 the result could not be
-// written to stdout. Run "sendgrid-sso --help" for the details.
+// written to stdout, 6 login --open could not open a browser. Run
+// "sendgrid-sso --help" for the details.
 //
 // A fake SendGrid SSO API to try it against, and a demo, are in the separate command
 // sendgrid-sso-fake, so that this one links the client only (package internal/cli).
@@ -26,7 +29,7 @@ import (
 )
 
 func main() {
-	// A write to a closed pipe then fails with an error the tool reports (exit 4)
+	// A write to a closed pipe then fails with an error the tool reports (exit 5)
 	// instead of killing it silently: a login URL lost that way must say so.
 	signal.Ignore(syscall.SIGPIPE)
 	os.Exit(cli.Run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))

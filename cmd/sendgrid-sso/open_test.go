@@ -90,29 +90,38 @@ func TestLoginOpen(t *testing.T) {
 	}
 }
 
-// TestLoginOpenFails: when no browser can be started, or the one there fails, login
-// says so, prints the URL on stdout as without --open, and exits 5.
+// TestLoginOpenFails: when the browser found fails, login says so, prints the URL on
+// stdout as without --open, and exits 6; when no browser command is there to start,
+// it says so and exits 6 before minting a login.
 func TestLoginOpenFails(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	failing := fakeBrowser(t, dir, "failing", "3")
 	cases := []struct {
-		name string
-		env  []string
-		want string
+		name   string
+		env    []string
+		want   string
+		minted bool
 	}{
-		{"BROWSER exits non-zero", []string{"BROWSER=" + failing}, failing + ": exit status 3"},
-		{"BROWSER missing", []string{"BROWSER=" + filepath.Join(dir, "missing")}, "missing: no such file or directory"},
+		{"BROWSER exits non-zero", []string{"BROWSER=" + failing}, "--open: could not open the login URL in a browser (" + failing + ": exit status 3): it is on stdout instead", true},
+		{"BROWSER missing, the next fails", []string{"BROWSER=" + filepath.Join(dir, "missing") + ":" + failing},
+			"(" + filepath.Join(dir, "missing") + ": no such file or directory; " + failing + ": exit status 3): it is on stdout instead", true},
+		{"BROWSER missing", []string{"BROWSER=" + filepath.Join(dir, "missing")}, "--open: no browser to open the login URL with (" + filepath.Join(dir, "missing") + ": no such file or directory), so none was minted", false},
 		// No $BROWSER, and no xdg-open (or open) on a PATH without it.
-		{"no opener", []string{"PATH=" + dir}, ": executable file not found in $PATH"},
+		{"no opener", []string{"PATH=" + dir}, ": executable file not found in $PATH), so none was minted", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			fake := clitest.NewFake(t)
 			r := sso(t, clitest.KeyEnv(fake.APIKey, tc.env...), "--base-url", fake.URL, "login", "--open", ssotest.DefaultAccountID)
 			r.WantExit(t, cli.ExitBrowser)
-			r.WantStderr(t, "--open: could not open the login URL in a browser (", tc.want, "): it is on stdout instead", "expires ")
-			wantLoginURL(t, strings.TrimSuffix(r.Stdout, "\n"), fake)
+			r.WantStderr(t, tc.want)
+			if tc.minted {
+				r.WantStderr(t, "expires ")
+				wantLoginURL(t, strings.TrimSuffix(r.Stdout, "\n"), fake)
+			} else if r.Stdout != "" || fake.Requests() != 0 {
+				t.Errorf("a login was minted (%d requests) with no browser to open it; stdout %q", fake.Requests(), r.Stdout)
+			}
 			if strings.Contains(r.Stderr, "code=") {
 				t.Errorf("stderr shows the login URL:\n%s", r.Stderr)
 			}

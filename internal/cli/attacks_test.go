@@ -5,15 +5,13 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
 
 // login --open promises the code never goes to stderr, but (1) the opener's own
@@ -22,12 +20,6 @@ import (
 // (2) a $BROWSER entry that starts with %s makes the URL the command's name, which the
 // failure report (and the success note) print.
 func TestOpenNeverPutsTheCodeOnStderr(t *testing.T) {
-	const code = "OTC-NEVER-PRINT-ME"
-	u, err := url.Parse("https://app.sendgrid.com/login?code=" + code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	login := &wrapper.SSOLogin{URL: u, ExpiresAt: time.Now().Add(time.Minute)}
 	dir := t.TempDir()
 	xdgOpen := filepath.Join(dir, "xdg-open")
 	script := "#!/bin/sh\necho \"xdg-open: no method available for opening '$1'\" >&2\nexit 3\n"
@@ -39,18 +31,17 @@ func TestOpenNeverPutsTheCodeOnStderr(t *testing.T) {
 		"BROWSER=%s": "%s",
 	} {
 		t.Run(name, func(t *testing.T) {
+			fake := newFake(t)
 			t.Setenv(envBrowser, browser)
-			var stdout, stderr bytes.Buffer
-			api, err := wrapper.New("SG.review-key-0123456789")
-			if err != nil {
-				t.Fatal(err)
+			code, stdout, stderr := run(t, "--base-url", fake.URL, "login", "--open", ssotest.DefaultAccountID)
+			if code != ExitBrowser {
+				t.Errorf("exit %d, want %d", code, ExitBrowser)
 			}
-			g := &globals{stdout: &stdout, stderr: &stderr, api: api}
-			if err := openLogin(context.Background(), g, "acct-1", login); err != nil {
-				Report(&stderr, Name, err, "")
+			if u, err := url.Parse(strings.TrimSpace(stdout)); err == nil && u.Query().Get("code") != "" && strings.Contains(stderr, u.Query().Get("code")) {
+				t.Errorf("stderr shows the code:\n%s", stderr)
 			}
-			if strings.Contains(stderr.String(), code) {
-				t.Errorf("stderr shows the code:\n%s", stderr.String())
+			if strings.Contains(stderr, "code=") {
+				t.Errorf("stderr shows the login URL's code:\n%s", stderr)
 			}
 		})
 	}

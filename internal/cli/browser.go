@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"runtime"
@@ -15,27 +16,38 @@ import (
 // man).
 const envBrowser = "BROWSER"
 
-// opener is one command that opens a URL: argv with the URL in it.
-type opener []string
+// urlPlaceholder stands for the URL in a browser command's arguments.
+const urlPlaceholder = "%s"
 
-// openers returns the commands to try for url, in order: each entry of $BROWSER
-// (separated by ':', ';' on Windows), split on spaces, with "%s" replaced by the URL
-// or, without "%s", the URL appended; else the platform's opener.
-func openers(url string) []opener {
-	var list []opener
+// opener is one command that opens a URL, found before the URL exists.
+type opener struct {
+	name string   // as $BROWSER or the platform names it, for messages
+	path string   // the executable it resolved to
+	args []string // its arguments; urlPlaceholder in them stands for the URL
+}
+
+// argv is o's arguments for url.
+func (o opener) argv(url string) []string {
+	args := make([]string, len(o.args))
+	for i, a := range o.args {
+		args[i] = strings.ReplaceAll(a, urlPlaceholder, url)
+	}
+	return args
+}
+
+// openerCommands returns the commands to try, in order, each split into fields, with
+// urlPlaceholder where the URL goes: each entry of $BROWSER (separated by ':', ';' on
+// Windows), split on spaces, "%s" standing for the URL or, without one, the URL
+// appended; else the platform's opener.
+func openerCommands() [][]string {
+	var list [][]string
 	for _, entry := range strings.Split(os.Getenv(envBrowser), string(os.PathListSeparator)) {
 		fields := strings.Fields(entry)
 		if len(fields) == 0 {
 			continue
 		}
-		placed := false
-		for i, f := range fields {
-			if strings.Contains(f, "%s") {
-				fields[i], placed = strings.ReplaceAll(f, "%s", url), true
-			}
-		}
-		if !placed {
-			fields = append(fields, url)
+		if !strings.Contains(strings.Join(fields[1:], " "), urlPlaceholder) {
+			fields = append(fields, urlPlaceholder)
 		}
 		list = append(list, fields)
 	}
@@ -44,38 +56,58 @@ func openers(url string) []opener {
 	}
 	switch runtime.GOOS {
 	case "darwin":
-		return []opener{{"open", url}}
+		return [][]string{{"open", urlPlaceholder}}
 	case "windows":
-		return []opener{{"rundll32", "url.dll,FileProtocolHandler", url}}
+		return [][]string{{"rundll32", "url.dll,FileProtocolHandler", urlPlaceholder}}
 	default:
-		return []opener{{"xdg-open", url}}
+		return [][]string{{"xdg-open", urlPlaceholder}}
 	}
 }
 
-// openURL hands url to the first opener that runs and exits 0, and returns its
-// name. It waits for each (a text-mode browser runs in the foreground); their output
-// goes to out, which must redact (openers quote the URL when they fail), so that
-// stdout stays empty. The error names the commands and why they failed, never their
+// findOpeners resolves the browser commands (see openerCommands) to executables on
+// PATH, before login --open mints a login: one that no browser could be handed is a
+// code wasted. It returns those found, in order, and for each that was not its name
+// and why.
+func findOpeners() (found []opener, missing []string) {
+	for _, fields := range openerCommands() {
+		path, err := exec.LookPath(fields[0])
+		if err != nil {
+			missing = append(missing, fields[0]+": "+execReason(err).Error())
+			continue
+		}
+		found = append(found, opener{name: fields[0], path: path, args: fields[1:]})
+	}
+	return found, missing
+}
+
+// execReason is why exec could not find or run a command, without its name, which
+// the caller gives once.
+func execReason(err error) error {
+	var execErr *exec.Error
+	if errors.As(err, &execErr) {
+		err = execErr.Err
+	}
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		err = pathErr.Err
+	}
+	return err
+}
+
+// openURL hands url to the first of openers that runs and exits 0, and returns its
+// name. It waits for each (a text-mode browser runs in the foreground), with stdin,
+// and stdout and stderr as given. The error says why each failed, never with its
 // arguments (the URL holds the one-time code).
-func openURL(ctx context.Context, url string, out io.Writer) (string, error) {
+func openURL(ctx context.Context, url string, openers []opener, stdout, stderr io.Writer) (string, error) {
 	var errs []string
-	for _, o := range openers(url) {
-		cmd := exec.CommandContext(ctx, o[0], o[1:]...)
-		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, out, out
+	for _, o := range openers {
+		cmd := exec.CommandContext(ctx, o.path, o.argv(url)...)
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
 		err := cmd.Run()
-		name := o[0]
-		if strings.Contains(name, url) {
-			name = "$" + envBrowser + "'s command" // "%s" alone: the URL is the command
-		}
 		if err == nil {
-			return name, nil
+			return o.name, nil
 		}
-		var notFound *exec.Error
-		if errors.As(err, &notFound) {
-			err = notFound.Err // exec.Error quotes the name only, but say it once
-		}
-		// An error of exec may quote the command, which "%s" made the URL.
-		errs = append(errs, name+": "+strings.ReplaceAll(err.Error(), url, "(the login URL)"))
+		errs = append(errs, o.name+": "+execReason(err).Error())
 	}
 	return "", errors.New(strings.Join(errs, "; "))
 }

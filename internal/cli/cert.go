@@ -35,43 +35,29 @@ var certCommand = &command{
 	summary:  "show SSO certificates; check their expiry and the IdP's metadata",
 	about: `Fetches the SSO (SAML) certificates CERT_ID... (at most 4 at a time) and prints,
 in argument order, each one's ID, integration ID, validity window (RFC 3339, with how
-long is left in plain words) and, parsed from the certificate itself, its subject,
-issuer, serial and SHA-256 fingerprint. The validity window is the API's not_before
-and not_after; when the API sends none, the certificate's own.
+long is left in plain words, rounded to the nearest day, hour, minute or second) and,
+parsed from the certificate itself, its subject, issuer, serial and SHA-256
+fingerprint. The validity window is the API's not_before and not_after; when the API
+sends none, the certificate's own. White space around an ID is dropped.
 
-Checks (each only when asked for; a failed check exits 4):
-  --warn-within 30d   fails for a certificate that has expired, is not yet valid, or
-                      expires within the window (30d, or any Go duration: 720h).
-  --idp-metadata SRC  fails unless SendGrid's certificate is among the signing
-                      certificates of the IdP's SAML 2.0 metadata, read from SRC: an
-                      https URL (plain http only on loopback; at most 1 MiB, within
-                      --timeout) or a file. The output lists every signing certificate
-                      the IdP publishes: during a key rollover, the one not yet at
-                      SendGrid is the one to upload before the IdP switches to it.
-
+Checks (each only when asked for; a failed check exits 4; they compare exact times):
+` + Table(
+		Row{"--warn-within 30d", "fails for a certificate that has expired, is not yet valid, or expires within the window (30d, or any Go duration: 720h)."},
+		Row{"--idp-metadata SRC", "fails unless SendGrid's certificate is among the signing certificates of the IdP's SAML 2.0 metadata, read from SRC: an https URL (plain http only on loopback; at most 1 MiB, within --timeout) or a file. The output lists every signing certificate the IdP publishes: during a key rollover, the one not yet at SendGrid is the one to upload before the IdP switches to it."},
+	) + `
 Formats:
-  text        "label  value" lines, a blank line between certificates.
-  json        one JSON object per line per certificate (JSON Lines; --json is the same):
-              id (a number), integration_id, not_before and not_after (RFC 3339),
-              expires_in_seconds (negative once expired), status (valid, expired or
-              not yet valid), remaining, subject, issuer, serial (hex),
-              sha256_fingerprint (colon-separated hex, as openssl prints it),
-              public_certificate (PEM); with --idp-metadata, idp_metadata (matches,
-              signing_certificates, error); with a check, check (passed, failures).
-  prometheus  the Prometheus text format, for node_exporter's textfile collector:
-              sendgrid_sso_certificate_not_before_timestamp_seconds and
-              _not_after_timestamp_seconds (labels cert_id, integration_id), with
-              --idp-metadata _idp_metadata_match (1 or 0), and
-              sendgrid_sso_certificate_check_success (label cert_id): 1 when the
-              certificate was fetched and every check asked for passed, else 0, so
-              that a failed fetch is a series, not a gap.
+` + Table(
+		Row{formatText, "a line per field, its label then its value; a blank line between certificates."},
+		Row{formatJSON, "one JSON object per line per certificate (JSON Lines; --json is the same): id (a number), integration_id, not_before and not_after (RFC 3339), expires_in_seconds (negative once expired), status (valid, expired or not yet valid), remaining, subject, issuer, serial (hex), sha256_fingerprint (colon-separated hex, as openssl prints it), public_certificate (PEM); with --idp-metadata, idp_metadata (matches, signing_certificates, error); with a check, check (passed, failures)."},
+		Row{formatPrometheus, "the Prometheus text format, for node_exporter's textfile collector: sendgrid_sso_certificate_not_before_timestamp_seconds and _not_after_timestamp_seconds (labels cert_id, integration_id), with --idp-metadata _idp_metadata_match (1 or 0), and sendgrid_sso_certificate_check_success (label cert_id): 1 when the certificate was fetched and every check asked for passed, else 0, so that a failed fetch is a series, not a gap. Label values are exactly the IDs (escaped as the format escapes them); on a terminal, other controls are escaped too."},
+	) + `
 --pem prints the certificates alone, as PEM, for piping:
   sendgrid-sso cert --pem 66138975 | openssl x509 -noout -text
 
 A certificate that cannot be fetched is reported on stderr and left out of text and
 json output. With several IDs the exit status is the most severe of all of them, in
-this order: 2 (usage), 3 (no answer), 1 (error answer or unusable response or
-metadata), 4 (a failed check), 0.`,
+this order:
+` + exitOrderTable(),
 	args:     []string{"CERT_ID"},
 	variadic: true,
 	setup: func(fs *flag.FlagSet) runFunc {

@@ -41,7 +41,7 @@ func dispatch(ctx context.Context, g *globals, args []string) error {
 			printHelp(g.stdout, gfs)
 			return nil
 		}
-		return usage(nil, err)
+		return usage(nil, FlagError(gfs, err))
 	}
 	if g.version {
 		return WriteVersion(g.stdout, Name)
@@ -65,15 +65,19 @@ func dispatch(ctx context.Context, g *globals, args []string) error {
 	runCmd := cmd.setup(fs)
 	if err := fs.Parse(rest); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			printCommandHelp(g.stdout, cmd, fs)
+			printCommandHelp(g.stdout, cmd, fs, gfs)
 			return nil
 		}
-		return usage(cmd, explainFlagError(err))
+		return usage(cmd, commandFlagError(fs, gfs, err))
 	}
 	if err := cmd.checkArgs(fs.Args()); err != nil {
 		return usage(cmd, err)
 	}
-	err = runCmd(ctx, g, fs.Args())
+	ids, err := cmd.cleanArgs(fs.Args())
+	if err != nil {
+		return usage(cmd, err)
+	}
+	err = runCmd(ctx, g, ids)
 	var u *UsageError
 	if errors.As(err, &u) && u.Usage == "" {
 		u.Usage, u.Help = usageLine(cmd), Name+" "+cmd.name+" --help"

@@ -6,7 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 )
 
 // runFunc runs a command with its positional arguments, its flags already parsed.
@@ -76,16 +79,77 @@ func (c *command) checkArgs(args []string) error {
 	return nil
 }
 
-// explainFlagError adds a hint when a global flag was given after the command.
-func explainFlagError(err error) error {
-	const undefined = "flag provided but not defined: -"
+// cleanArgs applies the rule for IDs on the command line (every positional argument
+// is one): white space around an ID, which a copy and paste brings along, is dropped;
+// an ID that is not valid UTF-8 is refused, since no API ID is one and no Prometheus
+// label can hold it.
+func (c *command) cleanArgs(args []string) ([]string, error) {
+	clean := make([]string, len(args))
+	for i, a := range args {
+		if !utf8.ValidString(a) {
+			return nil, fmt.Errorf("%s %q is not valid UTF-8: give the ID as SendGrid shows it", c.args[min(i, len(c.args)-1)], a)
+		}
+		clean[i] = strings.TrimSpace(a)
+	}
+	return clean, nil
+}
+
+// unknownFlag is a flag that the flag set does not define.
+type unknownFlag struct{ name string }
+
+// Error names the flag as help does.
+func (e *unknownFlag) Error() string { return "unknown flag --" + e.name }
+
+// FlagError rewrites an error of fs.Parse (package flag's text) in the terms of the
+// help: a flag is named with two dashes, as the help lists it, and the error says what
+// to do. A message it does not know is returned as it is.
+func FlagError(fs *flag.FlagSet, err error) error {
 	msg := err.Error()
-	if !strings.HasPrefix(msg, undefined) {
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		return &unknownFlag{name}
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return fmt.Errorf("--%s needs a value: --%s VALUE or --%s=VALUE", name, name, name)
+	}
+	if s, ok := strings.CutPrefix(msg, "bad flag syntax: "); ok {
+		return fmt.Errorf("bad flag syntax %q: give a flag as --name or --name=value", s)
+	}
+	// "invalid value %q for flag -%s: %v", and "invalid boolean value %q for -%s: %v"
+	rest, ok := strings.CutPrefix(msg, "invalid value ")
+	if !ok {
+		rest, ok = strings.CutPrefix(msg, "invalid boolean value ")
+	}
+	if !ok {
 		return err
 	}
-	name := strings.TrimPrefix(msg, undefined)
-	if (&globals{}).flagSet().Lookup(name) != nil {
-		return fmt.Errorf("--%s is a global flag: put it before the command", name)
+	value, err2 := strconv.QuotedPrefix(rest)
+	if err2 != nil {
+		return err
 	}
-	return errors.New("unknown flag --" + name)
+	rest = strings.TrimPrefix(strings.TrimPrefix(rest[len(value):], " for flag -"), " for -")
+	name, detail, ok := strings.Cut(rest, ": ")
+	f := fs.Lookup(name)
+	if !ok || f == nil {
+		return err
+	}
+	if g, isGetter := f.Value.(flag.Getter); isGetter && detail == "parse error" {
+		switch g.Get().(type) {
+		case time.Duration:
+			detail = "not a duration: give one such as 30s, 2m or 1h"
+		case bool:
+			detail = "not a boolean: give true or false, as --" + name + "=false"
+		}
+	}
+	return fmt.Errorf("invalid value %s for --%s: %s", value, name, detail)
+}
+
+// commandFlagError is FlagError for the flags of a command, whose flag set is fs;
+// global is the global flag set: a global flag given after the command is told to move.
+func commandFlagError(fs, global *flag.FlagSet, err error) error {
+	err = FlagError(fs, err)
+	var unknown *unknownFlag
+	if errors.As(err, &unknown) && global.Lookup(unknown.name) != nil {
+		return fmt.Errorf("--%s is a global flag: put it before the command", unknown.name)
+	}
+	return err
 }

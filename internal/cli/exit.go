@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/sendgrid-sso/sendgrid-sso/idpmetadata"
@@ -34,21 +36,61 @@ const (
 	// ExitOutput: the result could not be written to stdout (a full disk, a closed
 	// pipe). For login this means a login was minted and is lost, unused.
 	ExitOutput = 5
-	// ExitBrowser: login --open could not hand the URL to a browser (the opener is
-	// missing or failed); the URL went to stdout instead.
+	// ExitBrowser: login --open could not hand the URL to a browser: none was found
+	// (then no login was minted), or every one failed (then the URL went to stdout).
 	ExitBrowser = 6
 )
 
-// exitSeverity orders exit statuses for a run that has several outcomes (cert with
-// several IDs): the status reported is the most severe. A problem with the command
-// line comes first; then an ID that got no answer, then one that got an error answer;
-// a failed check only counts when nothing worse happened, since for the other IDs no
-// check could run.
-var exitSeverity = map[int]int{ExitOK: 0, ExitCheck: 1, ExitAPI: 2, ExitNetwork: 3, ExitUsage: 4, ExitOutput: 5}
+// exitOrder is the order of exit statuses for a run that has several outcomes (cert
+// with several IDs), most severe first: the status reported is the most severe. Output
+// that could not be written comes first (whatever else happened, the user did not get
+// it); then a problem with the command line; then an ID that got no answer, then one
+// that got an error answer; a failed check only counts when nothing worse happened,
+// since for the other IDs no check could run. ExitBrowser is login's alone.
+var exitOrder = []int{ExitOutput, ExitUsage, ExitNetwork, ExitAPI, ExitCheck, ExitOK}
 
-// worseExit returns the more severe of the exit statuses a and b.
+// exitWhat says in a few words what each status of exitOrder means, for cert --help.
+var exitWhat = map[int]string{
+	ExitOutput:  "the output could not be written",
+	ExitUsage:   "usage",
+	ExitNetwork: "no answer",
+	ExitAPI:     "an error answer, an unusable response or unusable IdP metadata",
+	ExitCheck:   "a failed check",
+	ExitOK:      "success",
+}
+
+// exitOrderText is exitOrder as help text: "5, 2, 3, 1, 4, 0".
+func exitOrderText() string {
+	parts := make([]string, len(exitOrder))
+	for i, s := range exitOrder {
+		parts[i] = strconv.Itoa(s)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// exitOrderTable is exitOrder as a help Table, each status with what it means.
+func exitOrderTable() string {
+	rows := make([]Row, len(exitOrder))
+	for i, s := range exitOrder {
+		rows[i] = Row{strconv.Itoa(s), exitWhat[s]}
+	}
+	return Table(rows...)
+}
+
+// exitHelp is the top-level help's table of exit statuses.
+var exitHelp = []Row{
+	{strconv.Itoa(ExitOK), "success"},
+	{strconv.Itoa(ExitAPI), "the API answered with an error status, or with a response that cannot be used"},
+	{strconv.Itoa(ExitUsage), "usage or configuration error: a missing argument or key, an unknown region, an invalid ID or base URL"},
+	{strconv.Itoa(ExitNetwork), "network failure or timeout: no answer from the API (or the IdP metadata URL)"},
+	{strconv.Itoa(ExitCheck), "a check asked for failed: cert --warn-within or --idp-metadata"},
+	{strconv.Itoa(ExitOutput), "the result could not be written to stdout (a full disk, a closed pipe); for login, a login was minted and is lost unused"},
+	{strconv.Itoa(ExitBrowser), "login --open found no browser (nothing was minted), or the browser failed (the URL is on stdout instead)"},
+}
+
+// worseExit returns the more severe of the exit statuses a and b (see exitOrder).
 func worseExit(a, b int) int {
-	if exitSeverity[b] > exitSeverity[a] {
+	if slices.Index(exitOrder, b) < slices.Index(exitOrder, a) {
 		return b
 	}
 	return a
@@ -120,6 +162,10 @@ func (e *outputError) Error() string { return e.err.Error() }
 
 // Unwrap returns the wrapped error.
 func (e *outputError) Unwrap() error { return e.err }
+
+// OutputError marks err, a failure to write the result to stdout, for ExitCode: exit
+// status 5 (ExitOutput).
+func OutputError(err error) error { return &outputError{err} }
 
 // browserError is login --open failing to open a browser (exit status 6).
 type browserError struct{ err error }

@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/sendgrid-sso/sendgrid-sso/internal/safetext"
 )
 
 // cert --format prometheus: the Prometheus text exposition format (version 0.0.4), as
 // node_exporter's textfile collector and any scraper read it. Every metric is a gauge
-// preceded by its # HELP and # TYPE lines.
+// preceded by its # HELP and # TYPE lines. Label values are the IDs exactly, escaped
+// once, as the format escapes them (promLabelValue); on a terminal, writeDocument
+// also escapes what the terminal would act on.
 
 // Metric names of cert --format prometheus.
 const (
@@ -58,8 +58,7 @@ func writePrometheus(w io.Writer, results []certResult, withIdP bool) error {
 	for _, f := range []promFamily{notBefore, notAfter, match, success} {
 		f.write(&b)
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return writeDocument(w, b.String())
 }
 
 // write writes f, or nothing when it has no sample.
@@ -81,10 +80,17 @@ func (f promFamily) write(b *strings.Builder) {
 	}
 }
 
-// promLabelValue is v fit for a label value: escaped for a terminal (safetext), then
-// as the text format wants (backslash, double quote, line feed).
+// promLabelEscaper escapes a label value as the text format does: backslash, double
+// quote and line feed, the only escapes its parsers know.
+var promLabelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+
+// promLabelValue is v as a label value, escaped once, as the format wants, so that a
+// parser reads back v exactly and distinct IDs stay distinct series. (It used to be
+// escaped for the terminal first: the IDs "\n" and `\x0a` became one series, twice,
+// and node_exporter refused the whole file.) The IDs are valid UTF-8, as the format
+// requires: cleanArgs refuses others, and encoding/json decodes the API's.
 func promLabelValue(v string) string {
-	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(safetext.Escape(v))
+	return promLabelEscaper.Replace(v)
 }
 
 func boolValue(b bool) int64 {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -13,7 +14,8 @@ import (
 
 // This file is the one place where the tool's output meets the terminal: every line
 // of text output (certificates, login URLs, error reports) goes through writeLines,
-// every JSON document through writeJSONSafe. Both escape, with internal/safetext,
+// every JSON document through writeJSONSafe, every Prometheus document through
+// writeDocument. Both escape, with internal/safetext,
 // whatever a server sent that a terminal would act on: control characters (ESC
 // sequences that recolour or retitle it, CR and LF that forge a line), bidi controls
 // that reorder what is shown, and other invisible runes.
@@ -68,4 +70,23 @@ func writeJSONSafe(w io.Writer, doc []byte) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// writeDocument writes doc, a document in a format that has no escape of its own for
+// what a terminal acts on (the Prometheus text format, whose label values are any
+// UTF-8): as it is to a file or a pipe, so that its reader gets every value exactly;
+// line by line through writeLines to a terminal. doc's lines hold no raw newline but
+// the ones that end them.
+func writeDocument(w io.Writer, doc string) error {
+	if !isTerminal(w) {
+		_, err := io.WriteString(w, doc)
+		return err
+	}
+	return writeLines(w, strings.Split(strings.TrimSuffix(doc, "\n"), "\n")...)
+}
+
+// isTerminal reports whether w is a terminal (a *os.File that isTTY says is one).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && isTTY(f)
 }

@@ -46,20 +46,22 @@ func docFiles(root string) ([]string, error) {
 // marker names the function that holds the next ```go block (see doc.go).
 var marker = regexp.MustCompile(`^<!-- compiled as ([A-Za-z_][A-Za-z0-9_]*) in (\S+\.go) -->$`)
 
-// goBlock is one ```go block of a Markdown file.
-type goBlock struct {
+// fenced is one fenced block of a Markdown file.
+type fenced struct {
+	lang     string // after the opening ```: go, console, ...
 	line     int    // the line of its opening fence
-	fn, file string // from its marker; "" when it has none
+	before   string // the nearest non-blank line before the fence: its marker, if any
+	beforeAt int    // that line's number
 	lines    []string
 }
 
-// goBlocks returns the ```go blocks of Markdown text, each with the marker on the
-// nearest non-blank line before its fence.
-func goBlocks(md []byte) ([]goBlock, error) {
+// fencedBlocks returns the fenced blocks of Markdown text.
+func fencedBlocks(md []byte) ([]fenced, error) {
 	var (
-		blocks   []goBlock
-		cur      *goBlock
+		blocks   []fenced
+		cur      *fenced
 		lastText string
+		lastAt   int
 		n        int
 	)
 	sc := bufio.NewScanner(bytes.NewReader(md))
@@ -70,22 +72,47 @@ func goBlocks(md []byte) ([]goBlock, error) {
 		case cur != nil && strings.TrimSpace(line) == "```":
 			blocks = append(blocks, *cur)
 			cur = nil
-			lastText = line
+			lastText, lastAt = line, n
 		case cur != nil:
 			cur.lines = append(cur.lines, line)
-		case line == "```go":
-			cur = &goBlock{line: n}
-			if m := marker.FindStringSubmatch(lastText); m != nil {
-				cur.fn, cur.file = m[1], m[2]
-			}
+		case strings.HasPrefix(line, "```"):
+			cur = &fenced{lang: strings.TrimPrefix(line, "```"), line: n, before: lastText, beforeAt: lastAt}
 		case strings.TrimSpace(line) != "":
-			lastText = line
+			lastText, lastAt = line, n
 		}
 	}
 	if cur != nil {
-		return nil, fmt.Errorf("line %d: ```go block never closed", cur.line)
+		return nil, fmt.Errorf("line %d: ```%s block never closed", cur.line, cur.lang)
 	}
 	return blocks, sc.Err()
+}
+
+// goBlock is one ```go block of a Markdown file.
+type goBlock struct {
+	line     int    // the line of its opening fence
+	fn, file string // from its marker; "" when it has none
+	lines    []string
+}
+
+// goBlocks returns the ```go blocks of Markdown text, each with the marker on the
+// nearest non-blank line before its fence.
+func goBlocks(md []byte) ([]goBlock, error) {
+	all, err := fencedBlocks(md)
+	if err != nil {
+		return nil, err
+	}
+	var blocks []goBlock
+	for _, f := range all {
+		if f.lang != "go" {
+			continue
+		}
+		b := goBlock{line: f.line, lines: f.lines}
+		if m := marker.FindStringSubmatch(f.before); m != nil {
+			b.fn, b.file = m[1], m[2]
+		}
+		blocks = append(blocks, b)
+	}
+	return blocks, nil
 }
 
 // funcTexts returns the source of function name in file: the whole declaration, and
@@ -249,7 +276,7 @@ func TestREADMEIsShort(t *testing.T) {
 func wantProblems(t *testing.T, got, want []string) {
 	t.Helper()
 	if len(got) != len(want) {
-		t.Fatalf("got %d problems, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
+		t.Fatalf("got %d problems, want %d:\n%s", len(got), len(want), strings.Join(got, "\n\n"))
 	}
 	for i := range want {
 		if !strings.HasPrefix(got[i], want[i]) {

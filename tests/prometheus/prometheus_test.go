@@ -81,15 +81,40 @@ func TestCertPrometheusFormatParses(t *testing.T) {
 			t.Errorf("%s{cert_id=%q} = %v (present %v), want %v (present %v)", w.name, w.id, v, ok, w.value, w.present)
 		}
 	}
-	// Label values round-trip through the format's escaping (the newline shown as
-	// an escape, so that it is safe on a terminal too).
+	// Label values round-trip through the format's escaping, exactly.
 	for _, m := range families["sendgrid_sso_certificate_not_after_timestamp_seconds"].GetMetric() {
 		for _, l := range m.GetLabel() {
 			if l.GetName() == "integration_id" && m.GetLabel()[0].GetValue() == "7" {
-				if want := `quote " and backslash \ and newline\x0a`; l.GetValue() != want {
+				if want := soon.IntegrationID; l.GetValue() != want {
 					t.Errorf("integration_id = %q, want %q", l.GetValue(), want)
 				}
 			}
 		}
+	}
+}
+
+// TestDistinctIDsAreDistinctSeries: the IDs "1\n2" and `1\x0a2` used to come out as one
+// series twice (escaped for the terminal, then for the format), which Prometheus'
+// parser refuses, and node_exporter with it the whole file.
+func TestDistinctIDsAreDistinctSeries(t *testing.T) {
+	fake := clitest.NewFake(t)
+	t.Setenv("SENDGRID_API_KEY", clitest.TestKey)
+	ids := []string{"1\n2", `1\x0a2`}
+	var stdout, stderr bytes.Buffer
+	code := cli.Run(context.Background(), append([]string{"--base-url", fake.URL, "cert", "--format", "prometheus"}, ids...), &stdout, &stderr)
+	if code != cli.ExitAPI { // the fake knows neither ID
+		t.Errorf("exit status %d, want %d\nstderr:\n%s", code, cli.ExitAPI, stderr.String())
+	}
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(bytes.NewReader(stdout.Bytes()))
+	if err != nil {
+		t.Fatalf("Prometheus' parser refuses the output: %v\n%s", err, stdout.String())
+	}
+	var got []string
+	for _, m := range families["sendgrid_sso_certificate_check_success"].GetMetric() {
+		got = append(got, m.GetLabel()[0].GetValue())
+	}
+	if len(got) != 2 || got[0] != ids[0] || got[1] != ids[1] {
+		t.Errorf("cert_id labels %q, want %q", got, ids)
 	}
 }

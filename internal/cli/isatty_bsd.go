@@ -1,0 +1,8 @@
+//go:build darwin || freebsd || netbsd || openbsd || dragonfly
+
+package cli
+
+import "syscall"
+
+// ioctlGetTermios is the ioctl that reads a terminal's settings (tcgetattr).
+const ioctlGetTermios = syscall.TIOCGETA
