@@ -122,12 +122,15 @@ func Hide(s string, queries bool, secrets ...string) string {
 
 // Where a URL query, and a value in it, end in running text: the one definition for
 // all query and code hiding. A query runs to white space, a quote, an apostrophe, a
-// backtick, an angle bracket or a '#'; a value in it also ends at '&'. A value that
-// opens with a quote, an apostrophe, a backtick or '<' (code="…", code=<…>) starts
-// after it.
+// backtick, an angle bracket, a '#', or a square bracket (RFC 3986 allows neither
+// bracket in a query: "[?]" in a message is no URL); a code= value ends at the same
+// bytes but the brackets (a code is hidden whole, whatever it holds), and at '&'. A
+// value that opens with a quote, an apostrophe, a backtick or '<' (code="…", code=<…>)
+// starts after it.
 const (
-	queryEnds   = " \"'`<>#"
-	valueEnds   = queryEnds + "&"
+	queryEnds   = valueBounds + "[]"
+	valueEnds   = valueBounds + "&"
+	valueBounds = " \"'`<>#"
 	valueOpens  = "\"'`<"
 	spaceInView = ' '
 )
