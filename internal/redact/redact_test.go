@@ -54,10 +54,10 @@ func TestUserInfo(t *testing.T) {
 // a code= value is hidden whole, brackets and all.
 func TestWhereAQueryEnds(t *testing.T) {
 	for in, want := range map[string]string{
-		"(no message) [?]":                          "(no message) [?]",
-		"see [https://x.test/p?tenant=t0p]":         "see [https://x.test/p?" + Mark + "]",
-		"https://x.test/l?code=ab]cd after":         "https://x.test/l?" + Mark + " after",
-		"sent code=ab]cd&state=s after":             "sent code=" + Mark + "&state=s after",
+		"(no message) [?]":                         "(no message) [?]",
+		"see [https://x.test/p?tenant=t0p]":        "see [https://x.test/p?" + Mark + "]",
+		"https://x.test/l?code=ab]cd after":        "https://x.test/l?" + Mark + " after",
+		"sent code=ab]cd&state=s after":            "sent code=" + Mark + "&state=s after",
 		"https://x.test/p?a=1#frag and ?b=2 'q?c'": "https://x.test/p?" + Mark + "#frag and ?" + Mark + " 'q?" + Mark + "'",
 	} {
 		if got := Hide(in, true); got != want {
