@@ -20,7 +20,8 @@ type Client struct {
 	baseURL *url.URL
 	// baseHostPort is hostPort(baseURL), which a login's Location is compared with.
 	baseHostPort string
-	region       Region
+	// region is the configured region, "" when WithBaseURL overrode it.
+	region Region
 	// logger receives a record per attempt (WithLogger); nil logs nothing.
 	logger *slog.Logger
 	// redact knows the API key: it builds the Authorization header and is the one
@@ -125,12 +126,6 @@ func newClient(apiKey string, opts ...Option) (*Client, error) {
 	}
 	return c, nil
 }
-
-// BaseURL returns the API base URL the client sends to, ending in "/".
-func (c *Client) BaseURL() string { return c.baseURL.String() }
-
-// Region returns the configured region, or "" when WithBaseURL overrode it.
-func (c *Client) Region() Region { return c.region }
 
 // operation is one of the API's operations, as the exchange and the retry policy see
 // it.

@@ -65,28 +65,26 @@ func (c *Client) AuthenticateAccount(ctx context.Context, accountID string) (*SS
 	return login, nil
 }
 
-// Redacted returns the login URL with everything after the host hidden.
-func (l SSOLogin) Redacted() string {
+// redacted returns the login URL with everything after the host hidden.
+func (l SSOLogin) redacted() string {
 	if l.URL == nil {
 		return ""
 	}
-	return l.URL.Scheme + "://" + l.URL.Host + "/[REDACTED]"
+	return l.URL.Scheme + "://" + l.URL.Host + "/" + redact.Mark
 }
 
-// String describes the login without its code.
+// String describes the login, its URL's scheme and host and its expiry, without its
+// code.
 func (l SSOLogin) String() string {
-	return fmt.Sprintf("SSOLogin{URL: %s, ExpiresAt: %s}", l.Redacted(), l.ExpiresAt.Format(time.RFC3339))
+	return fmt.Sprintf("SSOLogin{URL: %s, ExpiresAt: %s}", l.redacted(), l.ExpiresAt.Format(time.RFC3339))
 }
 
-// GoString is String, so %#v does not print the code.
-func (l SSOLogin) GoString() string { return l.String() }
-
-// Format prints String for every verb.
+// Format prints String for every verb, %#v included.
 func (l SSOLogin) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(l.String())) }
 
 // LogValue makes slog log the redacted URL and the expiry, never the code.
 func (l SSOLogin) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("url", l.Redacted()), slog.Time("expires_at", l.ExpiresAt))
+	return slog.GroupValue(slog.String("url", l.redacted()), slog.Time("expires_at", l.ExpiresAt))
 }
 
 // MarshalJSON encodes what LogValue logs, the redacted URL and the expiry, so that an
@@ -96,7 +94,7 @@ func (l SSOLogin) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		URL       string    `json:"url"`
 		ExpiresAt time.Time `json:"expires_at"`
-	}{l.Redacted(), l.ExpiresAt})
+	}{l.redacted(), l.ExpiresAt})
 }
 
 // The trust rules for a login's Location.

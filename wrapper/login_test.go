@@ -134,7 +134,7 @@ func TestSSOLoginPrintsNoCode(t *testing.T) {
 	slog.New(slog.NewTextHandler(&logs, nil)).Info("minted", "login", login, "value", *login)
 	slog.New(slog.NewJSONHandler(&logs, nil)).Info("minted", "login", login)
 	outs := []string{
-		login.String(), login.GoString(), login.Redacted(), logs.String(),
+		login.String(), logs.String(),
 		sprintf("%v", login), sprintf("%+v", login), sprintf("%#v", login), sprintf("%s", login), sprintf("%q", login),
 		sprintf("%v", *login), sprintf("%+v", *login), sprintf("%#v", *login), sprintf("%x", *login), sprintf("%d", *login),
 		sprintf("%v", []*SSOLogin{login}), sprintf("%+v", struct{ L SSOLogin }{*login}),
