@@ -144,21 +144,27 @@ type operation struct {
 	// Location, and waiting for a body would let a slow server spend the code's 60
 	// seconds), which is drained in the background (drainBody).
 	headersOnly bool
+	// login: the success response is a redirect whose Location is the result, a
+	// login; the exchange receives it through a heldLocation and checks it
+	// (loginLocation).
+	login bool
 }
 
 var (
 	opGetCertificate = operation{name: "GetSSOCertificate", method: http.MethodGet, success: http.StatusOK, idempotent: true,
 		path: func(id string) string { return "/v3/sso/certificates/" + url.PathEscape(id) }}
-	opAuthenticate = operation{name: "AuthenticateAccount", method: http.MethodPost, success: http.StatusSeeOther, headersOnly: true,
+	opAuthenticate = operation{name: "AuthenticateAccount", method: http.MethodPost, success: http.StatusSeeOther, headersOnly: true, login: true,
 		path: func(id string) string { return "/v3/partners/accounts/" + url.PathEscape(id) + "/sso" }}
 )
 
 // result is a success response: its headers, its bounded body (none for a
-// headersOnly operation) and when it arrived.
+// headersOnly operation), when it arrived and, for a login operation, the checked
+// login URL.
 type result struct {
 	resp    *http.Response
 	body    []byte
 	arrived time.Time
+	login   *url.URL
 }
 
 // isNil reports whether rt is an interface holding a nil pointer, func, map, channel

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net/http"
 	"time"
 )
 
@@ -59,10 +58,9 @@ func (c *Client) logAttempt(ctx context.Context, a attemptLog, res result, err e
 		}
 	} else {
 		attrs = append(attrs, slog.Int("status", res.resp.StatusCode))
-		if res.resp.StatusCode == http.StatusSeeOther {
-			if u, lerr := c.loginLocation(res.resp); lerr == nil {
-				attrs = append(attrs, slog.String("location_host", c.redact.text(u.Host, 0)))
-			}
+		if res.login != nil {
+			// The login the exchange checked, not the Location parsed again.
+			attrs = append(attrs, slog.String("location_host", c.redact.text(res.login.Host, 0)))
 		}
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "sendgrid attempt", attrs...)

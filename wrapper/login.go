@@ -52,11 +52,7 @@ func (c *Client) AuthenticateAccount(ctx context.Context, accountID string) (*SS
 	err := c.do(ctx, opAuthenticate, accountID, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.AuthenticateAccount(ctx, accountID)
 	}, func(res result) error {
-		u, err := c.loginLocation(res.resp)
-		if err != nil {
-			return err
-		}
-		login = &SSOLogin{URL: u, ExpiresAt: res.arrived.Add(LoginValidity)}
+		login = &SSOLogin{URL: res.login, ExpiresAt: res.arrived.Add(LoginValidity)}
 		return nil
 	})
 	if err != nil {
@@ -99,15 +95,15 @@ func (l SSOLogin) MarshalJSON() ([]byte, error) {
 
 // The trust rules for a login's Location.
 //
-// loginLocation resolves and checks the Location of a 303. It accepts https on
+// loginLocation resolves the Location values of a 303 against the URL of the request
+// it answered (the base URL when that is unknown) and checks them. It accepts https on
 // sendgrid.com or a subdomain of it, or the scheme and host of the configured base URL
 // (a fake server or a proxy), on a port from 1 to 65535. It refuses a 303 with two
 // different Locations, as browsers do. Errors name the scheme and host, never the
 // path or query (the query carries the one-time code); a Location whose host carries
 // a value of its query, in any case, is refused without naming the host, and the
 // Client's redactor makes the rest safe.
-func (c *Client) loginLocation(resp *http.Response) (*url.URL, error) {
-	values := resp.Header.Values(heldLocation)
+func (c *Client) loginLocation(values []string, requestURL *url.URL) (*url.URL, error) {
 	if len(values) == 0 || values[0] == "" {
 		return nil, invalidResponse("the 303 response has no Location header")
 	}
@@ -117,8 +113,8 @@ func (c *Client) loginLocation(resp *http.Response) (*url.URL, error) {
 		}
 	}
 	base := c.baseURL
-	if resp.Request != nil && resp.Request.URL != nil {
-		base = resp.Request.URL
+	if requestURL != nil {
+		base = requestURL
 	}
 	u, err := base.Parse(values[0])
 	if err != nil {
