@@ -25,7 +25,7 @@ type Client struct {
 	// logger receives a record per attempt (WithLogger); nil logs nothing.
 	logger *slog.Logger
 	// redact knows the API key: it builds the Authorization header and is the one
-	// point that makes text from the network safe to show (redact.go).
+	// point that makes text from the network safe to show (redactor.go).
 	redact    redactor
 	userAgent string
 	retry     retryPolicy

@@ -180,14 +180,6 @@ func (a *attempt) end() {
 	}
 }
 
-// checkResponse returns nil for op's success status, and an *APIError for any other.
-func (c *Client) checkResponse(op operation, resp *http.Response, body []byte, arrived time.Time) error {
-	if resp.StatusCode == op.success {
-		return nil
-	}
-	return c.newAPIError(op.name, resp, body, arrived)
-}
-
 // exhaustedError is the last error of a call that was tried more than once.
 type exhaustedError struct {
 	err      error
