@@ -58,11 +58,11 @@ func (c *Client) send(ctx context.Context, op operation, id string, call sendFun
 // the error it makes (checkResponse). A login operation's Location comes to it
 // through the attempt's heldLocation, never a header, and is checked here, once
 // (loginLocation): the result carries the login URL, which the caller and the attempt
-// log both use. Nothing a server sends holds it past the
-// deadline: every body read is bounded by the attempt's context (net/http cancels
-// reads when it ends), a 1xx answer (whose body would be the raw connection, which
-// no deadline bounds) is refused unread, and a headersOnly operation returns as soon
-// as its headers are in, its body left to drainBody.
+// log both use. Nothing a server sends holds it past the deadline: every body read is
+// bounded by the attempt's context (net/http cancels reads when it ends), a 1xx
+// answer (whose body would be the raw connection, which no deadline bounds) is
+// refused unread, and a headersOnly operation returns as soon as its headers are in,
+// its body left to drainBody.
 func (c *Client) exchange(ctx context.Context, op operation, call sendFunc) (result, error) {
 	a := c.newAttempt(ctx, op)
 	defer a.end()
