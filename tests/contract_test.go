@@ -118,7 +118,7 @@ var scenarios = []scenario{
 			return err
 		}
 		if got := login.URL.Scheme + "://" + login.URL.Host + login.URL.Path; got != w.srv.URL+"/login" || login.URL.Query().Get("code") == "" {
-			return fmt.Errorf("login URL %s, want %s/login with a code", login.Redacted(), w.srv.URL)
+			return fmt.Errorf("login URL %s, want %s/login with a code", login, w.srv.URL)
 		}
 		if login.ExpiresAt.Before(before.Add(wrapper.LoginValidity)) || login.ExpiresAt.After(after.Add(wrapper.LoginValidity)) {
 			return fmt.Errorf("ExpiresAt %v is not the answer's arrival plus %v", login.ExpiresAt, wrapper.LoginValidity)

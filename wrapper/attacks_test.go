@@ -134,9 +134,11 @@ func TestLogWriterCutLeavesNoPartOfTheKey(t *testing.T) {
 	}
 }
 
-// A server can send the header the client uses internally to hold a redirect's
-// Location (X-Sendgrid-Sso-Go-Held-Location) itself: a 303 without any Location is
-// then accepted as a login, where SECURITY.md promises "none at all" is an error.
+// The client once held a redirect's Location in a response header of its own,
+// X-Sendgrid-Sso-Go-Held-Location, and a server could send that header itself: a 303
+// without any Location was then accepted as a login, where SECURITY.md promises "none
+// at all" is an error. The Location now reaches the exchange through the attempt's
+// context (heldLocation), and that header is one like any other, which nothing reads.
 func TestHeldLocationHeaderFromTheServerIsNoLocation(t *testing.T) {
 	srv := serve(t, reply(303, "", "X-Sendgrid-Sso-Go-Held-Location", "https://app.sendgrid.com/login?code=x"))
 	login, err := newTestClient(t, srv.URL).AuthenticateAccount(context.Background(), "acct-1")

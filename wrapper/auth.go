@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/sendgrid-sso/sendgrid-sso/internal/redact"
 )
 
 // checkAPIKey trims surrounding white space (a key read from a file often ends in a
@@ -48,19 +50,17 @@ func (c *Client) authorize(_ context.Context, req *http.Request) error {
 	return nil
 }
 
-// String describes the client without its API key. Value receivers, so that a
-// dereferenced Client prints redacted too.
+// String describes the client, its base URL and region, without its API key. Its
+// receiver is a value so that a dereferenced Client prints redacted too.
 func (c Client) String() string {
 	base := ""
 	if c.baseURL != nil {
 		base = c.baseURL.Redacted()
 	}
-	return fmt.Sprintf("wrapper.Client{BaseURL: %s, Region: %q, APIKey: [REDACTED]}", base, c.region)
+	return fmt.Sprintf("wrapper.Client{BaseURL: %s, Region: %q, APIKey: %s}", base, c.region, redact.Mark)
 }
 
-// GoString is String, so %#v does not print the key either.
-func (c Client) GoString() string { return c.String() }
-
-// Format prints String for every verb, so no fmt verb reaches the key. Its receiver
-// is a value so that a Client value (*c, or a field of type Client) prints the same.
+// Format prints String for every verb, %#v included, so no fmt verb reaches the key.
+// Its receiver is a value so that a Client value (*c, or a field of type Client)
+// prints the same.
 func (c Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }

@@ -20,11 +20,12 @@ type Client struct {
 	baseURL *url.URL
 	// baseHostPort is hostPort(baseURL), which a login's Location is compared with.
 	baseHostPort string
-	region       Region
+	// region is the configured region, "" when WithBaseURL overrode it.
+	region Region
 	// logger receives a record per attempt (WithLogger); nil logs nothing.
 	logger *slog.Logger
 	// redact knows the API key: it builds the Authorization header and is the one
-	// point that makes text from the network safe to show (redact.go).
+	// point that makes text from the network safe to show (redactor.go).
 	redact    redactor
 	userAgent string
 	retry     retryPolicy
@@ -126,12 +127,6 @@ func newClient(apiKey string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// BaseURL returns the API base URL the client sends to, ending in "/".
-func (c *Client) BaseURL() string { return c.baseURL.String() }
-
-// Region returns the configured region, or "" when WithBaseURL overrode it.
-func (c *Client) Region() Region { return c.region }
-
 // operation is one of the API's operations, as the exchange and the retry policy see
 // it.
 type operation struct {
@@ -149,21 +144,27 @@ type operation struct {
 	// Location, and waiting for a body would let a slow server spend the code's 60
 	// seconds), which is drained in the background (drainBody).
 	headersOnly bool
+	// login: the success response is a redirect whose Location is the result, a
+	// login; the exchange receives it through a heldLocation and checks it
+	// (loginLocation).
+	login bool
 }
 
 var (
 	opGetCertificate = operation{name: "GetSSOCertificate", method: http.MethodGet, success: http.StatusOK, idempotent: true,
 		path: func(id string) string { return "/v3/sso/certificates/" + url.PathEscape(id) }}
-	opAuthenticate = operation{name: "AuthenticateAccount", method: http.MethodPost, success: http.StatusSeeOther, headersOnly: true,
+	opAuthenticate = operation{name: "AuthenticateAccount", method: http.MethodPost, success: http.StatusSeeOther, headersOnly: true, login: true,
 		path: func(id string) string { return "/v3/partners/accounts/" + url.PathEscape(id) + "/sso" }}
 )
 
 // result is a success response: its headers, its bounded body (none for a
-// headersOnly operation) and when it arrived.
+// headersOnly operation), when it arrived and, for a login operation, the checked
+// login URL.
 type result struct {
 	resp    *http.Response
 	body    []byte
 	arrived time.Time
+	login   *url.URL
 }
 
 // isNil reports whether rt is an interface holding a nil pointer, func, map, channel

@@ -80,8 +80,8 @@ func TestNewAcceptsRegionsAndLoopback(t *testing.T) {
 		if err != nil {
 			t.Fatalf("New(%v): %v", tc.want, err)
 		}
-		if got := c.BaseURL(); got != tc.want {
-			t.Errorf("BaseURL() = %q, want %q", got, tc.want)
+		if got := c.baseURL.String(); got != tc.want {
+			t.Errorf("base URL = %q, want %q", got, tc.want)
 		}
 	}
 }
@@ -113,11 +113,11 @@ func TestNewFromEnv(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Region() != RegionEU || c.BaseURL() != "https://api.eu.sendgrid.com/" {
-		t.Errorf("region %q base %q, want eu", c.Region(), c.BaseURL())
+	if c.region != RegionEU || c.baseURL.String() != "https://api.eu.sendgrid.com/" {
+		t.Errorf("region %q base %q, want eu", c.region, c.baseURL)
 	}
 	c, err = NewFromEnv(WithRegion(RegionGlobal))
-	if err != nil || c.Region() != RegionGlobal {
+	if err != nil || c.region != RegionGlobal {
 		t.Errorf("an explicit option should override the environment: %v %v", c, err)
 	}
 }
@@ -159,7 +159,7 @@ func TestRequestHeaders(t *testing.T) {
 
 func TestClientFormattingHidesKey(t *testing.T) {
 	c := newTestClient(t, "https://api.sendgrid.com")
-	for _, s := range []string{c.String(), c.GoString(), sprintf("%v", c), sprintf("%+v", c), sprintf("%#v", c), sprintf("%s", c), sprintf("%v", *c), sprintf("%+v", *c), sprintf("%v", []any{c}), sprintf("%+v", struct{ C *Client }{c})} {
+	for _, s := range []string{c.String(), sprintf("%v", c), sprintf("%+v", c), sprintf("%#v", c), sprintf("%s", c), sprintf("%v", *c), sprintf("%+v", *c), sprintf("%v", []any{c}), sprintf("%+v", struct{ C *Client }{c})} {
 		if strings.Contains(s, testKey) || strings.Contains(s, "NEVER-PRINT") {
 			t.Errorf("formatted client shows the key: %s", s)
 		}

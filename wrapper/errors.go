@@ -21,9 +21,9 @@ var (
 	// ErrInvalidID is wrapped when a certificate or account ID is refused before any
 	// request is sent.
 	ErrInvalidID = errors.New("sendgrid: invalid ID")
-	// ErrInvalidResponse is wrapped when a success response cannot be used: a body
-	// that is not the declared JSON, a body over the size limit, or a 303 whose
-	// Location is missing or untrusted.
+	// ErrInvalidResponse is wrapped when a response cannot be used: a body over 1 MiB,
+	// a success body that is not the declared JSON, a 303 whose Location is missing or
+	// untrusted, or an unasked 1xx.
 	ErrInvalidResponse = errors.New("sendgrid: invalid response")
 
 	// ErrUnauthorized matches an *APIError with status 401: a wrong or revoked key, or
@@ -140,6 +140,14 @@ func (d ErrorDetail) String() string {
 		s += " [" + d.ErrorID + "]"
 	}
 	return s
+}
+
+// checkResponse returns nil for op's success status, and an *APIError for any other.
+func (c *Client) checkResponse(op operation, resp *http.Response, body []byte, arrived time.Time) error {
+	if resp.StatusCode == op.success {
+		return nil
+	}
+	return c.newAPIError(op.name, resp, body, arrived)
 }
 
 // Bounds on what an APIError keeps of a body: an excerpt of a body without JSON errors,

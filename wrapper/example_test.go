@@ -95,10 +95,8 @@ func ExampleWithRegion() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(client.BaseURL())
 	fmt.Println(client) // the key is never printed
 	// Output:
-	// https://api.eu.sendgrid.com/
 	// wrapper.Client{BaseURL: https://api.eu.sendgrid.com/, Region: "eu", APIKey: [REDACTED]}
 }
 

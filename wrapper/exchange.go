@@ -55,15 +55,24 @@ func (c *Client) send(ctx context.Context, op operation, id string, call sendFun
 
 // exchange is one attempt of op: it sends the request within the attempt's deadline,
 // reads what the operation needs of the response, and returns the success result or
-// the error it makes (checkResponse). Nothing a server sends holds it past the
-// deadline: every body read is bounded by the attempt's context (net/http cancels
-// reads when it ends), a 1xx answer (whose body would be the raw connection, which
-// no deadline bounds) is refused unread, and a headersOnly operation returns as soon
-// as its headers are in, its body left to drainBody.
+// the error it makes (checkResponse). A login operation's Location comes to it
+// through the attempt's heldLocation, never a header, and is checked here, once
+// (loginLocation): the result carries the login URL, which the caller and the attempt
+// log both use. Nothing a server sends holds it past the deadline: every body read is
+// bounded by the attempt's context (net/http cancels reads when it ends), a 1xx
+// answer (whose body would be the raw connection, which no deadline bounds) is
+// refused unread, and a headersOnly operation returns as soon as its headers are in,
+// its body left to drainBody.
 func (c *Client) exchange(ctx context.Context, op operation, call sendFunc) (result, error) {
 	a := c.newAttempt(ctx, op)
 	defer a.end()
-	resp, err := call(a.ctx)
+	sendCtx := a.ctx
+	var held *heldLocation
+	if op.login {
+		held = &heldLocation{Context: a.ctx}
+		sendCtx = held
+	}
+	resp, err := call(sendCtx)
 	if err != nil {
 		return result{}, fmt.Errorf("sendgrid: %s: %w", op.name, err)
 	}
@@ -86,7 +95,13 @@ func (c *Client) exchange(ctx context.Context, op operation, call sendFunc) (res
 	if err := c.checkResponse(op, resp, body, arrived); err != nil {
 		return result{}, err
 	}
-	return result{resp: resp, body: body, arrived: arrived}, nil
+	res := result{resp: resp, body: body, arrived: arrived}
+	if op.login {
+		if res.login, err = c.loginLocation(held.values, held.requestURL); err != nil {
+			return result{}, fmt.Errorf("sendgrid: %s: %w", op.name, err)
+		}
+	}
+	return res, nil
 }
 
 // attempt is the context of one attempt and what ends it.
@@ -163,14 +178,6 @@ func (a *attempt) end() {
 	if a.cancel != nil {
 		a.cancel()
 	}
-}
-
-// checkResponse returns nil for op's success status, and an *APIError for any other.
-func (c *Client) checkResponse(op operation, resp *http.Response, body []byte, arrived time.Time) error {
-	if resp.StatusCode == op.success {
-		return nil
-	}
-	return c.newAPIError(op.name, resp, body, arrived)
 }
 
 // exhaustedError is the last error of a call that was tried more than once.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net/http"
 	"time"
 )
 
@@ -15,10 +14,12 @@ import (
 // One record per attempt, at Debug: "sendgrid attempt", with the operation (the
 // Client method), the attempt number, the HTTP method and path, the status or the
 // error, and the duration. For the 303 of AuthenticateAccount, location_host names the
-// login's host. One record before each retry, at Warn: "sendgrid retry", with the wait
-// and the reason. One record when a call ends in an error, at Warn: "sendgrid gave
-// up", with the number of attempts and the error. Nothing logged holds the API key or
-// a login code: errors pass the Client's redaction, and no URL is logged whole.
+// host of the login the call returns; a Location the Client refuses makes the attempt
+// a failed one, logged with the reason. One record before each retry, at Warn:
+// "sendgrid retry", with the wait and the reason. One record when a call ends in an
+// error, at Warn: "sendgrid gave up", with the number of attempts and the error.
+// Nothing logged holds the API key or a login code: errors pass the Client's
+// redaction, and no URL is logged whole.
 func WithLogger(logger *slog.Logger) Option {
 	return func(s *settings) { s.logger = logger }
 }
@@ -59,10 +60,9 @@ func (c *Client) logAttempt(ctx context.Context, a attemptLog, res result, err e
 		}
 	} else {
 		attrs = append(attrs, slog.Int("status", res.resp.StatusCode))
-		if res.resp.StatusCode == http.StatusSeeOther {
-			if u, lerr := c.loginLocation(res.resp); lerr == nil {
-				attrs = append(attrs, slog.String("location_host", c.redact.text(u.Host, 0)))
-			}
+		if res.login != nil {
+			// The login the exchange checked, not the Location parsed again.
+			attrs = append(attrs, slog.String("location_host", c.redact.text(res.login.Host, 0)))
 		}
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "sendgrid attempt", attrs...)

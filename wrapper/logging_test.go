@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -99,6 +100,30 @@ WARN sendgrid gave up AuthenticateAccount attempts=1`
 				t.Errorf("give-up record without the error: %v", r)
 			}
 		}
+	}
+}
+
+// The exchange checks a login's Location once and hands the result to the attempt
+// log: a Location it refuses makes the attempt a failed one, logged with the reason,
+// and no host is logged for it.
+func TestLoggerRecordsARefusedLogin(t *testing.T) {
+	var out bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := newTestClient(t, serve(t, redirectTo("https://evil.example/sso?code="+testLoginCode)).URL, WithLogger(logger))
+	if _, err := c.AuthenticateAccount(context.Background(), "acct-1"); !errors.Is(err, ErrInvalidResponse) {
+		t.Fatalf("err = %v, want ErrInvalidResponse", err)
+	}
+	if strings.Contains(out.String(), testLoginCode) {
+		t.Errorf("the log shows the code:\n%s", out.String())
+	}
+	recs := records(t, &out)
+	want := `DEBUG sendgrid attempt AuthenticateAccount attempt=1 method=POST path=/v3/partners/accounts/acct-1/sso
+WARN sendgrid gave up AuthenticateAccount attempts=1`
+	if got := summary(recs); got != want {
+		t.Errorf("records:\n%s\nwant:\n%s", got, want)
+	}
+	if e, _ := recs[0]["error"].(string); !strings.Contains(e, "the 303 Location points at https://evil.example") {
+		t.Errorf("the attempt record's error is %q, want the refused Location's host", e)
 	}
 }
 

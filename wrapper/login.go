@@ -5,11 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/internal/redact"
@@ -52,11 +49,7 @@ func (c *Client) AuthenticateAccount(ctx context.Context, accountID string) (*SS
 	err := c.do(ctx, opAuthenticate, accountID, func(ctx context.Context) (*http.Response, error) {
 		return c.gen.AuthenticateAccount(ctx, accountID)
 	}, func(res result) error {
-		u, err := c.loginLocation(res.resp)
-		if err != nil {
-			return err
-		}
-		login = &SSOLogin{URL: u, ExpiresAt: res.arrived.Add(LoginValidity)}
+		login = &SSOLogin{URL: res.login, ExpiresAt: res.arrived.Add(LoginValidity)}
 		return nil
 	})
 	if err != nil {
@@ -65,28 +58,26 @@ func (c *Client) AuthenticateAccount(ctx context.Context, accountID string) (*SS
 	return login, nil
 }
 
-// Redacted returns the login URL with everything after the host hidden.
-func (l SSOLogin) Redacted() string {
+// redacted returns the login URL with everything after the host hidden.
+func (l SSOLogin) redacted() string {
 	if l.URL == nil {
 		return ""
 	}
-	return l.URL.Scheme + "://" + l.URL.Host + "/[REDACTED]"
+	return l.URL.Scheme + "://" + l.URL.Host + "/" + redact.Mark
 }
 
-// String describes the login without its code.
+// String describes the login, its URL's scheme and host and its expiry, without its
+// code.
 func (l SSOLogin) String() string {
-	return fmt.Sprintf("SSOLogin{URL: %s, ExpiresAt: %s}", l.Redacted(), l.ExpiresAt.Format(time.RFC3339))
+	return fmt.Sprintf("SSOLogin{URL: %s, ExpiresAt: %s}", l.redacted(), l.ExpiresAt.Format(time.RFC3339))
 }
 
-// GoString is String, so %#v does not print the code.
-func (l SSOLogin) GoString() string { return l.String() }
-
-// Format prints String for every verb.
+// Format prints String for every verb, %#v included.
 func (l SSOLogin) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(l.String())) }
 
 // LogValue makes slog log the redacted URL and the expiry, never the code.
 func (l SSOLogin) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("url", l.Redacted()), slog.Time("expires_at", l.ExpiresAt))
+	return slog.GroupValue(slog.String("url", l.redacted()), slog.Time("expires_at", l.ExpiresAt))
 }
 
 // MarshalJSON encodes what LogValue logs, the redacted URL and the expiry, so that an
@@ -96,133 +87,5 @@ func (l SSOLogin) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		URL       string    `json:"url"`
 		ExpiresAt time.Time `json:"expires_at"`
-	}{l.Redacted(), l.ExpiresAt})
-}
-
-// The trust rules for a login's Location.
-//
-// loginLocation resolves and checks the Location of a 303. It accepts https on
-// sendgrid.com or a subdomain of it, or the scheme and host of the configured base URL
-// (a fake server or a proxy), on a port from 1 to 65535. It refuses a 303 with two
-// different Locations, as browsers do. Errors name the scheme and host, never the
-// path or query (the query carries the one-time code); a Location whose host carries
-// a value of its query, in any case, is refused without naming the host, and the
-// Client's redactor makes the rest safe.
-func (c *Client) loginLocation(resp *http.Response) (*url.URL, error) {
-	values := resp.Header.Values(heldLocation)
-	if len(values) == 0 || values[0] == "" {
-		return nil, invalidResponse("the 303 response has no Location header")
-	}
-	for _, v := range values[1:] {
-		if v != values[0] {
-			return nil, invalidResponse("the 303 response has %d different Location headers: refusing it", len(values))
-		}
-	}
-	base := c.baseURL
-	if resp.Request != nil && resp.Request.URL != nil {
-		base = resp.Request.URL
-	}
-	u, err := base.Parse(values[0])
-	if err != nil {
-		// err repeats the URL, code included: do not wrap it.
-		return nil, invalidResponse("the 303 Location header does not parse as a URL")
-	}
-	where := hideQueryValues(u.Scheme+"://"+u.Host, u)
-	switch {
-	case where != u.Scheme+"://"+u.Host || c.redact.redact(u.Host) != u.Host:
-		// A host that carries the code or the key would show it wherever the login is
-		// printed or logged: no SendGrid login page lives there.
-		return nil, invalidResponse("the 303 Location's host carries the login code or the API key: refusing it")
-	case u.User != nil:
-		return nil, invalidResponse("the 303 Location on %s carries user info: refusing it", where)
-	case !validPort(u.Port()):
-		return nil, invalidResponse("the 303 Location on %s has a port outside 1-65535: refusing it", where)
-	case c.trustedLoginHost(u):
-		return u, nil
-	case u.Scheme != "https" && u.Scheme != "http":
-		return nil, invalidResponse("the 303 Location has scheme %q, not https: refusing it", hideQueryValues(u.Scheme, u))
-	}
-	return nil, invalidResponse("the 303 Location points at %s, neither https on sendgrid.com nor the base URL's own host: refusing it", where)
-}
-
-// hideQueryValues hides in s every value of u's query of 8 bytes or more (shorter
-// ones are no secret, and could stand in any host), in whatever case and spelling it
-// stands there (redact.Hide): a server that puts the one-time code in the host as
-// well as the query must not get it shown.
-//
-// The values are those of u.Query(), read in place: every login passes here, and the
-// map u.Query() builds would cost three allocations a call for nothing.
-func hideQueryValues(s string, u *url.URL) string {
-	var values []string
-	for q := u.RawQuery; q != ""; {
-		var pair string
-		pair, q, _ = strings.Cut(q, "&")
-		// As url.ParseQuery: a pair with a semicolon, or whose key or value does not
-		// unescape, is skipped.
-		if strings.Contains(pair, ";") {
-			continue
-		}
-		key, v, _ := strings.Cut(pair, "=")
-		if _, err := url.QueryUnescape(key); err != nil {
-			continue
-		}
-		v, err := url.QueryUnescape(v)
-		if err == nil && len(v) >= 8 {
-			values = append(values, v)
-		}
-	}
-	if len(values) == 0 {
-		return s
-	}
-	return redact.Hide(s, false, values...)
-}
-
-// validPort reports whether port is empty (the scheme's default) or a number from 1
-// to 65535.
-func validPort(port string) bool {
-	if port == "" {
-		return true
-	}
-	n, err := strconv.Atoi(port)
-	return err == nil && n >= 1 && n <= 65535
-}
-
-// trustedLoginHost reports whether u is https on sendgrid.com or a subdomain, or on
-// the configured base URL's own scheme and host.
-func (c *Client) trustedLoginHost(u *url.URL) bool {
-	if u.Scheme == c.baseURL.Scheme && strings.EqualFold(hostPort(u), c.baseHostPort) {
-		return true
-	}
-	return u.Scheme == "https" && isSendGridHost(u.Hostname())
-}
-
-// isSendGridHost reports whether host is sendgrid.com or a subdomain of it, spelled
-// as a plain DNS name: labels of letters, digits and inner hyphens, none empty (so
-// ".sendgrid.com" and "a..sendgrid.com" are refused).
-func isSendGridHost(host string) bool {
-	host = strings.ToLower(host)
-	if host != "sendgrid.com" && !strings.HasSuffix(host, ".sendgrid.com") {
-		return false
-	}
-	for _, label := range strings.Split(host, ".") {
-		if label == "" || label[0] == '-' || label[len(label)-1] == '-' {
-			return false
-		}
-		for _, r := range label {
-			if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '-' {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// hostPort returns u's host and port, the scheme's default port written out, so that
-// "https://h" and "https://h:443" compare equal.
-func hostPort(u *url.URL) string {
-	port := u.Port()
-	if port == "" {
-		port = map[string]string{"https": "443", "http": "80"}[u.Scheme]
-	}
-	return net.JoinHostPort(u.Hostname(), port)
+	}{l.redacted(), l.ExpiresAt})
 }

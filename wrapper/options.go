@@ -54,8 +54,15 @@ func WithHTTPClient(hc *http.Client) Option {
 }
 
 // WithMaxRetries sets how many times a failed request is retried; the default is 2
-// (three attempts in all) and 0 turns retries off. See the package documentation of
-// retries for what is retried and how long each wait is. A negative n makes New fail.
+// (three attempts in all) and 0 turns retries off. A negative n makes New fail.
+//
+// GetSSOCertificate is retried on 429, 5xx and connection errors; AuthenticateAccount
+// on 429 only, since after a 5xx a login may already have been minted. The wait is
+// Retry-After where the response has one; for a 429 without it, the time until
+// X-RateLimit-Reset; for a 5xx or a connection error, an exponential backoff with
+// jitter, never the rate-limit window (SendGrid sends X-RateLimit-Reset on every
+// answer). Each wait is capped (WithMaxRetryWait), and one that would end past the
+// context's deadline is not started: the call returns at once.
 func WithMaxRetries(n int) Option {
 	return func(s *settings) { s.maxRetries = n }
 }

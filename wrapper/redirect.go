@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"context"
 	"crypto/tls"
 	"fmt"
 	"net/http"
@@ -10,16 +11,13 @@ import (
 	"github.com/sendgrid-sso/sendgrid-sso/gen"
 )
 
-// heldLocation is where holdLocation keeps a redirect's Location header.
-const heldLocation = "X-Sendgrid-Sso-Go-Held-Location"
-
 // noRedirects returns a copy of hc that never follows a redirect: the redirect
 // response itself is returned. hc is not changed. Following the 303 of
 // AuthenticateAccount would spend its one-time login code.
 //
 // CheckRedirect alone is not enough: http.Client parses the Location before it asks
 // CheckRedirect, and its parse error quotes the whole URL, code included. So the
-// copy's transport also moves Location out of http.Client's sight (holdLocation).
+// copy's transport also takes Location out of http.Client's sight (holdLocation).
 //
 // The copy has no Timeout: with a transport that is not an *http.Transport, as
 // holdLocation is, http.Client enforces a Timeout with a timer, a goroutine and six
@@ -68,17 +66,40 @@ func (s transportSender) Do(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// holdLocation moves the Location header of 3xx responses to heldLocation, so that
-// http.Client neither follows nor parses it.
+// holdLocation takes the Location header out of every 3xx response, so that neither
+// http.Client nor anything else reads it unchecked, and hands it to the attempt's
+// heldLocation, where there is one: the Location reaches the exchange directly, never
+// through a header.
 type holdLocation struct{ next http.RoundTripper }
+
+// heldLocation is the context of an attempt whose answer is a redirect the Client
+// reads (the 303 of AuthenticateAccount): holdLocation stores the Location there, and
+// the exchange checks it (loginLocation). It is the attempt's context itself, so that
+// holding a Location costs one allocation; it is filled before RoundTrip returns.
+type heldLocation struct {
+	context.Context
+	// values are the 3xx answer's Location values; nil when it had none.
+	values []string
+	// requestURL is the URL of the request it answered, which a relative Location is
+	// resolved against.
+	requestURL *url.URL
+}
+
+// heldLocationKey is the context key under which a heldLocation finds itself.
+type heldLocationKey struct{}
+
+// Value returns the heldLocation itself for heldLocationKey, and the attempt's value
+// for any other key.
+func (h *heldLocation) Value(key any) any {
+	if key == (heldLocationKey{}) {
+		return h
+	}
+	return h.Context.Value(key)
+}
 
 // RoundTrip sends req through the wrapped transport.
 func (h holdLocation) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := h.next.RoundTrip(req)
-	if err == nil && resp != nil {
-		// The header is the Client's own: one a server sent is no Location.
-		delete(resp.Header, heldLocation)
-	}
 	if err == nil && resp == nil {
 		return nil, &kindError{ErrInvalidConfig, fmt.Errorf("the http.Client's transport (%T) returned neither a response nor an error", h.next)}
 	}
@@ -91,8 +112,10 @@ func (h holdLocation) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
 		if v, ok := resp.Header["Location"]; ok {
-			resp.Header[heldLocation] = v
 			delete(resp.Header, "Location")
+			if held, ok := req.Context().Value(heldLocationKey{}).(*heldLocation); ok {
+				held.values, held.requestURL = v, req.URL
+			}
 		}
 	}
 	return resp, err

@@ -27,12 +27,6 @@ func (r Region) baseURL() (string, bool) {
 	return "", false
 }
 
-// BaseURL returns the region's API base URL, or "" for an unknown region.
-func (r Region) BaseURL() string {
-	u, _ := r.baseURL()
-	return u
-}
-
 // ParseRegion reads a region name as users type it: "global" or "eu", in any case,
 // with surrounding spaces ignored. An empty string means RegionGlobal.
 func ParseRegion(s string) (Region, error) {
