@@ -430,12 +430,7 @@ func TestFaultRedirectBodyConnections(t *testing.T) {
 				}
 				_, _ = io.WriteString(w, tc.body)
 			})
-			srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-				if s == http.StateNew {
-					conns.Add(1)
-				}
-			}
-			srv.Start()
+			startCountingConns(srv, &conns)
 			c := newTestClient(t, srv.URL)
 			drains := watchDrains(t, c)
 			for range logins {
@@ -477,12 +472,7 @@ func TestFaultRedirectBodyOutlivesCallersContext(t *testing.T) {
 		}
 		_, _ = io.WriteString(w, body)
 	})
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	srv.Start()
+	startCountingConns(srv, &conns)
 	c := newTestClient(t, srv.URL)
 	drains := watchDrains(t, c)
 	const logins = 5
@@ -813,12 +803,7 @@ func TestFaultOneConnection(t *testing.T) {
 	var conns atomic.Int64
 	h, n := script(mixedServer)
 	srv := serveUnstarted(t, h)
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	srv.Start()
+	startCountingConns(srv, &conns)
 	c := newTestClient(t, srv.URL, WithMaxRetries(0))
 	// A login's body is drained in the background: the next call waits for that, so
 	// that it finds the connection free.

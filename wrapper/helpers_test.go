@@ -147,6 +147,17 @@ func serveUnstarted(t testing.TB, h http.HandlerFunc) *httptest.Server {
 	return srv
 }
 
+// startCountingConns starts srv (from serveUnstarted), counting in conns each
+// connection it accepts.
+func startCountingConns(srv *httptest.Server, conns *atomic.Int64) {
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+}
+
 // sprintf is fmt.Sprintf, named so that vet's printf check leaves the verbs under test
 // alone.
 var sprintf = fmt.Sprintf
