@@ -13,6 +13,7 @@ import (
 
 	"github.com/sendgrid-sso/sendgrid-sso/internal/certtext"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/outbound"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/redact"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/safetext"
 )
 
@@ -172,7 +173,9 @@ func parseMetadata(d *xml.Decoder) (*Metadata, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: not well-formed XML: %w", ErrInvalid, err)
+			// encoding/xml quotes the offending bytes, raw: escaped, as all text
+			// from the document is (*xml.SyntaxError still matches errors.As).
+			return nil, fmt.Errorf("%w: not well-formed XML: %w", ErrInvalid, redact.Error(err))
 		}
 		if err := mr.token(tok); err != nil {
 			return nil, err

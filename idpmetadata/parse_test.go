@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/sendgrid-sso/sendgrid-sso/internal/testcert"
 )
@@ -340,5 +342,19 @@ func TestParseSizeLimitIsExact(t *testing.T) {
 	}
 	if _, err := Parse(strings.NewReader(padded + " ")); !errors.Is(err, ErrInvalid) {
 		t.Errorf("a document one byte over: err = %v, want ErrInvalid", err)
+	}
+}
+
+// TestParseEscapesXMLErrors: encoding/xml quotes the bytes it stumbled on; they reach
+// the error escaped (FuzzIdPMetadata found raw invalid UTF-8 there), and the
+// *xml.SyntaxError is still there for errors.As.
+func TestParseEscapesXMLErrors(t *testing.T) {
+	_, err := Parse(strings.NewReader("&\xdd\x1b[31m "))
+	var syntax *xml.SyntaxError
+	if !errors.Is(err, ErrInvalid) || !errors.As(err, &syntax) {
+		t.Fatalf("err = %v, want ErrInvalid and an *xml.SyntaxError", err)
+	}
+	if msg := err.Error(); !utf8.ValidString(msg) || strings.ContainsAny(msg, "\x1b") || !strings.Contains(msg, `\xdd`) {
+		t.Errorf("err = %q: want the bytes escaped", msg)
 	}
 }
