@@ -8,7 +8,6 @@ import (
 	"io"
 	"log"
 	"log/slog"
-	"os"
 	"strings"
 	"time"
 
@@ -21,7 +20,7 @@ const defaultTimeout = 30 * time.Second
 // UserAgent names the tool in front of the library's own User-Agent token.
 const UserAgent = "sendgrid-sso-cli/" + wrapper.Version
 
-// globals holds the global flags and the streams every command writes to.
+// globals holds the global flags and what the run takes from its process (Env).
 type globals struct {
 	region  string
 	baseURL string
@@ -29,7 +28,10 @@ type globals struct {
 	verbose bool
 	version bool
 
+	getenv         func(string) string
+	stdin          io.Reader
 	stdout, stderr io.Writer
+	log            *log.Logger // routed through the client's redaction; nil: none
 	// apiKey is the API key, read from SENDGRID_API_KEY when a command first needs
 	// it. Report removes it from any error.
 	apiKey string
@@ -66,7 +68,7 @@ func (g *globals) resolveRegion() (wrapper.Region, error) {
 		}
 		return r, nil
 	}
-	r, err := wrapper.ParseRegion(os.Getenv(wrapper.EnvRegion))
+	r, err := wrapper.ParseRegion(g.getenv(wrapper.EnvRegion))
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", wrapper.EnvRegion, err)
 	}
@@ -75,7 +77,7 @@ func (g *globals) resolveRegion() (wrapper.Region, error) {
 
 // client builds the API client from the key (SENDGRID_API_KEY) and the global flags. Every error wraps wrapper.ErrInvalidConfig.
 func (g *globals) client() (*wrapper.Client, error) {
-	g.apiKey = os.Getenv(wrapper.EnvAPIKey)
+	g.apiKey = g.getenv(wrapper.EnvAPIKey)
 	if strings.TrimSpace(g.apiKey) == "" {
 		return nil, fmt.Errorf("%w: %s is not set: export your SendGrid API key in it (the key is never taken as a flag, where shell history and ps would show it)",
 			wrapper.ErrInvalidConfig, wrapper.EnvAPIKey)
@@ -114,16 +116,19 @@ func verboseLogger(w io.Writer) *slog.Logger {
 }
 
 // apiClient builds the client (see client), keeps it in g.api, and routes the
-// standard logger through its redaction: net/http logs some faults of a server
-// through it itself, quoting the server's bytes ("Unsolicited response received on
-// idle HTTP channel starting with …").
+// environment's logger (the standard logger, for the process) through its
+// redaction: net/http logs some faults of a server through it itself, quoting the
+// server's bytes ("Unsolicited response received on idle HTTP channel starting with
+// …").
 func (g *globals) apiClient() (*wrapper.Client, error) {
 	client, err := g.client()
 	if err != nil {
 		return nil, err
 	}
 	g.api = client
-	log.SetOutput(client.LogWriter(g.stderr))
+	if g.log != nil {
+		g.log.SetOutput(client.LogWriter(g.stderr))
+	}
 	return client, nil
 }
 

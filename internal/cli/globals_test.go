@@ -13,9 +13,10 @@ import (
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 )
 
-// callAPI routes the standard logger, where net/http logs a server's stray bytes,
-// through the client's redaction: a log line that carries the key or a login code
-// reaches stderr without them, and without control characters.
+// callAPI routes the process's standard logger (ProcessEnv's), where net/http logs a
+// server's stray bytes, through the client's redaction: a log line that carries the
+// key or a login code reaches stderr without them, and without control characters.
+// It sets the standard logger, so it does not run in parallel.
 func TestCallAPIRoutesTheStandardLogger(t *testing.T) {
 	const key = "SG.cli-log-key-NEVER-PRINT-ME.0123"
 	t.Cleanup(func() { log.SetOutput(os.Stderr) })
@@ -24,8 +25,9 @@ func TestCallAPIRoutesTheStandardLogger(t *testing.T) {
 	}))
 	defer srv.Close()
 	var stderr bytes.Buffer
-	g := &globals{baseURL: srv.URL, apiKey: key, timeout: defaultTimeout, stdout: &bytes.Buffer{}, stderr: &stderr}
-	t.Setenv(wrapper.EnvAPIKey, key)
+	env := ProcessEnv()
+	g := &globals{baseURL: srv.URL, timeout: defaultTimeout, getenv: func(string) string { return key },
+		stdout: &bytes.Buffer{}, stderr: &stderr, log: env.Log}
 	_, err := callAPI(context.Background(), g, func(ctx context.Context, c *wrapper.Client) (*wrapper.Certificate, error) {
 		log.Printf("Unsolicited response received on idle HTTP channel starting with %q; err=<nil>", "Location: /l?code=OTC-NEVER-PRINT-ME")
 		log.Printf("echo %s \x1b[31m", key)
