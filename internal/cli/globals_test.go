@@ -7,10 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
 
 // callAPI routes the process's standard logger (ProcessEnv's), where net/http logs a
@@ -39,5 +42,20 @@ func TestCallAPIRoutesTheStandardLogger(t *testing.T) {
 	out := stderr.String()
 	if strings.Count(out, "\n") != 2 || strings.Contains(out, "NEVER-PRINT-ME") || strings.Contains(out, "\x1b") {
 		t.Errorf("stderr = %q: want two redacted lines, no secret, no escape character", out)
+	}
+}
+
+// TestBaseURLOverridesTheRegion: with --base-url the region's API is not called (the
+// one request of each run reaches the fake at --base-url), and a bad SENDGRID_REGION no
+// longer matters. That --region and SENDGRID_REGION pick the region's host is seen
+// through a recording proxy in cmd/sendgrid-sso (TestRegionSelectsTheAPIHost).
+func TestBaseURLOverridesTheRegion(t *testing.T) {
+	t.Parallel()
+	fake := clitest.NewFake(t)
+	id := strconv.Itoa(ssotest.DefaultCertificateID)
+	sso(t, clitest.KeyEnv(fake.APIKey), "--region", "eu", "--base-url", fake.URL, "cert", id).WantExit(t, ExitOK)
+	sso(t, clitest.KeyEnv(fake.APIKey, "SENDGRID_REGION=mars"), "--base-url", fake.URL, "cert", id).WantExit(t, ExitOK)
+	if n := fake.Requests(); n != 2 {
+		t.Errorf("the fake at --base-url answered %d requests, want 2", n)
 	}
 }

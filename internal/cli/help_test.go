@@ -153,3 +153,35 @@ func TestFlagErrorsUseTwoDashes(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpAtEveryLevel: --help, -h and help print the help on stdout and exit 0, at
+// the top and for each command, without a key or a server.
+func TestHelpAtEveryLevel(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--help"}, []string{"Commands:", "cert [--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE] [--pem] CERT_ID...", "login [--open] ACCOUNT_ID",
+			"--region", "--base-url", "--timeout", "(default 30s)", "SENDGRID_API_KEY", "SENDGRID_REGION", "Exit status:", "sendgrid-sso-fake"}},
+		{[]string{"-h"}, []string{"Commands:"}},
+		{[]string{"help"}, []string{"Commands:"}},
+		{[]string{"--region", "eu", "--help"}, []string{"Commands:"}},
+		{[]string{"cert", "--help"}, []string{"Usage: sendgrid-sso [global flags] cert [--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE] [--pem] CERT_ID...", "--json", "--pem", "openssl"}},
+		{[]string{"help", "cert"}, []string{"Usage: sendgrid-sso [global flags] cert", "--json"}},
+		{[]string{"login", "--help"}, []string{"Usage: sendgrid-sso [global flags] login [--open] ACCOUNT_ID", "never requests it", "--open", "$BROWSER", "ps shows it", "exits 5"}},
+	}
+	for _, tc := range cases {
+		// No key, no server: help needs neither.
+		r := sso(t, nil, tc.args...)
+		r.WantExit(t, ExitOK)
+		for _, s := range tc.want {
+			if !strings.Contains(r.Stdout, s) {
+				t.Errorf("%v: help lacks %q:\n%s", tc.args, s, r.Stdout)
+			}
+		}
+		if r.Stderr != "" {
+			t.Errorf("%v: stderr is not empty:\n%s", tc.args, r.Stderr)
+		}
+	}
+}
