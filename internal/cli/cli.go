@@ -33,7 +33,7 @@ type Env struct {
 	Getenv func(string) string
 	// Stdin is the browser command's stdin (nil: the null device).
 	Stdin io.Reader
-	// Stdout takes the output, Stderr the error reports and notes.
+	// Stdout takes the output, Stderr the error reports and notes; both must be set.
 	Stdout, Stderr io.Writer
 	// Log, when not nil, is routed through the client's redaction onto Stderr once
 	// there is a client: net/http logs some faults of a server through the standard

@@ -224,8 +224,9 @@ func Report(w io.Writer, prog string, err error, secret string) {
 	}
 	// URL queries and codes are the sources' to hide (package wrapper's errors,
 	// idpmetadata's); the key is hidden here too, whatever produced the error.
+	secret = strings.TrimSpace(secret)
 	for i, l := range lines {
-		lines[i] = redact.Hide(l, false, strings.TrimSpace(secret))
+		lines[i] = redact.Hide(l, false, secret)
 	}
 	_ = writeLines(w, lines...)
 }
