@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -146,10 +145,13 @@ func callAPI[T any](ctx context.Context, g *globals, call func(context.Context, 
 func withTimeout[T any](ctx context.Context, g *globals, call func(context.Context) (T, error)) (T, error) {
 	ctx, cancel := context.WithTimeout(ctx, g.timeout)
 	defer cancel()
+	deadline, _ := ctx.Deadline()
 	v, err := call(ctx)
 	// Only this context's own deadline is --timeout's doing; a timeout inside one
-	// attempt (the client's 60s per-attempt bound) is not.
-	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	// attempt (the client's 60s per-attempt bound) is not. The clock decides, not
+	// ctx.Err(): a login's attempt has a timer of its own set to this deadline, which
+	// can fire, and end the call, before ctx's does.
+	if err != nil && !time.Now().Before(deadline) {
 		var zero T
 		return zero, fmt.Errorf("%w (timed out after --timeout %v)", err, g.timeout)
 	}

@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"log"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
@@ -57,5 +60,41 @@ func TestBaseURLOverridesTheRegion(t *testing.T) {
 	sso(t, clitest.KeyEnv(fake.APIKey, "SENDGRID_REGION=mars"), "--base-url", fake.URL, "cert", id).WantExit(t, ExitOK)
 	if n := fake.Requests(); n != 2 {
 		t.Errorf("the fake at --base-url answered %d requests, want 2", n)
+	}
+}
+
+// heldDeadline is a context whose deadline has passed and which has not ended yet:
+// the instant between a deadline and the cancellation it brings, held still.
+type heldDeadline struct {
+	context.Context
+	at time.Time
+}
+
+// Deadline is the passed deadline.
+func (c heldDeadline) Deadline() (time.Time, bool) { return c.at, true }
+
+// TestTimeoutNamedAtTheDeadline: a call that ends with an error at --timeout's
+// deadline is said to have timed out, even before the context says it has ended. A
+// login's attempt has a timer of its own set to that deadline (wrapper's detached
+// attempt), which can fire first: "sendgrid-sso --timeout 200ms login" then left out
+// which flag to raise, as TestTimeoutExits3 showed now and then. A deadline error
+// before --timeout's deadline (the client's per-attempt bound) is not --timeout's.
+func TestTimeoutNamedAtTheDeadline(t *testing.T) {
+	t.Parallel()
+	deadlineErr := fmt.Errorf("post: %w", context.DeadlineExceeded)
+	for _, tc := range []struct {
+		name    string
+		ctx     context.Context
+		timeout time.Duration
+		named   bool
+	}{
+		{"at the deadline, the context not ended yet", heldDeadline{context.Background(), time.Now().Add(-time.Millisecond)}, 200 * time.Millisecond, true},
+		{"before the deadline", context.Background(), time.Hour, false},
+	} {
+		g := &globals{timeout: tc.timeout}
+		_, err := withTimeout(tc.ctx, g, func(context.Context) (struct{}, error) { return struct{}{}, deadlineErr })
+		if named := strings.Contains(err.Error(), "(timed out after --timeout "+tc.timeout.String()+")"); named != tc.named || !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("%s: %q; want --timeout named: %v", tc.name, err, tc.named)
+		}
 	}
 }
