@@ -32,5 +32,5 @@ func main() {
 	// A write to a closed pipe then fails with an error the tool reports (exit 5)
 	// instead of killing it silently: a login URL lost that way must say so.
 	signal.Ignore(syscall.SIGPIPE)
-	os.Exit(cli.Run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(cli.Run(context.Background(), os.Args[1:], cli.ProcessEnv()))
 }

@@ -8,7 +8,10 @@ import (
 )
 
 // The tests run the built binary, as a user would, against fakes started in the test
-// process.
+// process, for what only a process shows: exit statuses as the shell sees them, a
+// closed stdout and SIGPIPE, the build information --version reads, the region's host
+// through a proxy from the environment, what the binary links. Every other behaviour
+// of the command is tested in process, through cli.Run, in internal/cli.
 
 // bin is the sendgrid-sso binary TestMain builds.
 var bin string

@@ -54,9 +54,3 @@ func TestVersionNamesTheRevision(t *testing.T) {
 		t.Errorf("git status says %q, yet the version text lacks %q:\n%s", status, modified, text)
 	}
 }
-
-func TestVersionTakesNoArgument(t *testing.T) {
-	r := sso(t, nil, "version", "now")
-	r.WantExit(t, 2)
-	r.WantStderr(t, `unexpected argument "now"`, "usage: sendgrid-sso [global flags] version")
-}

@@ -6,11 +6,10 @@ package cli
 import (
 	"bytes"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
 
@@ -20,28 +19,24 @@ import (
 // (2) a $BROWSER entry that starts with %s makes the URL the command's name, which the
 // failure report (and the success note) print.
 func TestOpenNeverPutsTheCodeOnStderr(t *testing.T) {
-	dir := t.TempDir()
-	xdgOpen := filepath.Join(dir, "xdg-open")
-	script := "#!/bin/sh\necho \"xdg-open: no method available for opening '$1'\" >&2\nexit 3\n"
-	if err := os.WriteFile(xdgOpen, []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	xdgOpen := browserScript(t, t.TempDir(), "xdg-open", quotesTheURL)
 	for name, browser := range map[string]string{
 		"an opener that quotes the URL as it fails": xdgOpen,
 		"BROWSER=%s": "%s",
 	} {
 		t.Run(name, func(t *testing.T) {
-			fake := newFake(t)
-			t.Setenv(envBrowser, browser)
-			code, stdout, stderr := run(t, "--base-url", fake.URL, "login", "--open", ssotest.DefaultAccountID)
-			if code != ExitBrowser {
-				t.Errorf("exit %d, want %d", code, ExitBrowser)
+			t.Parallel()
+			fake := clitest.NewFake(t)
+			r := sso(t, clitest.KeyEnv(fake.APIKey, envBrowser+"="+browser), "--base-url", fake.URL, "login", "--open", ssotest.DefaultAccountID)
+			if r.Code != ExitBrowser {
+				t.Errorf("exit %d, want %d", r.Code, ExitBrowser)
 			}
-			if u, err := url.Parse(strings.TrimSpace(stdout)); err == nil && u.Query().Get("code") != "" && strings.Contains(stderr, u.Query().Get("code")) {
-				t.Errorf("stderr shows the code:\n%s", stderr)
+			if u, err := url.Parse(strings.TrimSpace(r.Stdout)); err == nil && u.Query().Get("code") != "" && strings.Contains(r.Stderr, u.Query().Get("code")) {
+				t.Errorf("stderr shows the code:\n%s", r.Stderr)
 			}
-			if strings.Contains(stderr, "code=") {
-				t.Errorf("stderr shows the login URL's code:\n%s", stderr)
+			if strings.Contains(r.Stderr, "code=") {
+				t.Errorf("stderr shows the login URL's code:\n%s", r.Stderr)
 			}
 		})
 	}
@@ -52,6 +47,7 @@ func TestOpenNeverPutsTheCodeOnStderr(t *testing.T) {
 // "sha256" row appears above the real one, the forged-line attack of issue 9 §6
 // without a single control character.
 func TestCertTextForgesNoRowByWrapping(t *testing.T) {
+	t.Parallel()
 	const width = 80
 	forged := "sha256       FA:KE:FA:KE"
 	v := &CertView{ID: 1, IntegrationID: strings.Repeat(" ", width-len("integration  ")) + forged,

@@ -36,12 +36,12 @@ func (o opener) argv(url string) []string {
 }
 
 // openerCommands returns the commands to try, in order, each split into fields, with
-// urlPlaceholder where the URL goes: each entry of $BROWSER (separated by ':', ';' on
-// Windows), split on spaces, "%s" standing for the URL or, without one, the URL
-// appended; else the platform's opener.
-func openerCommands() [][]string {
+// urlPlaceholder where the URL goes: each entry of browser, the value of $BROWSER
+// (separated by ':', ';' on Windows), split on spaces, "%s" standing for the URL or,
+// without one, the URL appended; else the platform's opener.
+func openerCommands(browser string) [][]string {
 	var list [][]string
-	for _, entry := range strings.Split(os.Getenv(envBrowser), string(os.PathListSeparator)) {
+	for _, entry := range strings.Split(browser, string(os.PathListSeparator)) {
 		fields := strings.Fields(entry)
 		if len(fields) == 0 {
 			continue
@@ -64,12 +64,12 @@ func openerCommands() [][]string {
 	}
 }
 
-// findOpeners resolves the browser commands (see openerCommands) to executables on
-// PATH, before login --open mints a login: one that no browser could be handed is a
-// code wasted. It returns those found, in order, and for each that was not its name
-// and why.
-func findOpeners() (found []opener, missing []string) {
-	for _, fields := range openerCommands() {
+// findOpeners resolves the browser commands of browser, the value of $BROWSER (see
+// openerCommands), to executables on PATH, before login --open mints a login: one
+// that no browser could be handed is a code wasted. It returns those found, in order,
+// and for each that was not its name and why.
+func findOpeners(browser string) (found []opener, missing []string) {
+	for _, fields := range openerCommands(browser) {
 		path, err := exec.LookPath(fields[0])
 		if err != nil {
 			missing = append(missing, fields[0]+": "+execReason(err).Error())
@@ -96,13 +96,13 @@ func execReason(err error) error {
 
 // openURL hands url to the first of openers that runs and exits 0, and returns its
 // name. It waits for each (a text-mode browser runs in the foreground), with stdin,
-// and stdout and stderr as given. The error says why each failed, never with its
+// stdout and stderr as given. The error says why each failed, never with its
 // arguments (the URL holds the one-time code).
-func openURL(ctx context.Context, url string, openers []opener, stdout, stderr io.Writer) (string, error) {
+func openURL(ctx context.Context, url string, openers []opener, stdin io.Reader, stdout, stderr io.Writer) (string, error) {
 	var errs []string
 	for _, o := range openers {
 		cmd := exec.CommandContext(ctx, o.path, o.argv(url)...)
-		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 		err := cmd.Run()
 		if err == nil {
 			return o.name, nil

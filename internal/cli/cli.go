@@ -13,6 +13,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
+	"os"
 )
 
 // Name is the tool's name, at the start of every error it reports.
@@ -21,13 +23,41 @@ const Name = "sendgrid-sso"
 // FakeName is the fake's binary, which runs the commands that moved out of this one.
 const FakeName = "sendgrid-sso-fake"
 
+// Env is what Run takes from the process it runs in: the environment and the
+// standard streams. ProcessEnv is the process's own; a test gives one of its own, so
+// that runs in one process share none of it and can run in parallel.
+type Env struct {
+	// Getenv reads a variable of the environment: SENDGRID_API_KEY, SENDGRID_REGION
+	// and BROWSER (nil: none is set). login --open looks for the browser command on
+	// the process's PATH, as package os/exec does.
+	Getenv func(string) string
+	// Stdin is the browser command's stdin (nil: the null device).
+	Stdin io.Reader
+	// Stdout takes the output, Stderr the error reports and notes; both must be set.
+	Stdout, Stderr io.Writer
+	// Log, when not nil, is routed through the client's redaction onto Stderr once
+	// there is a client: net/http logs some faults of a server through the standard
+	// logger itself, quoting the server's bytes. ProcessEnv sets the standard logger.
+	Log *log.Logger
+}
+
+// ProcessEnv is the environment, the standard streams and the standard logger of
+// the process, for main.
+func ProcessEnv() Env {
+	return Env{Getenv: os.Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Log: log.Default()}
+}
+
 // Run is the whole sendgrid-sso program: it parses args (without the program name),
-// runs the command and returns the exit status, having reported any error on stderr.
-func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	g := &globals{stdout: stdout, stderr: stderr}
+// runs the command in env and returns the exit status, having reported any error on
+// env.Stderr.
+func Run(ctx context.Context, args []string, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
+	}
+	g := &globals{getenv: env.Getenv, stdin: env.Stdin, stdout: env.Stdout, stderr: env.Stderr, log: env.Log}
 	err := dispatch(ctx, g, args)
 	if err != nil {
-		Report(stderr, Name, err, g.apiKey)
+		Report(g.stderr, Name, err, g.apiKey)
 	}
 	return ExitCode(err)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/sendgrid-sso/sendgrid-sso/idpmetadata"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/redact"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 )
 
@@ -188,8 +189,10 @@ func (e invalidResponse) Unwrap() error { return e.error }
 
 // Report writes err to w as program prog reports it: one line, then for an API error
 // each message with its error ID on a line of its own, or for a usage error the
-// synopsis and how to get help. secret (the API key) is removed wherever it appears,
-// and every line is escaped for the terminal (it may quote what a server sent).
+// synopsis and how to get help. secret (the API key) is hidden by internal/redact,
+// the one redaction of the module, wherever a reader finds it (in any case, in any
+// escaped spelling), and every line is escaped for the terminal (it may quote what a
+// server sent).
 func Report(w io.Writer, prog string, err error, secret string) {
 	lines := []string{prog + ": " + err.Error()}
 	var u *UsageError
@@ -219,10 +222,11 @@ func Report(w io.Writer, prog string, err error, secret string) {
 			lines = append(lines, fmt.Sprintf("  retry after %v", apiErr.RetryAfter))
 		}
 	}
-	if secret = strings.TrimSpace(secret); secret != "" {
-		for i, l := range lines {
-			lines[i] = strings.ReplaceAll(l, secret, "[REDACTED]")
-		}
+	// URL queries and codes are the sources' to hide (package wrapper's errors,
+	// idpmetadata's); the key is hidden here too, whatever produced the error.
+	secret = strings.TrimSpace(secret)
+	for i, l := range lines {
+		lines[i] = redact.Hide(l, false, secret)
 	}
 	_ = writeLines(w, lines...)
 }

@@ -2,13 +2,11 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log"
 	"log/slog"
-	"os"
 	"strings"
 	"time"
 
@@ -21,7 +19,7 @@ const defaultTimeout = 30 * time.Second
 // UserAgent names the tool in front of the library's own User-Agent token.
 const UserAgent = "sendgrid-sso-cli/" + wrapper.Version
 
-// globals holds the global flags and the streams every command writes to.
+// globals holds the global flags and what the run takes from its process (Env).
 type globals struct {
 	region  string
 	baseURL string
@@ -29,7 +27,10 @@ type globals struct {
 	verbose bool
 	version bool
 
+	getenv         func(string) string
+	stdin          io.Reader
 	stdout, stderr io.Writer
+	log            *log.Logger // routed through the client's redaction; nil: none
 	// apiKey is the API key, read from SENDGRID_API_KEY when a command first needs
 	// it. Report removes it from any error.
 	apiKey string
@@ -66,7 +67,7 @@ func (g *globals) resolveRegion() (wrapper.Region, error) {
 		}
 		return r, nil
 	}
-	r, err := wrapper.ParseRegion(os.Getenv(wrapper.EnvRegion))
+	r, err := wrapper.ParseRegion(g.getenv(wrapper.EnvRegion))
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", wrapper.EnvRegion, err)
 	}
@@ -75,7 +76,7 @@ func (g *globals) resolveRegion() (wrapper.Region, error) {
 
 // client builds the API client from the key (SENDGRID_API_KEY) and the global flags. Every error wraps wrapper.ErrInvalidConfig.
 func (g *globals) client() (*wrapper.Client, error) {
-	g.apiKey = os.Getenv(wrapper.EnvAPIKey)
+	g.apiKey = g.getenv(wrapper.EnvAPIKey)
 	if strings.TrimSpace(g.apiKey) == "" {
 		return nil, fmt.Errorf("%w: %s is not set: export your SendGrid API key in it (the key is never taken as a flag, where shell history and ps would show it)",
 			wrapper.ErrInvalidConfig, wrapper.EnvAPIKey)
@@ -114,16 +115,19 @@ func verboseLogger(w io.Writer) *slog.Logger {
 }
 
 // apiClient builds the client (see client), keeps it in g.api, and routes the
-// standard logger through its redaction: net/http logs some faults of a server
-// through it itself, quoting the server's bytes ("Unsolicited response received on
-// idle HTTP channel starting with …").
+// environment's logger (the standard logger, for the process) through its
+// redaction: net/http logs some faults of a server through it itself, quoting the
+// server's bytes ("Unsolicited response received on idle HTTP channel starting with
+// …").
 func (g *globals) apiClient() (*wrapper.Client, error) {
 	client, err := g.client()
 	if err != nil {
 		return nil, err
 	}
 	g.api = client
-	log.SetOutput(client.LogWriter(g.stderr))
+	if g.log != nil {
+		g.log.SetOutput(client.LogWriter(g.stderr))
+	}
 	return client, nil
 }
 
@@ -141,10 +145,13 @@ func callAPI[T any](ctx context.Context, g *globals, call func(context.Context, 
 func withTimeout[T any](ctx context.Context, g *globals, call func(context.Context) (T, error)) (T, error) {
 	ctx, cancel := context.WithTimeout(ctx, g.timeout)
 	defer cancel()
+	deadline, _ := ctx.Deadline()
 	v, err := call(ctx)
 	// Only this context's own deadline is --timeout's doing; a timeout inside one
-	// attempt (the client's 60s per-attempt bound) is not.
-	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	// attempt (the client's 60s per-attempt bound) is not. The clock decides, not
+	// ctx.Err(): a login's attempt has a timer of its own set to this deadline, which
+	// can fire, and end the call, before ctx's does.
+	if err != nil && !time.Now().Before(deadline) {
 		var zero T
 		return zero, fmt.Errorf("%w (timed out after --timeout %v)", err, g.timeout)
 	}

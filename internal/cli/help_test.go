@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"context"
 	"flag"
 	"regexp"
 	"slices"
@@ -13,25 +11,16 @@ import (
 	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
 )
 
-// run runs sendgrid-sso in process with args and returns its exit status, stdout and
-// stderr.
-func run(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := Run(context.Background(), args, &stdout, &stderr)
-	return code, stdout.String(), stderr.String()
-}
-
 // helps returns every --help text of sendgrid-sso, by the command line that prints it.
 func helps(t *testing.T) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	for _, args := range [][]string{{"--help"}, {"cert", "--help"}, {"login", "--help"}, {"version", "--help"}} {
-		code, stdout, stderr := run(t, args...)
-		if code != ExitOK || stderr != "" {
-			t.Fatalf("%v: exit %d, stderr %q", args, code, stderr)
+		r := sso(t, nil, args...)
+		if r.Code != ExitOK || r.Stderr != "" {
+			t.Fatalf("%v: exit %d, stderr %q", args, r.Code, r.Stderr)
 		}
-		out[strings.Join(args, " ")] = stdout
+		out[strings.Join(args, " ")] = r.Stdout
 	}
 	return out
 }
@@ -40,6 +29,7 @@ func helps(t *testing.T) map[string]string {
 // exit statuses, cert's checks and formats) has its texts in one column; cert's
 // "--idp-metadata URL|FILE" used to push its text one space from the key, out of line.
 func TestHelpTablesAligned(t *testing.T) {
+	t.Parallel()
 	for name, text := range helps(t) {
 		clitest.WantAlignedTables(t, name, text)
 	}
@@ -49,6 +39,7 @@ func TestHelpTablesAligned(t *testing.T) {
 // have a line of their own; text wraps to helpWidth in the text column, and a "\n"
 // in it breaks the line.
 func TestTable(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("k", maxKeyWidth+1)
 	got := Table(
 		Row{"a", "short"},
@@ -93,6 +84,7 @@ func statusOrder(text string) []int {
 // which several outcomes make one exit status, the one worseExit applies; cert --help
 // used to leave out 5.
 func TestHelpStatesTheExitOrder(t *testing.T) {
+	t.Parallel()
 	// The order worseExit applies: each status is worse than every one after it.
 	applied := []int{ExitOutput, ExitUsage, ExitNetwork, ExitAPI, ExitCheck, ExitOK}
 	for i, a := range applied {
@@ -113,6 +105,7 @@ func TestHelpStatesTheExitOrder(t *testing.T) {
 // TestCommandHelpNamesEveryGlobalFlag: a command's help names every global flag; it
 // used to leave out --verbose.
 func TestCommandHelpNamesEveryGlobalFlag(t *testing.T) {
+	t.Parallel()
 	var names []string
 	(&globals{}).flagSet().VisitAll(func(f *flag.Flag) { names = append(names, "--"+f.Name) })
 	for name, text := range helps(t) {
@@ -132,6 +125,7 @@ func TestCommandHelpNamesEveryGlobalFlag(t *testing.T) {
 // (package flag writes one: "invalid value \"3x\" for flag -warn-within"), and a bad
 // duration says what a duration looks like.
 func TestFlagErrorsUseTwoDashes(t *testing.T) {
+	t.Parallel()
 	oneDash := regexp.MustCompile(`(?:^|[^-\w])-(timeout|format|chatty|yaml|warn-within|json|verbose)\b`)
 	for _, tc := range []struct {
 		args []string
@@ -147,15 +141,47 @@ func TestFlagErrorsUseTwoDashes(t *testing.T) {
 		{[]string{"cert", "1", "--format"}, "flag --format comes after CERT_ID"},
 		{[]string{"cert", "--format"}, "--format needs a value"},
 	} {
-		code, stdout, stderr := run(t, tc.args...)
-		if code != ExitUsage || stdout != "" {
-			t.Errorf("%v: exit %d, stdout %q; want exit %d and nothing on stdout", tc.args, code, stdout, ExitUsage)
+		r := sso(t, nil, tc.args...)
+		if r.Code != ExitUsage || r.Stdout != "" {
+			t.Errorf("%v: exit %d, stdout %q; want exit %d and nothing on stdout", tc.args, r.Code, r.Stdout, ExitUsage)
 		}
-		if !strings.Contains(stderr, tc.want) {
-			t.Errorf("%v: stderr lacks %q:\n%s", tc.args, tc.want, stderr)
+		if !strings.Contains(r.Stderr, tc.want) {
+			t.Errorf("%v: stderr lacks %q:\n%s", tc.args, tc.want, r.Stderr)
 		}
-		if m := oneDash.FindString(stderr); m != "" {
-			t.Errorf("%v: stderr names a flag with one dash (%q):\n%s", tc.args, m, stderr)
+		if m := oneDash.FindString(r.Stderr); m != "" {
+			t.Errorf("%v: stderr names a flag with one dash (%q):\n%s", tc.args, m, r.Stderr)
+		}
+	}
+}
+
+// TestHelpAtEveryLevel: --help, -h and help print the help on stdout and exit 0, at
+// the top and for each command, without a key or a server.
+func TestHelpAtEveryLevel(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--help"}, []string{"Commands:", "cert [--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE] [--pem] CERT_ID...", "login [--open] ACCOUNT_ID",
+			"--region", "--base-url", "--timeout", "(default 30s)", "SENDGRID_API_KEY", "SENDGRID_REGION", "Exit status:", "sendgrid-sso-fake"}},
+		{[]string{"-h"}, []string{"Commands:"}},
+		{[]string{"help"}, []string{"Commands:"}},
+		{[]string{"--region", "eu", "--help"}, []string{"Commands:"}},
+		{[]string{"cert", "--help"}, []string{"Usage: sendgrid-sso [global flags] cert [--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE] [--pem] CERT_ID...", "--json", "--pem", "openssl"}},
+		{[]string{"help", "cert"}, []string{"Usage: sendgrid-sso [global flags] cert", "--json"}},
+		{[]string{"login", "--help"}, []string{"Usage: sendgrid-sso [global flags] login [--open] ACCOUNT_ID", "never requests it", "--open", "$BROWSER", "ps shows it", "exits 5"}},
+	}
+	for _, tc := range cases {
+		// No key, no server: help needs neither.
+		r := sso(t, nil, tc.args...)
+		r.WantExit(t, ExitOK)
+		for _, s := range tc.want {
+			if !strings.Contains(r.Stdout, s) {
+				t.Errorf("%v: help lacks %q:\n%s", tc.args, s, r.Stdout)
+			}
+		}
+		if r.Stderr != "" {
+			t.Errorf("%v: stderr is not empty:\n%s", tc.args, r.Stderr)
 		}
 	}
 }

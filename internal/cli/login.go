@@ -50,7 +50,7 @@ other users of the machine: that is how a URL reaches a browser.`,
 			var openers []opener
 			var missing []string
 			if *open {
-				if openers, missing = findOpeners(); len(openers) == 0 {
+				if openers, missing = findOpeners(g.getenv(envBrowser)); len(openers) == 0 {
 					return &browserError{fmt.Errorf("--open: no browser to open the login URL with (%s), so none was minted: "+
 						"set $%s to your browser's command, or leave out --open to print the URL", strings.Join(missing, "; "), envBrowser)}
 				}
@@ -76,7 +76,7 @@ other users of the machine: that is how a URL reaches a browser.`,
 // *browserError that also names the commands of $BROWSER that were missing.
 func openLogin(ctx context.Context, g *globals, account string, login *wrapper.SSOLogin, openers []opener, missing []string) error {
 	stdout, stderr := openerOutput(g)
-	name, err := openURL(ctx, safeURL(login.URL), openers, stdout, stderr)
+	name, err := openURL(ctx, safeURL(login.URL), openers, g.stdin, stdout, stderr)
 	if err == nil {
 		_ = writeLines(g.stderr, fmt.Sprintf("opened a login into account %s with %s; it expires %s (in %s); valid for one login",
 			account, name, login.ExpiresAt.UTC().Format(time.RFC3339), inWords(time.Until(login.ExpiresAt))))

@@ -1,27 +1,85 @@
 package cli
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
 
-// browserScript writes a shell script into dir that records its arguments, one a
-// line, in dir/name.args, runs extra, and exits with status exit. It returns the
-// script's path.
-func browserScript(t *testing.T, dir, name, extra, exit string) string {
+// Browser scripts for login --open: each records its arguments, one a line, in
+// "$0.args" (beside the link it was started through), then does what its name says.
+const (
+	opens        = "exit 0"
+	fails        = "exit 3"
+	quotesTheURL = `echo "xdg-open: no method available for opening '$1'" >&2; exit 3`
+	textMode     = `if [ -t 1 ]; then echo "w3m on the terminal"; else echo notty > "$0.notty"; fi; echo "w3m: cannot open $1" >&2; exit 0`
+)
+
+// scripts are the bodies of the browser scripts, each written to a file named by its
+// index.
+var scripts = []string{opens, fails, quotesTheURL, textMode}
+
+// scriptDir holds the browser scripts, written by TestMain before any test runs: an
+// executable written while another goroutine forks cannot be run until that child
+// execs (ETXTBSY, go.dev/issue/22315), so the parallel tests only link to them.
+var scriptDir string
+
+func TestMain(m *testing.M) {
+	os.Exit(func() int {
+		dir, err := os.MkdirTemp("", "sendgrid-sso-cli-test")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		for i, body := range scripts {
+			script := "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$0.args\"\n" + body + "\n"
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprint(i)), []byte(script), 0o755); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 1
+			}
+		}
+		scriptDir = dir
+		return m.Run()
+	}())
+}
+
+// browserScript returns dir/name, a link to the browser script that does what body
+// (one of scripts) says.
+func browserScript(t *testing.T, dir, name, body string) string {
 	t.Helper()
+	i := slices.Index(scripts, body)
+	if i < 0 {
+		t.Fatalf("no browser script does %q", body)
+	}
 	path := filepath.Join(dir, name)
-	script := "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$0.args\"\n" + extra + "\nexit " + exit + "\n"
-	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
+	if err := os.Symlink(filepath.Join(scriptDir, fmt.Sprint(i)), path); err != nil {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// recorded returns the arguments the browser script at path was called with, or nil
+// if it was not.
+func recorded(t *testing.T, path string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path + ".args")
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
 }
 
 // devNull is /dev/null opened for writing, closed when the test ends.
@@ -35,9 +93,99 @@ func devNull(t *testing.T) *os.File {
 	return f
 }
 
+// wantLoginURL fails unless s is a login URL with a code on the fake.
+func wantLoginURL(t *testing.T, s string, fake *ssotest.Server) {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil || !strings.HasPrefix(s, fake.URL+"/login?") || u.Query().Get("code") == "" {
+		t.Errorf("%q is not a login URL with a code on the fake", s)
+	}
+}
+
+// TestLoginOpen: --open hands the URL to $BROWSER, stdout stays empty, stderr says a
+// login was opened and until when, never the code; the code stays unspent.
+func TestLoginOpen(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		browser func(dir, good string) string // $BROWSER, given the script good
+		before  []string                      // the script's arguments before the URL
+	}{
+		{"command", func(_, good string) string { return good }, nil},
+		{"with %s", func(_, good string) string { return good + " --new-tab %s" }, []string{"--new-tab"}},
+		{"first of a list that starts", func(dir, good string) string { return filepath.Join(dir, "missing") + ":" + good }, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			good := browserScript(t, dir, "good", opens)
+			fake := clitest.NewFake(t)
+			r := sso(t, clitest.KeyEnv(fake.APIKey, envBrowser+"="+tc.browser(dir, good)), "--base-url", fake.URL, "login", "--open", ssotest.DefaultAccountID)
+			r.WantExit(t, ExitOK)
+			if r.Stdout != "" {
+				t.Errorf("stdout is not empty: %q", r.Stdout)
+			}
+			args := recorded(t, good)
+			if len(args) != len(tc.before)+1 || strings.Join(args[:len(tc.before)], " ") != strings.Join(tc.before, " ") {
+				t.Fatalf("the browser got %q, want %q and the URL", args, tc.before)
+			}
+			loginURL := args[len(args)-1]
+			wantLoginURL(t, loginURL, fake)
+			r.WantStderr(t, "opened a login into account "+ssotest.DefaultAccountID+" with ", "; it expires ", "valid for one login")
+			code, _ := url.Parse(loginURL)
+			if strings.Contains(r.Stderr, code.Query().Get("code")) {
+				t.Errorf("stderr shows the one-time code:\n%s", r.Stderr)
+			}
+			if n := fake.LoginsFollowed(); n != 0 {
+				t.Errorf("the login URL was requested %d times; only the browser may open it", n)
+			}
+		})
+	}
+}
+
+// TestLoginOpenFails: when the browser found fails, login says so, prints the URL on
+// stdout as without --open, and exits 6; when no browser command is there to start,
+// it says so and exits 6 before minting a login (with no $BROWSER and no opener on
+// PATH too: TestOpenFindsTheBrowserFirst).
+func TestLoginOpenFails(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	failing := browserScript(t, dir, "failing", fails)
+	missing := filepath.Join(dir, "missing")
+	cases := []struct {
+		name, browser, want string
+		minted              bool
+	}{
+		{"BROWSER exits non-zero", failing, "--open: could not open the login URL in a browser (" + failing + ": exit status 3): it is on stdout instead", true},
+		{"BROWSER missing, the next fails", missing + ":" + failing,
+			"(" + missing + ": no such file or directory; " + failing + ": exit status 3): it is on stdout instead", true},
+		{"BROWSER missing", missing, "--open: no browser to open the login URL with (" + missing + ": no such file or directory), so none was minted", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			fake := clitest.NewFake(t)
+			r := sso(t, clitest.KeyEnv(fake.APIKey, envBrowser+"="+tc.browser), "--base-url", fake.URL, "login", "--open", ssotest.DefaultAccountID)
+			r.WantExit(t, ExitBrowser)
+			r.WantStderr(t, tc.want)
+			if tc.minted {
+				r.WantStderr(t, "expires ")
+				wantLoginURL(t, strings.TrimSuffix(r.Stdout, "\n"), fake)
+			} else if r.Stdout != "" || fake.Requests() != 0 {
+				t.Errorf("a login was minted (%d requests) with no browser to open it; stdout %q", fake.Requests(), r.Stdout)
+			}
+			if strings.Contains(r.Stderr, "code=") {
+				t.Errorf("stderr shows the login URL:\n%s", r.Stderr)
+			}
+		})
+	}
+}
+
 // TestOpenFindsTheBrowserFirst: login --open with no browser to hand the URL to, and
 // stdout on /dev/null, used to mint a login and lose it there. It looks for the
-// browser commands first and, finding none, exits 6 without any request.
+// browser commands first and, finding none, exits 6 without any request. It sets
+// the process's PATH, where os/exec looks, so it does not run in parallel.
 func TestOpenFindsTheBrowserFirst(t *testing.T) {
 	empty := t.TempDir()
 	for _, tc := range []struct {
@@ -47,19 +195,11 @@ func TestOpenFindsTheBrowserFirst(t *testing.T) {
 		{"$BROWSER missing", filepath.Join(empty, "firefox") + ":w3m", empty, "firefox: no such file or directory; w3m: executable file not found in $PATH"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := newFake(t)
-			t.Setenv(envBrowser, tc.browser)
+			fake := clitest.NewFake(t)
 			t.Setenv("PATH", tc.path)
-			var stderr strings.Builder
-			code := Run(t.Context(), []string{"--base-url", fake.URL, "login", "--open", ssotest.DefaultAccountID}, devNull(t), &stderr)
-			if code != ExitBrowser {
-				t.Errorf("exit %d, want %d", code, ExitBrowser)
-			}
-			for _, want := range []string{"--open: no browser to open the login URL with (", tc.want, "so none was minted", "set $BROWSER"} {
-				if !strings.Contains(stderr.String(), want) {
-					t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
-				}
-			}
+			r := ssoTo(t, devNull(t), clitest.KeyEnv(fake.APIKey, envBrowser+"="+tc.browser), "--base-url", fake.URL, "login", "--open", ssotest.DefaultAccountID)
+			r.WantExit(t, ExitBrowser)
+			r.WantStderr(t, "--open: no browser to open the login URL with (", tc.want, "so none was minted", "set $BROWSER")
 			if n := fake.Requests(); n != 0 {
 				t.Errorf("the fake answered %d requests: a login was minted for no browser", n)
 			}
@@ -70,15 +210,14 @@ func TestOpenFindsTheBrowserFirst(t *testing.T) {
 // TestOpenFailsWithStdoutOnDevNull: when the browser found fails and stdout is
 // /dev/null, the URL cannot go to stdout instead: login says the login is lost.
 func TestOpenFailsWithStdoutOnDevNull(t *testing.T) {
-	fake := newFake(t)
-	t.Setenv(envBrowser, browserScript(t, t.TempDir(), "failing", "", "3"))
-	var stderr strings.Builder
-	code := Run(t.Context(), []string{"--base-url", fake.URL, "login", "--open", ssotest.DefaultAccountID}, devNull(t), &stderr)
-	if code != ExitBrowser || !strings.Contains(stderr.String(), "failing: exit status 3), and stdout is /dev/null: the login is lost; it expires unused at ") {
-		t.Errorf("exit %d, stderr:\n%s", code, stderr.String())
-	}
-	if strings.Contains(stderr.String(), "on stdout instead") {
-		t.Errorf("stderr says the URL is on stdout, which is /dev/null:\n%s", stderr.String())
+	t.Parallel()
+	fake := clitest.NewFake(t)
+	browser := browserScript(t, t.TempDir(), "failing", fails)
+	r := ssoTo(t, devNull(t), clitest.KeyEnv(fake.APIKey, envBrowser+"="+browser), "--base-url", fake.URL, "login", "--open", ssotest.DefaultAccountID)
+	r.WantExit(t, ExitBrowser)
+	r.WantStderr(t, "failing: exit status 3), and stdout is /dev/null: the login is lost; it expires unused at ")
+	if strings.Contains(r.Stderr, "on stdout instead") {
+		t.Errorf("stderr says the URL is on stdout, which is /dev/null:\n%s", r.Stderr)
 	}
 }
 
@@ -88,6 +227,7 @@ func TestOpenFailsWithStdoutOnDevNull(t *testing.T) {
 // so that "$(...)", a backtick or a quote cannot run anything when the URL is pasted
 // into a shell or handed to an opener that uses one.
 func TestLoginURLIsSafeForAShell(t *testing.T) {
+	t.Parallel()
 	const location = "/l/it's/$(id)?code=a'b$(touch pwned)`id`\"q\\x!y%zz%41 <{|}>^&k=v;w=(1)*+,@:[]~"
 	const want = "/l/it%27s/%24(id)?code=a%27b%24(touch%20pwned)%60id%60%22q%5Cx%21y%25zz%41%20%3C%7B%7C%7D%3E%5E&k=v;w=(1)*+,@:[]~"
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -95,19 +235,16 @@ func TestLoginURLIsSafeForAShell(t *testing.T) {
 		w.WriteHeader(http.StatusSeeOther)
 	}))
 	defer srv.Close()
-	newFake(t) // the key in the environment
-	code, stdout, stderr := run(t, "--base-url", srv.URL, "login", "acct")
-	if code != ExitOK || stdout != srv.URL+want+"\n" {
-		t.Errorf("exit %d, stdout\n%q\nwant\n%q\nstderr:\n%s", code, stdout, srv.URL+want+"\n", stderr)
+	r := sso(t, clitest.KeyEnv(clitest.TestKey), "--base-url", srv.URL, "login", "acct")
+	if r.Code != ExitOK || r.Stdout != srv.URL+want+"\n" {
+		t.Errorf("exit %d, stdout\n%q\nwant\n%q\nstderr:\n%s", r.Code, r.Stdout, srv.URL+want+"\n", r.Stderr)
 	}
 
-	dir := t.TempDir()
-	browser := browserScript(t, dir, "browser", "", "0")
-	t.Setenv(envBrowser, browser+" --new-tab %s")
-	code, _, stderr = run(t, "--base-url", srv.URL, "login", "--open", "acct")
+	browser := browserScript(t, t.TempDir(), "browser", opens)
+	r = sso(t, clitest.KeyEnv(clitest.TestKey, envBrowser+"="+browser+" --new-tab %s"), "--base-url", srv.URL, "login", "--open", "acct")
 	args, err := os.ReadFile(browser + ".args")
-	if code != ExitOK || err != nil {
-		t.Fatalf("login --open: exit %d, %v\nstderr:\n%s", code, err, stderr)
+	if r.Code != ExitOK || err != nil {
+		t.Fatalf("login --open: exit %d, %v\nstderr:\n%s", r.Code, err, r.Stderr)
 	}
 	if got := string(args); got != "--new-tab\n"+srv.URL+want+"\n" {
 		t.Errorf("the browser got\n%q\nwant\n%q", got, "--new-tab\n"+srv.URL+want+"\n")

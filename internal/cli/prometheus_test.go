@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
 )
 
 // promSeries reads the samples of a text-format document: for each, its metric name
@@ -66,6 +68,7 @@ func promSeries(t *testing.T, doc string) map[string][]map[string]string {
 // terminal, then for the format), which node_exporter refuses, dropping every metric
 // of the file; and a label read back as something else than the ID.
 func TestPrometheusLabelsAreExact(t *testing.T) {
+	t.Parallel()
 	ids := []string{"\n", `\x0a`, `a"b\`, "\x1b[31m\u202e"}
 	var results []certResult
 	for i, id := range ids {
@@ -97,13 +100,14 @@ func TestPrometheusLabelsAreExact(t *testing.T) {
 // TestPrometheusIDsOnTheCommandLine: the same through cert, for two IDs that differ
 // inside (white space around an ID is dropped), against a fake that knows neither.
 func TestPrometheusIDsOnTheCommandLine(t *testing.T) {
-	fake := newFake(t)
-	code, stdout, stderr := run(t, "--base-url", fake.URL, "cert", "--format", "prometheus", "1\n2", `1\x0a2`)
-	if code != ExitAPI {
-		t.Errorf("exit %d, want %d (unknown IDs)\nstderr:\n%s", code, ExitAPI, stderr)
+	t.Parallel()
+	fake := clitest.NewFake(t)
+	r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "cert", "--format", "prometheus", "1\n2", `1\x0a2`)
+	if r.Code != ExitAPI {
+		t.Errorf("exit %d, want %d (unknown IDs)\nstderr:\n%s", r.Code, ExitAPI, r.Stderr)
 	}
-	got := promSeries(t, stdout)[metricCheckResult]
+	got := promSeries(t, r.Stdout)[metricCheckResult]
 	if len(got) != 2 || got[0]["cert_id"] != "1\n2" || got[1]["cert_id"] != `1\x0a2` {
-		t.Errorf("series %q, want cert_id \"1\\n2\" and `1\\x0a2`:\n%s", got, stdout)
+		t.Errorf("series %q, want cert_id \"1\\n2\" and `1\\x0a2`:\n%s", got, r.Stdout)
 	}
 }

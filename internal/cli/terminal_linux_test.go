@@ -10,6 +10,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
 
@@ -40,6 +41,7 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 }
 
 func TestIsTerminal(t *testing.T) {
+	t.Parallel()
 	_, slave := openPTY(t)
 	r, w, err := os.Pipe()
 	if err != nil {
@@ -73,16 +75,12 @@ func TestIsTerminal(t *testing.T) {
 // used to pass through the redacting writer, a pipe, whatever login --help said. Its
 // stderr, not a terminal here, still passes the redaction.
 func TestOpenerGetsTheTerminal(t *testing.T) {
+	t.Parallel()
 	master, slave := openPTY(t)
-	fake := newFake(t)
-	dir := t.TempDir()
-	browser := browserScript(t, dir, "w3m", `if [ -t 1 ]; then echo "w3m on the terminal"; else echo notty > "$0.notty"; fi; echo "w3m: cannot open $1" >&2`, "0")
-	t.Setenv(envBrowser, browser)
-	var stderr strings.Builder
-	code := Run(t.Context(), []string{"--base-url", fake.URL, "login", "--open", ssotest.DefaultAccountID}, slave, &stderr)
-	if code != ExitOK {
-		t.Fatalf("exit %d\nstderr:\n%s", code, stderr.String())
-	}
+	fake := clitest.NewFake(t)
+	browser := browserScript(t, t.TempDir(), "w3m", textMode)
+	r := ssoTo(t, slave, clitest.KeyEnv(fake.APIKey, envBrowser+"="+browser), "--base-url", fake.URL, "login", "--open", ssotest.DefaultAccountID)
+	r.WantExit(t, ExitOK)
 	if _, err := os.Stat(browser + ".notty"); err == nil {
 		t.Error("the browser's stdout was not a terminal")
 	}
@@ -99,26 +97,22 @@ func TestOpenerGetsTheTerminal(t *testing.T) {
 	if len(shown) != 1 || shown[0] != "w3m on the terminal" {
 		t.Errorf("the terminal shows %q, want the browser's line alone", shown)
 	}
-	if strings.Contains(stderr.String(), "code=") {
-		t.Errorf("the browser's stderr reached stderr unredacted:\n%s", stderr.String())
+	if strings.Contains(r.Stderr, "code=") {
+		t.Errorf("the browser's stderr reached stderr unredacted:\n%s", r.Stderr)
 	}
-	if !strings.Contains(stderr.String(), "w3m: cannot open ") {
-		t.Errorf("the browser's stderr is missing from stderr:\n%s", stderr.String())
-	}
+	r.WantStderr(t, "w3m: cannot open ")
 }
 
 // TestPrometheusOnATerminal: --format prometheus writes label values exactly to a file
 // or a pipe, but on a terminal what it would act on (an ESC from the API's integration
 // ID) is still escaped.
 func TestPrometheusOnATerminal(t *testing.T) {
+	t.Parallel()
 	master, slave := openPTY(t)
 	hostile := ssotest.DefaultCertificate()
 	hostile.ID, hostile.IntegrationID = 7, "i-\x1b]0;pwned\x07"
-	fake := newFake(t, ssotest.WithCertificate(hostile))
-	var stderr strings.Builder
-	if code := Run(t.Context(), []string{"--base-url", fake.URL, "cert", "--format", "prometheus", "7"}, slave, &stderr); code != ExitOK {
-		t.Fatalf("exit %d\nstderr:\n%s", code, stderr.String())
-	}
+	fake := clitest.NewFake(t, ssotest.WithCertificate(hostile))
+	ssoTo(t, slave, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "cert", "--format", "prometheus", "7").WantExit(t, ExitOK)
 	if _, err := slave.WriteString("END\n"); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
-// Package clitest runs the project's binaries as a user would, for the black-box tests
-// of cmd/sendgrid-sso and cmd/sendgrid-sso-fake: it builds them, runs them with exactly
-// the environment given, and fails a test whose API key shows up on stderr.
+// Package clitest runs the project's binaries as a user would, for the tests of
+// cmd/sendgrid-sso and cmd/sendgrid-sso-fake: it builds them, runs them with exactly
+// the environment given, and fails a test whose API key shows up on stderr. Its fakes
+// (NewFake), keys, environments (KeyEnv), Result and certificate helpers serve the
+// in-process tests of internal/cli too, which run cli.Run instead of a binary.
 package clitest
 
 import (

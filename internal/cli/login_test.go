@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"io"
@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sendgrid-sso/sendgrid-sso/internal/cli"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
@@ -20,7 +19,7 @@ func TestLoginPrintsTheURLAloneAndNeverOpensIt(t *testing.T) {
 	fake := clitest.NewFake(t)
 	before := time.Now()
 	r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "login", ssotest.DefaultAccountID)
-	r.WantExit(t, cli.ExitOK)
+	r.WantExit(t, ExitOK)
 
 	line, ok := strings.CutSuffix(r.Stdout, "\n")
 	if !ok || strings.Contains(line, "\n") {
@@ -64,7 +63,7 @@ func TestLoginUnknownAccountIsAnAPIError(t *testing.T) {
 	t.Parallel()
 	fake := clitest.NewFake(t)
 	r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "login", "no-such-account")
-	r.WantExit(t, cli.ExitAPI)
+	r.WantExit(t, ExitAPI)
 	r.WantStderr(t, "AuthenticateAccount", "404 Not Found")
 	if r.Stdout != "" {
 		t.Errorf("stdout is not empty: %q", r.Stdout)
@@ -82,7 +81,7 @@ func TestLoginUntrustedLocation(t *testing.T) {
 	}))
 	defer srv.Close()
 	r := sso(t, clitest.KeyEnv(clitest.TestKey), "--base-url", srv.URL, "login", "acct")
-	r.WantExit(t, cli.ExitAPI)
+	r.WantExit(t, ExitAPI)
 	r.WantStderr(t, "evil.example.com")
 	if strings.Contains(r.Stderr+r.Stdout, code) {
 		t.Errorf("output shows the one-time code:\nstdout: %s\nstderr: %s", r.Stdout, r.Stderr)
@@ -96,7 +95,7 @@ func TestVerbose(t *testing.T) {
 	fake := clitest.NewFake(t)
 	fake.FailNext(1, ssotest.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Second})
 	r := sso(t, clitest.KeyEnv(fake.APIKey), "--verbose", "--base-url", fake.URL, "login", ssotest.DefaultAccountID)
-	r.WantExit(t, cli.ExitOK)
+	r.WantExit(t, ExitOK)
 	r.WantStderr(t,
 		`level=DEBUG msg="sendgrid attempt" operation=AuthenticateAccount attempt=1 method=POST path=/v3/partners/accounts/`+ssotest.DefaultAccountID+"/sso",
 		"status=429",
@@ -117,27 +116,29 @@ func TestVerbose(t *testing.T) {
 }
 
 // TestLoginKeepsTheURLOrSaysSo: a login printed nowhere is a code wasted. With stdout
-// on /dev/null, or closed (the Go runtime reopens a closed stdout as /dev/null), login
-// refuses before minting one (exit 2); when the URL cannot be written it exits 5 and
-// says a login was lost. Never exit 0 or 3, never the code on stderr.
+// on /dev/null login refuses before minting one (exit 2); when the URL cannot be
+// written (a full disk, a reader that went away) it exits 5 and says a login was
+// lost. Never exit 0 or 3, never the code on stderr. A closed stdout, and SIGPIPE,
+// are the process's: cmd/sendgrid-sso tests them.
 func TestLoginKeepsTheURLOrSaysSo(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
-		redirect string
-		exit     int
-		minted   int
-		want     string
+		name   string
+		stdout func(t *testing.T) io.Writer
+		exit   int
+		minted int
+		want   string
 	}{
-		{">/dev/null", cli.ExitUsage, 0, "stdout is /dev/null (or was closed"},
-		{">&-", cli.ExitUsage, 0, "stdout is /dev/null (or was closed"},
-		{">/dev/full", cli.ExitOutput, 1, "writing the login URL to stdout: write /dev/stdout: no space left on device: a login was minted but not shown; it expires unused at "},
+		{"/dev/null", func(t *testing.T) io.Writer { return devNull(t) }, ExitUsage, 0, "stdout is /dev/null (or was closed"},
+		{"a full disk", func(*testing.T) io.Writer { return fullDisk{} }, ExitOutput, 1,
+			"writing the login URL to stdout: write /dev/stdout: no space left on device: a login was minted but not shown; it expires unused at "},
+		{"a closed pipe", closedPipe, ExitOutput, 1, ": broken pipe: a login was minted but not shown; it expires unused at "},
 	}
 	for _, tc := range cases {
-		t.Run(tc.redirect, func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			fake := clitest.NewFake(t)
-			// As a user's shell runs it.
-			r := clitest.Run(t, "/bin/sh", clitest.KeyEnv(fake.APIKey), "-c", `exec "$0" "$@" `+tc.redirect,
-				bin, "--base-url", fake.URL, "login", ssotest.DefaultAccountID)
+			r := ssoTo(t, tc.stdout(t), clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "login", ssotest.DefaultAccountID)
 			r.WantExit(t, tc.exit)
 			r.WantStderr(t, tc.want)
 			if n := fake.Requests(); n != tc.minted {
@@ -150,20 +151,17 @@ func TestLoginKeepsTheURLOrSaysSo(t *testing.T) {
 	}
 }
 
-// TestLoginURLToAClosedPipe: a reader that went away makes the write fail; login says
-// a login was lost and exits 5, rather than die silently of SIGPIPE.
-func TestLoginURLToAClosedPipe(t *testing.T) {
-	t.Parallel()
-	fake := clitest.NewFake(t)
+// closedPipe is the write end of a pipe whose reader has gone, closed when the test
+// ends.
+func closedPipe(t *testing.T) io.Writer {
+	t.Helper()
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
 	pr.Close()
-	defer pw.Close()
-	r := clitest.RunTo(t, pw, bin, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "login", ssotest.DefaultAccountID)
-	r.WantExit(t, cli.ExitOutput)
-	r.WantStderr(t, "writing the login URL to stdout: write /dev/stdout: broken pipe: a login was minted but not shown")
+	t.Cleanup(func() { pw.Close() })
+	return pw
 }
 
 // TestLoginURLIsEscaped: the login URL's query is the server's text; a bidi override in
@@ -177,7 +175,7 @@ func TestLoginURLIsEscaped(t *testing.T) {
 	}))
 	defer srv.Close()
 	r := sso(t, clitest.KeyEnv(clitest.TestKey), "--base-url", srv.URL, "login", "acct")
-	r.WantExit(t, cli.ExitOK)
+	r.WantExit(t, ExitOK)
 	wantNoRawControl(t, r)
 	if want := srv.URL + `/login?code=abc%E2%80%AEXYZ%C2%9B2J` + "\n"; r.Stdout != want {
 		t.Errorf("stdout = %q, want %q", r.Stdout, want)

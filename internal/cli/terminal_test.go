@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"crypto/x509"
@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sendgrid-sso/sendgrid-sso/internal/cli"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/safetext"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
@@ -24,30 +23,6 @@ const (
 	// reorder is a bidi override and a C1 CSI.
 	reorder = "txt.exe\u202egnp\u009b2J\u0085"
 )
-
-// rawUnsafe returns the runes of out, other than the newlines that end its lines, that
-// would reach a terminal raw: what safetext escapes.
-func rawUnsafe(out string) []rune {
-	var bad []rune
-	for _, r := range out {
-		if r != '\n' && safetext.Escape(string(r)) != string(r) {
-			bad = append(bad, r)
-		}
-	}
-	return bad
-}
-
-// wantNoRawControl fails unless stdout and stderr of r are free of runes a terminal
-// would act on.
-func wantNoRawControl(t *testing.T, r clitest.Result) {
-	t.Helper()
-	if bad := rawUnsafe(r.Stdout); len(bad) > 0 {
-		t.Errorf("stdout holds raw %q:\n%q", bad, r.Stdout)
-	}
-	if bad := rawUnsafe(r.Stderr); len(bad) > 0 {
-		t.Errorf("stderr holds raw %q:\n%q", bad, r.Stderr)
-	}
-}
 
 // hostileCertPEM is a self-signed certificate whose subject and issuer CN is cn.
 func hostileCertPEM(t *testing.T, cn string) string {
@@ -70,13 +45,14 @@ func TestCertTextIsEscaped(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			pemText := defaultPEM
 			if tc.cn != "" {
 				pemText = hostileCertPEM(t, tc.cn)
 			}
 			fake := clitest.NewFake(t, ssotest.WithCertificate(ssotest.Certificate{ID: 7, IntegrationID: tc.integration, PublicCertificate: pemText}))
 			r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "cert", "7")
-			r.WantExit(t, cli.ExitOK)
+			r.WantExit(t, ExitOK)
 			wantNoRawControl(t, r)
 			lines := strings.Split(strings.TrimSuffix(r.Stdout, "\n"), "\n")
 			if len(lines) != 8 {
@@ -106,7 +82,7 @@ func TestCertJSONIsEscaped(t *testing.T) {
 	pemText := hostileCertPEM(t, cn)
 	fake := clitest.NewFake(t, ssotest.WithCertificate(ssotest.Certificate{ID: 7, IntegrationID: hostile, PublicCertificate: pemText}))
 	r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "cert", "--json", "7")
-	r.WantExit(t, cli.ExitOK)
+	r.WantExit(t, ExitOK)
 	wantNoRawControl(t, r)
 	var got struct {
 		IntegrationID string `json:"integration_id"`
@@ -148,14 +124,15 @@ func TestErrorsAreEscaped(t *testing.T) {
 	}{
 		{"API error message, field and ID", http.StatusBadRequest,
 			`{"errors":[{"message":"` + jsonText(forge) + `","field":"` + jsonText(retitle) + `","error_id":"` + jsonText(reorder) + `"}]}`,
-			[]string{"login", "acct"}, 2, cli.ExitAPI, ""},
-		{"body excerpt", http.StatusBadRequest, "not json " + forge + retitle + reorder, []string{"login", "acct"}, 2, cli.ExitAPI, ""},
-		{"unusable 200", http.StatusOK, "<html>" + forge + retitle + reorder + "</html>", []string{"cert", "7"}, 1, cli.ExitAPI, ""},
-		{"foreign Location host", http.StatusSeeOther, "", []string{"login", "acct"}, 1, cli.ExitAPI,
+			[]string{"login", "acct"}, 2, ExitAPI, ""},
+		{"body excerpt", http.StatusBadRequest, "not json " + forge + retitle + reorder, []string{"login", "acct"}, 2, ExitAPI, ""},
+		{"unusable 200", http.StatusOK, "<html>" + forge + retitle + reorder + "</html>", []string{"cert", "7"}, 1, ExitAPI, ""},
+		{"foreign Location host", http.StatusSeeOther, "", []string{"login", "acct"}, 1, ExitAPI,
 			"https://evil" + strings.ReplaceAll(reorder, ".", "") + " .example/login?code=x"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "application/json")
 				if tc.where != "" {

@@ -1,16 +1,67 @@
-package main
+package cli
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/sendgrid-sso/sendgrid-sso/internal/cli"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/redact"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/testnet"
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 )
+
+// percentEncoded is s with every byte percent-encoded.
+func percentEncoded(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		fmt.Fprintf(&b, "%%%02X", s[i])
+	}
+	return b.String()
+}
+
+// TestReportHidesTheKeyInAnySpelling: Report hides the key wherever an error holds
+// it, in any case and in any spelling a reader decodes, through internal/redact, one
+// mark where it stood; it used to replace the exact spelling only, so a key echoed
+// lower-cased or percent-encoded reached stderr.
+func TestReportHidesTheKeyInAnySpelling(t *testing.T) {
+	t.Parallel()
+	const key = "SG.report-key-NEVER-PRINT-ME.0123"
+	spellings := map[string]string{
+		"as it is":        key,
+		"lower-cased":     strings.ToLower(key),
+		"upper-cased":     strings.ToUpper(key),
+		"percent-encoded": percentEncoded(key),
+		"dots as %2E":     strings.ReplaceAll(key, ".", "%2E"),
+		"a JSON escape":   `\u0053` + key[1:],
+		"twice in a row":  key + strings.ToLower(key),
+	}
+	for name, spelled := range spellings {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			for _, tc := range []struct {
+				err  error
+				want string
+			}{
+				{fmt.Errorf("the proxy refused %s: try again", spelled), "sendgrid-sso: the proxy refused " + redact.Mark + ": try again\n"},
+				{&UsageError{Err: errors.New("bad " + spelled), Usage: "sendgrid-sso " + spelled, Help: "sendgrid-sso --help"},
+					"sendgrid-sso: bad " + redact.Mark + "\nusage: sendgrid-sso " + redact.Mark + "\nRun 'sendgrid-sso --help' for more.\n"},
+				{&wrapper.APIError{Operation: "GetSSOCertificate", StatusCode: 401, Errors: []wrapper.ErrorDetail{{Message: "bad key " + spelled, ErrorID: "10-40100"}}},
+					"sendgrid-sso: GetSSOCertificate: the API answered 401 Unauthorized\n  bad key " + redact.Mark + " [10-40100]\n"},
+			} {
+				var out strings.Builder
+				Report(&out, Name, tc.err, key)
+				if out.String() != tc.want {
+					t.Errorf("Report(%q) wrote\n%q\nwant\n%q", tc.err, out.String(), tc.want)
+				}
+			}
+		})
+	}
+}
 
 // TestAPIErrorShowsStatusAndEveryMessage: exit 1, the status, then each message with
 // its field and error ID on a line of its own.
@@ -25,7 +76,7 @@ func TestAPIErrorShowsStatusAndEveryMessage(t *testing.T) {
 	defer srv.Close()
 	for _, args := range [][]string{{"cert", "1"}, {"login", "acct"}} {
 		r := sso(t, clitest.KeyEnv(clitest.TestKey), append([]string{"--base-url", srv.URL}, args...)...)
-		r.WantExit(t, cli.ExitAPI)
+		r.WantExit(t, ExitAPI)
 		lines := strings.Split(strings.TrimSpace(r.Stderr), "\n")
 		if len(lines) != 3 {
 			t.Fatalf("%v: want a headline and two message lines, got:\n%s", args, r.Stderr)
@@ -45,7 +96,7 @@ func TestWrongKeyIsAnAPIErrorWithoutTheKey(t *testing.T) {
 	fake := clitest.NewFake(t)
 	const wrong = "SG.wrong-key-NEVER-PRINT-ME"
 	r := sso(t, []string{"SENDGRID_API_KEY=" + wrong}, "--base-url", fake.URL, "cert", "1")
-	r.WantExit(t, cli.ExitAPI)
+	r.WantExit(t, ExitAPI)
 	r.WantStderr(t, "401 Unauthorized")
 	// sso already failed the test if stderr showed the key.
 }
@@ -61,8 +112,8 @@ func TestKeyEchoedByTheServerIsRedacted(t *testing.T) {
 	}))
 	defer srv.Close()
 	r := sso(t, clitest.KeyEnv(clitest.TestKey), "--base-url", srv.URL, "login", "acct")
-	r.WantExit(t, cli.ExitAPI)
-	r.WantStderr(t, "bad key [REDACTED] [10-40100]")
+	r.WantExit(t, ExitAPI)
+	r.WantStderr(t, "bad key "+redact.Mark+" [10-40100]")
 }
 
 // TestRetriesExhaustedSayHowManyAttempts: GET is retried on 5xx; the last error is
@@ -75,7 +126,7 @@ func TestRetriesExhaustedSayHowManyAttempts(t *testing.T) {
 	}))
 	defer srv.Close()
 	r := sso(t, clitest.KeyEnv(clitest.TestKey), "--base-url", srv.URL, "cert", "1")
-	r.WantExit(t, cli.ExitAPI)
+	r.WantExit(t, ExitAPI)
 	r.WantStderr(t, "GetSSOCertificate: the API answered 503 Service Unavailable (gave up after 3 attempts)", "  try later [10-50300]")
 }
 
@@ -90,7 +141,7 @@ func TestStrayRequestsDoNotCount(t *testing.T) {
 	}
 	for _, key := range []string{clitest.TestKey, other.APIKey} {
 		r := sso(t, clitest.KeyEnv(key), "--base-url", fake.URL, "cert", "1")
-		r.WantExit(t, cli.ExitAPI)
+		r.WantExit(t, ExitAPI)
 		r.WantStderr(t, "401 Unauthorized")
 	}
 	if n, others := fake.Requests(), fake.RequestsWithoutKey(); n != 0 || others != 2 {
@@ -103,7 +154,7 @@ func TestNetworkFailureExits3(t *testing.T) {
 	closed := "http://" + testnet.RefusedAddr(t)
 	for _, args := range [][]string{{"login", "acct"}, {"cert", "1"}} {
 		r := sso(t, clitest.KeyEnv(clitest.TestKey), append([]string{"--base-url", closed}, args...)...)
-		r.WantExit(t, cli.ExitNetwork)
+		r.WantExit(t, ExitNetwork)
 		r.WantStderr(t, "connection refused")
 	}
 }
@@ -116,7 +167,7 @@ func TestTimeoutExits3(t *testing.T) {
 	defer hang.Close()
 	for _, args := range [][]string{{"login", "acct"}, {"cert", "1"}} {
 		r := sso(t, clitest.KeyEnv(clitest.TestKey), append([]string{"--base-url", hang.URL, "--timeout", "200ms"}, args...)...)
-		r.WantExit(t, cli.ExitNetwork)
+		r.WantExit(t, ExitNetwork)
 		r.WantStderr(t, "deadline exceeded", "timed out after --timeout 200ms")
 	}
 }
@@ -160,7 +211,7 @@ func TestUsageAndConfigErrorsExit2(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := sso(t, tc.env, tc.args...)
-			r.WantExit(t, cli.ExitUsage)
+			r.WantExit(t, ExitUsage)
 			r.WantStderr(t, tc.want...)
 			if r.Stdout != "" {
 				t.Errorf("stdout is not empty:\n%s", r.Stdout)
@@ -169,35 +220,5 @@ func TestUsageAndConfigErrorsExit2(t *testing.T) {
 	}
 	if n := fake.Requests(); n != 0 {
 		t.Errorf("the fake answered %d requests; usage errors must be found before any", n)
-	}
-}
-
-func TestHelpAtEveryLevel(t *testing.T) {
-	t.Parallel()
-	cases := []struct {
-		args []string
-		want []string
-	}{
-		{[]string{"--help"}, []string{"Commands:", "cert [--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE] [--pem] CERT_ID...", "login [--open] ACCOUNT_ID",
-			"--region", "--base-url", "--timeout", "(default 30s)", "SENDGRID_API_KEY", "SENDGRID_REGION", "Exit status:", "sendgrid-sso-fake"}},
-		{[]string{"-h"}, []string{"Commands:"}},
-		{[]string{"help"}, []string{"Commands:"}},
-		{[]string{"--region", "eu", "--help"}, []string{"Commands:"}},
-		{[]string{"cert", "--help"}, []string{"Usage: sendgrid-sso [global flags] cert [--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE] [--pem] CERT_ID...", "--json", "--pem", "openssl"}},
-		{[]string{"help", "cert"}, []string{"Usage: sendgrid-sso [global flags] cert", "--json"}},
-		{[]string{"login", "--help"}, []string{"Usage: sendgrid-sso [global flags] login [--open] ACCOUNT_ID", "never requests it", "--open", "$BROWSER", "ps shows it", "exits 5"}},
-	}
-	for _, tc := range cases {
-		// No key, no server: help needs neither.
-		r := sso(t, nil, tc.args...)
-		r.WantExit(t, cli.ExitOK)
-		for _, s := range tc.want {
-			if !strings.Contains(r.Stdout, s) {
-				t.Errorf("%v: help lacks %q:\n%s", tc.args, s, r.Stdout)
-			}
-		}
-		if r.Stderr != "" {
-			t.Errorf("%v: stderr is not empty:\n%s", tc.args, r.Stderr)
-		}
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,13 +13,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sendgrid-sso/sendgrid-sso/internal/cli"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
 
 // The certificate watch: cert with several IDs, --format, --warn-within and
-// --idp-metadata, run as the built binary.
+// --idp-metadata.
 
 // certIDs returns the "certificate" values of cert's text output, in order.
 func certIDs(out string) []string {
@@ -37,7 +35,7 @@ func TestCertSeveralIDsInArgumentOrder(t *testing.T) {
 	t.Parallel()
 	fake := windowFake(t, time.Now())
 	r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "cert", "2", "41", "3")
-	r.WantExit(t, cli.ExitOK)
+	r.WantExit(t, ExitOK)
 	if got := certIDs(r.Stdout); fmt.Sprint(got) != "[2 41 3]" {
 		t.Errorf("text: certificates %v, want [2 41 3]:\n%s", got, r.Stdout)
 	}
@@ -47,7 +45,7 @@ func TestCertSeveralIDsInArgumentOrder(t *testing.T) {
 
 	for _, flags := range [][]string{{"--json"}, {"--format", "json"}} {
 		r = sso(t, clitest.KeyEnv(fake.APIKey), append(append([]string{"--base-url", fake.URL, "cert"}, flags...), "41", "2", "3")...)
-		r.WantExit(t, cli.ExitOK)
+		r.WantExit(t, ExitOK)
 		lines := strings.Split(strings.TrimSuffix(r.Stdout, "\n"), "\n")
 		var got []int64
 		for _, l := range lines {
@@ -63,7 +61,7 @@ func TestCertSeveralIDsInArgumentOrder(t *testing.T) {
 	}
 
 	r = sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "cert", "--pem", "41", "3")
-	r.WantExit(t, cli.ExitOK)
+	r.WantExit(t, ExitOK)
 	if n := strings.Count(r.Stdout, "-----BEGIN CERTIFICATE-----"); n != 2 {
 		t.Errorf("--pem with two IDs printed %d PEM blocks", n)
 	}
@@ -108,7 +106,7 @@ func (g *gatedServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // TestCertFetchesConcurrentlyAtMostFour: with ten IDs, four requests are in flight
 // together (the server holds each until four are: a sequential fetch would stall and
 // time out), and none more was seen. That no fifth can start is shown
-// deterministically by TestFetchCertificatesBounded in internal/cli.
+// deterministically by TestFetchCertificatesBounded.
 func TestCertFetchesConcurrentlyAtMostFour(t *testing.T) {
 	t.Parallel()
 	g := &gatedServer{limit: 4, total: 10}
@@ -120,7 +118,7 @@ func TestCertFetchesConcurrentlyAtMostFour(t *testing.T) {
 		args = append(args, strconv.Itoa(i))
 	}
 	r := sso(t, clitest.KeyEnv(clitest.TestKey), args...)
-	r.WantExit(t, cli.ExitOK)
+	r.WantExit(t, ExitOK)
 	if got := len(certIDs(r.Stdout)); got != g.total {
 		t.Errorf("printed %d certificates, want %d", got, g.total)
 	}
@@ -141,15 +139,16 @@ func TestCertWarnWithin(t *testing.T) {
 		exit       int
 		failure    string
 	}{
-		{"41", "30d", cli.ExitOK, ""},
-		{"41", "720h", cli.ExitOK, ""},
-		{"41", "42d", cli.ExitCheck, "expires in 41 days, within --warn-within 42d"},
-		{"41", "1000h", cli.ExitCheck, "expires in 41 days, within --warn-within 1000h"},
-		{"3", "0s", cli.ExitCheck, "expired 3 days ago"},
-		{"2", "0d", cli.ExitCheck, "not valid yet: starts in 2 days"},
+		{"41", "30d", ExitOK, ""},
+		{"41", "720h", ExitOK, ""},
+		{"41", "42d", ExitCheck, "expires in 41 days, within --warn-within 42d"},
+		{"41", "1000h", ExitCheck, "expires in 41 days, within --warn-within 1000h"},
+		{"3", "0s", ExitCheck, "expired 3 days ago"},
+		{"2", "0d", ExitCheck, "not valid yet: starts in 2 days"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.id+" within "+tc.window, func(t *testing.T) {
+			t.Parallel()
 			base := []string{"--base-url", fake.URL, "cert", "--warn-within", tc.window}
 
 			r := sso(t, clitest.KeyEnv(fake.APIKey), append(base, tc.id)...)
@@ -213,33 +212,36 @@ func TestCertExitStatusWithSeveralIDs(t *testing.T) {
 			_ = json.NewEncoder(w).Encode(map[string]any{"id": 1, "public_certificate": pemText, "not_before": now.Add(-time.Hour).Unix(), "not_after": now.Add(left).Unix()})
 		}
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	cases := []struct {
 		ids  []string
 		exit int
 	}{
-		{[]string{"ok", "ok2"}, cli.ExitOK},
-		{[]string{"ok", "soon"}, cli.ExitCheck},
-		{[]string{"soon", "404", "ok"}, cli.ExitAPI},
-		{[]string{"404", "hangup", "soon"}, cli.ExitNetwork},
+		{[]string{"ok", "ok2"}, ExitOK},
+		{[]string{"ok", "soon"}, ExitCheck},
+		{[]string{"soon", "404", "ok"}, ExitAPI},
+		{[]string{"404", "hangup", "soon"}, ExitNetwork},
 	}
 	for _, tc := range cases {
 		for _, format := range []string{"text", "json", "prometheus"} {
-			args := append([]string{"--base-url", srv.URL, "cert", "--format", format, "--warn-within", "30d"}, tc.ids...)
-			r := sso(t, clitest.KeyEnv(clitest.TestKey), args...)
-			if r.Code != tc.exit {
-				t.Errorf("%v %s: exit %d, want %d\nstderr:\n%s", tc.ids, format, r.Code, tc.exit, r.Stderr)
-			}
-			for _, id := range tc.ids {
-				fetched := id != "404" && id != "hangup"
-				if format == "prometheus" {
-					if !strings.Contains(r.Stdout, fmt.Sprintf("check_success{cert_id=%q} ", id)) {
-						t.Errorf("%v prometheus: no check_success series for %s:\n%s", tc.ids, id, r.Stdout)
-					}
-				} else if !fetched && !strings.Contains(r.Stderr, "sendgrid-sso: cert "+id+": ") {
-					t.Errorf("%v %s: stderr does not name the failed %s:\n%s", tc.ids, format, id, r.Stderr)
+			t.Run(strings.Join(tc.ids, ",")+" "+format, func(t *testing.T) {
+				t.Parallel()
+				args := append([]string{"--base-url", srv.URL, "cert", "--format", format, "--warn-within", "30d"}, tc.ids...)
+				r := sso(t, clitest.KeyEnv(clitest.TestKey), args...)
+				if r.Code != tc.exit {
+					t.Errorf("exit %d, want %d\nstderr:\n%s", r.Code, tc.exit, r.Stderr)
 				}
-			}
+				for _, id := range tc.ids {
+					fetched := id != "404" && id != "hangup"
+					if format == "prometheus" {
+						if !strings.Contains(r.Stdout, fmt.Sprintf("check_success{cert_id=%q} ", id)) {
+							t.Errorf("no check_success series for %s:\n%s", id, r.Stdout)
+						}
+					} else if !fetched && !strings.Contains(r.Stderr, "sendgrid-sso: cert "+id+": ") {
+						t.Errorf("stderr does not name the failed %s:\n%s", id, r.Stderr)
+					}
+				}
+			})
 		}
 	}
 }
@@ -269,23 +271,13 @@ func TestCertUsageErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		r := sso(t, clitest.KeyEnv(fake.APIKey), append(base[:len(base):len(base)], tc.args...)...)
-		if r.Code != cli.ExitUsage || !strings.Contains(r.Stderr, tc.want) || r.Stdout != "" {
+		if r.Code != ExitUsage || !strings.Contains(r.Stderr, tc.want) || r.Stdout != "" {
 			t.Errorf("%v: exit %d, stderr %q, stdout %q; want exit 2 saying %q and no output", tc.args, r.Code, r.Stderr, r.Stdout, tc.want)
 		}
 	}
 	if n := fake.Requests(); n != 0 {
 		t.Errorf("the fake answered %d requests; usage errors must be found before any", n)
 	}
-}
-
-// writeFile writes content to a file in a fresh temporary directory.
-func writeFile(t *testing.T, name, content string) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 // TestCertIdPMetadata compares the certificate SendGrid holds with IdP metadata read
@@ -305,24 +297,25 @@ func TestCertIdPMetadata(t *testing.T) {
 		text  []string // lines of text output
 		match int      // the Prometheus sample: 1 or 0, or -1 for none
 	}{
-		{"one signing certificate, SendGrid's", clitest.IdPMetadata("https://idp.test/a", nil, sendgrid), cli.ExitOK,
+		{"one signing certificate, SendGrid's", clitest.IdPMetadata("https://idp.test/a", nil, sendgrid), ExitOK,
 			[]string{"idp metadata  matches signing certificate 1 of 1 (entity https://idp.test/a)", "check        passed"}, 1},
-		{"a rollover: SendGrid holds the old one", clitest.IdPMetadata("e", nil, sendgrid, next), cli.ExitOK,
+		{"a rollover: SendGrid holds the old one", clitest.IdPMetadata("e", nil, sendgrid, next), ExitOK,
 			[]string{"idp metadata  matches signing certificate 1 of 2 (entity e)",
 				"idp other    " + fp(next) + " (CN=idp.example.com next, expires " + next.NotAfter.UTC().Format(time.RFC3339) + "): not at SendGrid; upload it before the IdP switches to it"}, 1},
-		{"a rollover: SendGrid holds the new one", clitest.IdPMetadata("e", nil, next, sendgrid), cli.ExitOK,
+		{"a rollover: SendGrid holds the new one", clitest.IdPMetadata("e", nil, next, sendgrid), ExitOK,
 			[]string{"idp metadata  matches signing certificate 2 of 2 (entity e)"}, 1},
-		{"the IdP signs with another", clitest.IdPMetadata("e", sendgrid, other), cli.ExitCheck,
+		{"the IdP signs with another", clitest.IdPMetadata("e", sendgrid, other), ExitCheck,
 			[]string{"idp metadata  DOES NOT MATCH: the IdP signs with " + fp(other) + " (CN=someone else, expires " + other.NotAfter.UTC().Format(time.RFC3339) + ")",
 				"check        FAILED: the IdP does not sign with this certificate"}, 0},
-		{"the IdP signs with two others", clitest.IdPMetadata("e", nil, other, next), cli.ExitCheck,
+		{"the IdP signs with two others", clitest.IdPMetadata("e", nil, other, next), ExitCheck,
 			[]string{"idp metadata  DOES NOT MATCH: the IdP signs with 2 other certificates; upload the one it uses to SendGrid",
 				"idp signs    " + fp(other), "idp signs    " + fp(next)}, 0},
-		{"encryption only", clitest.IdPMetadata("e", sendgrid), cli.ExitAPI,
+		{"encryption only", clitest.IdPMetadata("e", sendgrid), ExitAPI,
 			[]string{"idp metadata  NOT CHECKED: the metadata could not be read (see stderr)", "check        FAILED: the IdP metadata could not be read"}, -1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			file := writeFile(t, "metadata.xml", tc.doc)
 			served := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "application/samlmetadata+xml")
@@ -338,7 +331,7 @@ func TestCertIdPMetadata(t *testing.T) {
 						t.Errorf("%s: text lacks %q:\n%s", src, line, r.Stdout)
 					}
 				}
-				if tc.exit == cli.ExitAPI {
+				if tc.exit == ExitAPI {
 					r.WantStderr(t, "invalid idp metadata: the IdP publishes no signing certificate, only 1 for encryption")
 				}
 
@@ -384,7 +377,7 @@ func TestCertIdPMetadata(t *testing.T) {
 // and never answers holds cert only until --timeout; the certificate is still
 // shown, and the run exits 3. The server is released by the test's cleanup. The
 // --timeout of 2s bounds the fake's answer too, so it is far above what a loaded
-// machine takes for it (500ms was not).
+// machine takes for it (500ms was not, when the binary ran).
 func TestCertIdPMetadataURLBoundedByTimeout(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
@@ -399,27 +392,32 @@ func TestCertIdPMetadataURLBoundedByTimeout(t *testing.T) {
 	t.Cleanup(func() { _ = l.Close() })
 
 	fake := clitest.NewFake(t)
-	for _, src := range []string{silent.URL + "/metadata", "http://" + l.Addr().String() + "/metadata"} {
-		r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "--timeout", "2s", "cert", "--idp-metadata", src, strconv.Itoa(ssotest.DefaultCertificateID))
-		r.WantExit(t, cli.ExitNetwork)
-		r.WantStderr(t, "--idp-metadata: fetching idp metadata", "timed out after --timeout 2s")
-		if !strings.Contains(r.Stdout, "idp metadata  NOT CHECKED") || !strings.Contains(r.Stdout, "certificate  66138975") {
-			t.Errorf("%s: stdout:\n%s", src, r.Stdout)
-		}
+	for name, src := range map[string]string{
+		"a server that never answers":   silent.URL + "/metadata",
+		"a listener that never accepts": "http://" + l.Addr().String() + "/metadata",
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "--timeout", "2s", "cert", "--idp-metadata", src, strconv.Itoa(ssotest.DefaultCertificateID))
+			r.WantExit(t, ExitNetwork)
+			r.WantStderr(t, "--idp-metadata: fetching idp metadata", "timed out after --timeout 2s")
+			if !strings.Contains(r.Stdout, "idp metadata  NOT CHECKED") || !strings.Contains(r.Stdout, "certificate  66138975") {
+				t.Errorf("stdout:\n%s", r.Stdout)
+			}
+		})
 	}
 }
 
 // TestCertTextEscapesServerText: control and bidi runes from the API reach the
 // terminal escaped. Prometheus output, to a pipe here, holds the value exactly, as a
-// parser must read it back; on a terminal it is escaped (TestPrometheusOnATerminal in
-// internal/cli).
+// parser must read it back; on a terminal it is escaped (TestPrometheusOnATerminal).
 func TestCertTextEscapesServerText(t *testing.T) {
 	t.Parallel()
 	c := ssotest.DefaultCertificate()
 	c.IntegrationID = "i\x1b]0;owned\x07\u202egnp.exe"
 	fake := clitest.NewFake(t, ssotest.WithCertificate(c))
 	r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "cert", strconv.FormatInt(c.ID, 10))
-	r.WantExit(t, cli.ExitOK)
+	r.WantExit(t, ExitOK)
 	if strings.ContainsAny(r.Stdout, "\x1b\x07\u202e") {
 		t.Errorf("stdout holds raw control or bidi runes: %q", r.Stdout)
 	}
