@@ -357,4 +357,9 @@ func TestParseEscapesXMLErrors(t *testing.T) {
 	if msg := err.Error(); !utf8.ValidString(msg) || strings.ContainsAny(msg, "\x1b") || !strings.Contains(msg, `\xdd`) {
 		t.Errorf("err = %q: want the bytes escaped", msg)
 	}
+	// encoding/xml quotes an entity name whole, however long.
+	_, err = Parse(strings.NewReader("&" + strings.Repeat("\xd2", 5000)))
+	if msg := err.Error(); len(msg) > 400 || !errors.As(err, &syntax) {
+		t.Errorf("a 5000-byte entity name: %d bytes of error text (%v), want it cut short, still an *xml.SyntaxError", len(msg), errors.As(err, &syntax))
+	}
 }
