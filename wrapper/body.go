@@ -65,7 +65,9 @@ const (
 // the attempt (cancel) when done. An empty body is closed at once, and one that
 // declares more than maxDrainBytes is closed unread, costing its connection. Any
 // other is read to its end in the background, up to maxDrainBytes and for at most
-// c.drainWait (cancel then ends the read), so that a short body gives its connection
+// c.drainWait (then cancel ends the read, and closing the body ends it too where the
+// body does not watch the request's context, as a caller's transport's may not), so
+// that a short body gives its connection
 // back to the pool and only a long or trickling one costs it. c.drained, when set,
 // learns when such a read ends and whether it reached the body's end.
 func (c *Client) drainBody(resp *http.Response, cancel context.CancelFunc) {
@@ -75,7 +77,10 @@ func (c *Client) drainBody(resp *http.Response, cancel context.CancelFunc) {
 		return
 	}
 	go func() {
-		t := time.AfterFunc(c.drainWait, cancel)
+		t := time.AfterFunc(c.drainWait, func() {
+			cancel()
+			resp.Body.Close() // waits, for net/http's body, until cancel has ended the read
+		})
 		// io.EOF: the body ended within maxDrainBytes.
 		_, err := io.CopyN(io.Discard, resp.Body, maxDrainBytes+1)
 		t.Stop()

@@ -51,6 +51,7 @@ import (
 //	| 303 with a short body, 30 logins       | POST | drained in the background: one connection; over 2 KiB,     | 30       | TestFaultRedirectBodyConnections
 //	|                                        |      | one per login                                              |          |
 //	| caller cancels as the login returns    | POST | the body's read goes on: the connection is kept            | 5        | TestFaultRedirectBodyOutlivesCallersContext
+//	| 303 body that ignores its context      | POST | closed at drainWait, so the background read still ends     | 1        | TestFaultRedirectBodyIgnoringContextIsClosed
 //	| caller's transport returns (nil, nil)  | both | ErrInvalidConfig, no panic, not retried                    | 1        | TestFaultCallerTransportReturnsNothing
 //	| 303 Location missing, foreign, not     | POST | ErrInvalidResponse naming scheme and host, never the code  | 1        | TestAuthenticateAccountRefusesUntrustedLocation
 //	|  https, user info, bad port, unparsable| POST | (same row)                                                 |          |
@@ -827,5 +828,39 @@ func TestFaultOneConnection(t *testing.T) {
 	// went out whole, and closes the connection rather than wait longer.
 	if got := conns.Load(); got > 3 {
 		t.Errorf("%d sequential calls used %d connections, want 1 (3 at most on a loaded machine): a body was not drained", calls, got)
+	}
+}
+
+// stuckBody is a response body whose Read ignores every context and returns only once
+// Close is called, as a body from a caller's own transport may.
+type stuckBody struct {
+	once   sync.Once
+	closed chan struct{}
+}
+
+func (b *stuckBody) Read([]byte) (int, error) { <-b.closed; return 0, io.EOF }
+
+func (b *stuckBody) Close() error { b.once.Do(func() { close(b.closed) }); return nil }
+
+// The background read of a 303's body ends at its time bound even when the body
+// ignores the request's context (a caller's transport): the body is closed (found by
+// a review: the read stayed blocked for good).
+func TestFaultRedirectBodyIgnoringContextIsClosed(t *testing.T) {
+	body := &stuckBody{closed: make(chan struct{})}
+	rt := roundTripFn(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: http.StatusSeeOther, Header: http.Header{"Location": {"https://app.sendgrid.com/login?code=" + testLoginCode}},
+			Body: body, ContentLength: -1, Request: r}, nil
+	})
+	c := newTestClient(t, "https://api.sendgrid.com", WithHTTPClient(&http.Client{Transport: rt}))
+	c.drainWait = 10 * time.Millisecond
+	drains := watchDrains(t, c)
+	if _, err := c.AuthenticateAccount(context.Background(), "acct"); err != nil {
+		t.Fatal(err)
+	}
+	drains.next() // fails the test if the read never ends
+	select {
+	case <-body.closed:
+	default:
+		t.Error("the read ended, but the body is still open")
 	}
 }

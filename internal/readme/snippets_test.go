@@ -65,13 +65,18 @@ func readmeLogin(ctx context.Context, apiKey string, w http.ResponseWriter, r *h
 	if err != nil {
 		log.Fatal(err)
 	}
+	if r.Method != http.MethodPost { // mint for a POST only: link scanners and prefetchers GET
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "use POST", http.StatusMethodNotAllowed)
+		return
+	}
 	login, err := client.AuthenticateAccount(ctx, "sg2a2bcd3ef4ab5c67d8efab91c01de2fa")
 	if err != nil {
 		log.Fatal(err)
 	}
 	// Hand the URL to the person's browser before login.ExpiresAt (60 s); never fetch it yourself.
 	if err := login.Redirect(w, r); err != nil { // 303, Cache-Control: no-store, Referrer-Policy: no-referrer
-		log.Print(err) // r was not a POST (405 sent), or wraps wrapper.ErrLoginExpired once the 60 s are over
+		log.Print(err) // wraps wrapper.ErrLoginExpired once the 60 s are over
 	}
 	log.Printf("minted %v", login) // prints the host only: the code is redacted
 }

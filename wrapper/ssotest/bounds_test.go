@@ -44,3 +44,22 @@ func TestViolationsKeptAreBounded(t *testing.T) {
 	}
 	t.Logf("150 violations, 3 with 256 KiB paths: %d bytes of strings kept", bytes)
 }
+
+// Strangers without the key cannot crowd the test's own violations out of what the
+// fake keeps: at most half the room is theirs (found by a review: 100 keyless 404s
+// took every slot).
+func TestStrangersCannotCrowdOutKeptViolations(t *testing.T) {
+	srv := newServer(t)
+	for i := range 150 {
+		send(t, srv, http.MethodGet, fmt.Sprintf("/stranger/%d", i), "", "")
+	}
+	// The test's own mistake, with the key: a body where none is declared.
+	send(t, srv, http.MethodGet, certPath+"1", bearer(srv.APIKey), "unexpected body")
+	kept := srv.InvalidRequests()
+	if reqs, _ := srv.InvalidCounts(); reqs != 151 {
+		t.Errorf("InvalidCounts() = %d, want all 151 counted", reqs)
+	}
+	if len(kept) != 51 || kept[50].Path != certPath+"1" {
+		t.Errorf("kept %d violations, the last %v; want the first 50 strangers' and the test's own", len(kept), kept[len(kept)-1])
+	}
+}

@@ -58,11 +58,13 @@
 //
 // # Authenticated first
 //
-// A request without the key is answered 401 before anything it asks for and before
-// anything a test arranged: it spends no budget, uses up no fault, gets no Prefer
-// code, and Requests does not count it (RequestsWithoutKey does). So a stray request,
-// from another test to a port this fake now holds, cannot change what a test sees.
-// Server gives the whole order of checks.
+// A request without the key is answered 401 (404 or 405 for a path or method the spec
+// lacks: routing comes first) before anything it asks for and before anything a test
+// arranged: it spends no budget, uses up no fault, gets no Prefer code, and Requests
+// does not count it (RequestsWithoutKey does). Its refusal is recorded in
+// InvalidRequests, where requests without the key get at most half the room. So a
+// stray request, from another test to a port this fake now holds, cannot spend what a
+// test arranged nor crowd out its violations. Server gives the whole order of checks.
 //
 // # Checked against the spec
 //

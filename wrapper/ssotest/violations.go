@@ -32,9 +32,12 @@ func (v Violation) String() string {
 // What the fake keeps of the violations it sees, so that no client can grow its
 // memory without end (a web page can make a browser send requests to a fake on
 // 127.0.0.1): the first maxViolations of each kind, each with its Method, Path and
-// Reason cut to the bytes below. Every violation is counted, kept or not.
+// Reason cut to the bytes below, and of those at most maxKeyless by requests without
+// the fake's key, so that strangers cannot take the room of the test's own. Every
+// violation is counted, kept or not.
 const (
 	maxViolations  = 100
+	maxKeyless     = maxViolations / 2
 	maxMethodBytes = 32
 	maxPathBytes   = 256
 	maxReasonBytes = 1024
@@ -43,15 +46,20 @@ const (
 // violationLog is the violations of one kind: the first maxViolations, and how many
 // there were in all.
 type violationLog struct {
-	kept  []Violation
-	total int
+	kept    []Violation
+	keyless int // how many of kept came without the key
+	total   int
 }
 
-// add counts v and keeps it if there is room, cut to size.
-func (l *violationLog) add(v Violation) {
+// add counts v and keeps it if there is room, cut to size; keyed says whether its
+// request carried the fake's key.
+func (l *violationLog) add(v Violation, keyed bool) {
 	l.total++
-	if len(l.kept) >= maxViolations {
+	if len(l.kept) >= maxViolations || (!keyed && l.keyless >= maxKeyless) {
 		return
+	}
+	if !keyed {
+		l.keyless++
 	}
 	v.Method = clip(v.Method, maxMethodBytes)
 	v.Path = clip(v.Path, maxPathBytes)
@@ -86,9 +94,11 @@ func clip(s string, n int) string {
 // too: a Host header that cannot make an absolute login URL, and a Prefer header
 // asking for a status the operation does not declare.
 //
-// The fake keeps the first 100 of them, and of each its Method, Path and Reason up to
-// 32, 256 and 1024 bytes (one cut short ends in "…"): whoever can reach the fake
-// cannot grow its memory without end. InvalidCounts counts them all.
+// The fake keeps the first 100 of them, at most 50 of those by requests without its
+// key (so that strangers cannot crowd out the test's own), and of each its Method,
+// Path and Reason up to 32, 256 and 1024 bytes (one cut short ends in "…"): whoever
+// can reach the fake cannot grow its memory without end. InvalidCounts counts them
+// all.
 func (s *Server) InvalidRequests() []Violation {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -144,7 +154,8 @@ func (s *Server) drifted(w http.ResponseWriter, r *http.Request, route contract.
 // record adds a violation by the request r to log.
 func (s *Server) record(log *violationLog, r *http.Request, operation string, status int, err error) {
 	v := Violation{Method: r.Method, Path: r.URL.EscapedPath(), Operation: operation, Status: status, Reason: err.Error()}
+	keyed := s.hasKey(r)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	log.add(v)
+	log.add(v, keyed)
 }
