@@ -25,7 +25,7 @@ func TestCertPrometheusFormatParses(t *testing.T) {
 	soon := ssotest.DefaultCertificate().ExpiringIn(10 * 24 * time.Hour)
 	soon.ID, soon.IntegrationID = 7, `quote " and backslash \ and newline`+"\n"
 	fake := clitest.NewFake(t, ssotest.WithCertificate(ssotest.DefaultCertificate()), ssotest.WithCertificate(soon))
-	t.Setenv("SENDGRID_API_KEY", fake.APIKey)
+	env := func(name string) string { return map[string]string{"SENDGRID_API_KEY": fake.APIKey}[name] }
 	metadata := filepath.Join(t.TempDir(), "idp.xml")
 	if err := os.WriteFile(metadata, []byte(clitest.IdPMetadata("https://idp.test", nil, clitest.DefaultX509(t))), 0o600); err != nil {
 		t.Fatal(err)
@@ -34,7 +34,7 @@ func TestCertPrometheusFormatParses(t *testing.T) {
 
 	var stdout, stderr bytes.Buffer
 	code := cli.Run(context.Background(), []string{"--base-url", fake.URL, "cert", "--format", "prometheus",
-		"--warn-within", "30d", "--idp-metadata", metadata, defaultID, "7", "404"}, &stdout, &stderr)
+		"--warn-within", "30d", "--idp-metadata", metadata, defaultID, "7", "404"}, cli.Env{Getenv: env, Stdout: &stdout, Stderr: &stderr})
 	if code != cli.ExitAPI { // 404 is unknown to the fake: an error answer outranks the failed check of 7
 		t.Errorf("exit status %d, want %d\nstderr:\n%s", code, cli.ExitAPI, stderr.String())
 	}
@@ -98,10 +98,11 @@ func TestCertPrometheusFormatParses(t *testing.T) {
 // parser refuses, and node_exporter with it the whole file.
 func TestDistinctIDsAreDistinctSeries(t *testing.T) {
 	fake := clitest.NewFake(t)
-	t.Setenv("SENDGRID_API_KEY", clitest.TestKey)
+	env := func(name string) string { return map[string]string{"SENDGRID_API_KEY": fake.APIKey}[name] }
 	ids := []string{"1\n2", `1\x0a2`}
 	var stdout, stderr bytes.Buffer
-	code := cli.Run(context.Background(), append([]string{"--base-url", fake.URL, "cert", "--format", "prometheus"}, ids...), &stdout, &stderr)
+	code := cli.Run(context.Background(), append([]string{"--base-url", fake.URL, "cert", "--format", "prometheus"}, ids...),
+		cli.Env{Getenv: env, Stdout: &stdout, Stderr: &stderr})
 	if code != cli.ExitAPI { // the fake knows neither ID
 		t.Errorf("exit status %d, want %d\nstderr:\n%s", code, cli.ExitAPI, stderr.String())
 	}
