@@ -247,8 +247,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 // respond records the fake's answer to a call of route, checks it against the spec,
 // and sends it, or a 500 naming the violation when it breaks the spec. A status the
 // operation does not declare is sent unchecked only when it is a rate limit's 429: the
-// real API limits every endpoint, though the official description declares 429 on
-// GetSsoCertificate alone.
+// real API limits every endpoint, though the official descriptions declare 429 on
+// the SSO operations alone, not on AuthenticateAccount.
 func (s *Server) respond(w http.ResponseWriter, r *http.Request, route contract.Route, answer func(http.ResponseWriter)) {
 	rec := httptest.NewRecorder()
 	for k, v := range w.Header() {
