@@ -126,3 +126,25 @@ func TestListsRefuseAnotherBody(t *testing.T) {
 		t.Errorf("%d requests, want 2 (no retries)", n)
 	}
 }
+
+// Any other integration ID travels as exactly one escaped path segment.
+func TestIntegrationIDIsOneSegment(t *testing.T) {
+	paths := make(chan string, 1)
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		paths <- r.URL.EscapedPath()
+		_, _ = w.Write([]byte(`[]`))
+	})
+	c := newTestClient(t, srv.URL)
+	for id, want := range map[string]string{
+		"a/b":      "/v3/sso/integrations/a%2Fb/certificates",
+		"../admin": "/v3/sso/integrations/..%2Fadmin/certificates",
+		"x?y#z":    "/v3/sso/integrations/x%3Fy%23z/certificates",
+	} {
+		if _, err := c.ListSSOCertificates(context.Background(), id); err != nil {
+			t.Fatalf("ListSSOCertificates(%q): %v", id, err)
+		}
+		if got := <-paths; got != want {
+			t.Errorf("ID %q went as %q, want %q", id, got, want)
+		}
+	}
+}
