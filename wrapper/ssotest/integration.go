@@ -55,8 +55,9 @@ func DefaultIntegration() Integration {
 	}
 }
 
-// WithIntegration adds an integration. The first use replaces DefaultIntegration.
-// Certificates belong to it by their IntegrationID (WithCertificate).
+// WithIntegration adds an integration, or replaces the one with its ID. The first use
+// replaces DefaultIntegration. Certificates belong to it by their IntegrationID
+// (WithCertificate).
 func WithIntegration(i Integration) Option {
 	return func(s *Server) {
 		if !s.customIntegrations {
