@@ -55,7 +55,7 @@ func DefaultIntegration() Integration {
 	}
 }
 
-// WithIntegration adds an integration, or replaces the one with its ID. The first use
+// WithIntegration adds an integration, or replaces the one with its ID in its place. The first use
 // replaces DefaultIntegration. Certificates belong to it by their IntegrationID
 // (WithCertificate).
 func WithIntegration(i Integration) Option {
@@ -64,7 +64,10 @@ func WithIntegration(i Integration) Option {
 			s.integrations = nil
 			s.customIntegrations = true
 		}
-		s.integrations = slices.DeleteFunc(s.integrations, func(o Integration) bool { return o.ID == i.ID })
+		if at := slices.IndexFunc(s.integrations, func(o Integration) bool { return o.ID == i.ID }); at >= 0 {
+			s.integrations[at] = i
+			return
+		}
 		s.integrations = append(s.integrations, i)
 	}
 }

@@ -54,13 +54,16 @@ func checkNoViolations(t *testing.T, srv *ssotest.Server) {
 	}
 }
 
-// WithIntegration replaces the default integration; integrations are listed in the
-// order given, completed_integration only with si=true.
+// WithIntegration replaces the default integration, and a repeated ID the integration
+// in its place; integrations are listed in the order given, completed_integration only
+// with si=true.
 func TestIntegrationsServed(t *testing.T) {
 	a := ssotest.Integration{ID: "int-a", Name: "A", Enabled: true, EntityID: "https://idp.a/", SigninURL: "https://idp.a/in",
 		SignoutURL: "https://idp.a/out", Completed: true, LastUpdated: time.Unix(1700000000, 0)}
 	b := ssotest.Integration{ID: "int-b", Name: "B", LastUpdated: time.Unix(1700000001, 0)}
-	srv := newServer(t, ssotest.WithIntegration(a), ssotest.WithIntegration(b))
+	renamed := a
+	renamed.Name = "A, renamed"
+	srv := newServer(t, ssotest.WithIntegration(a), ssotest.WithIntegration(b), ssotest.WithIntegration(renamed))
 	for _, tc := range []struct {
 		query     string
 		completed bool
@@ -71,7 +74,7 @@ func TestIntegrationsServed(t *testing.T) {
 			t.Fatalf("%s: %d %v: %s", tc.query, resp.StatusCode, err, body)
 		}
 		if len(got) != 2 || got[0]["id"] != "int-a" || got[1]["id"] != "int-b" || got[0]["last_updated"] != 1700000000.0 ||
-			got[0]["entity_id"] != "https://idp.a/" {
+			got[0]["entity_id"] != "https://idp.a/" || got[0]["name"] != "A, renamed" {
 			t.Errorf("%s: got %v, want int-a then int-b", tc.query, got)
 		}
 		if _, has := got[0]["completed_integration"]; has != tc.completed {
