@@ -4,6 +4,7 @@
 package gen
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,6 +15,18 @@ import (
 
 	"github.com/oapi-codegen/runtime"
 )
+
+// CreateSSOCertificateRequest defines model for CreateSSOCertificateRequest.
+type CreateSSOCertificateRequest struct {
+	// Enabled Whether the certificate is enabled.
+	Enabled bool `json:"enabled,omitempty"`
+
+	// IntegrationID The integration the certificate is added to.
+	IntegrationID string `json:"integration_id"`
+
+	// PublicCertificate The IdP's X.509 certificate, PEM.
+	PublicCertificate string `json:"public_certificate"`
+}
 
 // ErrorBody Either error shape.
 type ErrorBody struct {
@@ -57,6 +70,39 @@ type SSOCertificate struct {
 	PublicCertificate string `json:"public_certificate,omitempty"`
 }
 
+// SSOIntegration One SAML integration of the account.
+type SSOIntegration struct {
+	// AudienceURL The audience URL, the same as single_signon_url.
+	AudienceURL string `json:"audience_url,omitempty"`
+
+	// CompletedIntegration Whether the integration is complete; sent when `si` is true.
+	CompletedIntegration bool `json:"completed_integration,omitempty"`
+
+	// Enabled Whether the integration is enabled.
+	Enabled bool `json:"enabled"`
+
+	// EntityID The IdP's issuer ("SAML Issuer ID").
+	EntityID string `json:"entity_id"`
+
+	// ID The integration's ID.
+	ID string `json:"id,omitempty"`
+
+	// LastUpdated When the integration last changed, unix seconds.
+	LastUpdated int64 `json:"last_updated"`
+
+	// Name The integration's name.
+	Name string `json:"name"`
+
+	// SigninURL The IdP's SAML POST endpoint ("Embed Link").
+	SigninURL string `json:"signin_url"`
+
+	// SignoutURL Where a user who logs out returns to the IdP.
+	SignoutURL string `json:"signout_url"`
+
+	// SingleSignonURL Where the IdP posts its SAML response.
+	SingleSignonURL string `json:"single_signon_url,omitempty"`
+}
+
 // BadGateway Either error shape.
 type BadGateway = ErrorBody
 
@@ -83,6 +129,15 @@ type TooManyRequests = ErrorBody
 
 // Unauthorized Either error shape.
 type Unauthorized = ErrorBody
+
+// ListSsoIntegrationParams defines parameters for ListSsoIntegration.
+type ListSsoIntegrationParams struct {
+	// Si When true, each integration carries `completed_integration`.
+	Si bool `form:"si,omitempty" json:"si,omitempty"`
+}
+
+// CreateSsoCertificateJSONRequestBody defines body for CreateSsoCertificate for application/json ContentType.
+type CreateSsoCertificateJSONRequestBody = CreateSSOCertificateRequest
 
 // AsErrorList returns the union data inside the ErrorBody as a ErrorList
 func (t ErrorBody) AsErrorList() (ErrorList, error) {
@@ -230,12 +285,44 @@ type ClientInterface interface {
 	// Corresponds with POST /v3/partners/accounts/{accountID}/sso (the `AuthenticateAccount` operationId).
 	AuthenticateAccount(ctx context.Context, accountID string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CreateSsoCertificateWithBody Create an SSO certificate
+	//
+	// Adds a certificate to an SSO integration and returns it.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v3/sso/certificates (the `CreateSsoCertificate` operationId).
+	CreateSsoCertificateWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSsoCertificate Create an SSO certificate
+	//
+	// Adds a certificate to an SSO integration and returns it.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v3/sso/certificates (the `CreateSsoCertificate` operationId).
+	CreateSsoCertificate(ctx context.Context, body CreateSsoCertificateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetSsoCertificate Get an SSO certificate
 	//
 	// Returns one SSO certificate of the account's SAML integrations.
 	//
 	// Corresponds with GET /v3/sso/certificates/{cert_id} (the `GetSsoCertificate` operationId).
 	GetSsoCertificate(ctx context.Context, certID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListSsoIntegration List the SSO integrations
+	//
+	// Returns every SAML integration of the account.
+	//
+	// Corresponds with GET /v3/sso/integrations (the `ListSsoIntegration` operationId).
+	ListSsoIntegration(ctx context.Context, params *ListSsoIntegrationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListSsoIntegrationCertificate List the certificates of an SSO integration
+	//
+	// Returns every certificate of the integration `integration_id`.
+	//
+	// Corresponds with GET /v3/sso/integrations/{integration_id}/certificates (the `ListSsoIntegrationCertificate` operationId).
+	ListSsoIntegrationCertificate(ctx context.Context, integrationID string, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // AuthenticateAccount Log in to a customer account with single sign-on
@@ -258,6 +345,44 @@ func (c *Client) AuthenticateAccount(ctx context.Context, accountID string, reqE
 	return c.Client.Do(req)
 }
 
+// CreateSsoCertificateWithBody Create an SSO certificate
+//
+// Adds a certificate to an SSO integration and returns it.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v3/sso/certificates (the `CreateSsoCertificate` operationId).
+func (c *Client) CreateSsoCertificateWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSsoCertificateRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSsoCertificate Create an SSO certificate
+//
+// Adds a certificate to an SSO integration and returns it.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v3/sso/certificates (the `CreateSsoCertificate` operationId).
+func (c *Client) CreateSsoCertificate(ctx context.Context, body CreateSsoCertificateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSsoCertificateRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetSsoCertificate Get an SSO certificate
 //
 // Returns one SSO certificate of the account's SAML integrations.
@@ -265,6 +390,40 @@ func (c *Client) AuthenticateAccount(ctx context.Context, accountID string, reqE
 // Corresponds with GET /v3/sso/certificates/{cert_id} (the `GetSsoCertificate` operationId).
 func (c *Client) GetSsoCertificate(ctx context.Context, certID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetSsoCertificateRequest(c.Server, certID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListSsoIntegration List the SSO integrations
+//
+// Returns every SAML integration of the account.
+//
+// Corresponds with GET /v3/sso/integrations (the `ListSsoIntegration` operationId).
+func (c *Client) ListSsoIntegration(ctx context.Context, params *ListSsoIntegrationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSsoIntegrationRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListSsoIntegrationCertificate List the certificates of an SSO integration
+//
+// Returns every certificate of the integration `integration_id`.
+//
+// Corresponds with GET /v3/sso/integrations/{integration_id}/certificates (the `ListSsoIntegrationCertificate` operationId).
+func (c *Client) ListSsoIntegrationCertificate(ctx context.Context, integrationID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSsoIntegrationCertificateRequest(c.Server, integrationID)
 	if err != nil {
 		return nil, err
 	}
@@ -309,6 +468,46 @@ func NewAuthenticateAccountRequest(server string, accountID string) (*http.Reque
 	return req, nil
 }
 
+// NewCreateSsoCertificateRequest calls the generic CreateSsoCertificate builder with application/json body
+func NewCreateSsoCertificateRequest(server string, body CreateSsoCertificateJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateSsoCertificateRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateSsoCertificateRequestWithBody constructs an http.Request for the CreateSsoCertificate method, with any body, and a specified content type
+func NewCreateSsoCertificateRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v3/sso/certificates")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGetSsoCertificateRequest constructs an http.Request for the GetSsoCertificate method
 func NewGetSsoCertificateRequest(server string, certID string) (*http.Request, error) {
 	var err error
@@ -326,6 +525,90 @@ func NewGetSsoCertificateRequest(server string, certID string) (*http.Request, e
 	}
 
 	operationPath := fmt.Sprintf("/v3/sso/certificates/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListSsoIntegrationRequest constructs an http.Request for the ListSsoIntegration method
+func NewListSsoIntegrationRequest(server string, params *ListSsoIntegrationParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v3/sso/integrations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "si", params.Si, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListSsoIntegrationCertificateRequest constructs an http.Request for the ListSsoIntegrationCertificate method
+func NewListSsoIntegrationCertificateRequest(server string, integrationID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "integration_id", integrationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v3/sso/integrations/%s/certificates", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -399,6 +682,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v3/partners/accounts/{accountID}/sso (the `AuthenticateAccount` operationId).
 	AuthenticateAccountWithResponse(ctx context.Context, accountID string, reqEditors ...RequestEditorFn) (*AuthenticateAccountResponse, error)
 
+	// CreateSsoCertificateWithBodyWithResponse Create an SSO certificate
+	//
+	// Adds a certificate to an SSO integration and returns it.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v3/sso/certificates (the `CreateSsoCertificate` operationId).
+	CreateSsoCertificateWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSsoCertificateResponse, error)
+
+	// CreateSsoCertificateWithResponse Create an SSO certificate
+	//
+	// Adds a certificate to an SSO integration and returns it.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v3/sso/certificates (the `CreateSsoCertificate` operationId).
+	CreateSsoCertificateWithResponse(ctx context.Context, body CreateSsoCertificateJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSsoCertificateResponse, error)
+
 	// GetSsoCertificateWithResponse Get an SSO certificate
 	//
 	// Returns one SSO certificate of the account's SAML integrations.
@@ -407,6 +708,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v3/sso/certificates/{cert_id} (the `GetSsoCertificate` operationId).
 	GetSsoCertificateWithResponse(ctx context.Context, certID string, reqEditors ...RequestEditorFn) (*GetSsoCertificateResponse, error)
+
+	// ListSsoIntegrationWithResponse List the SSO integrations
+	//
+	// Returns every SAML integration of the account.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v3/sso/integrations (the `ListSsoIntegration` operationId).
+	ListSsoIntegrationWithResponse(ctx context.Context, params *ListSsoIntegrationParams, reqEditors ...RequestEditorFn) (*ListSsoIntegrationResponse, error)
+
+	// ListSsoIntegrationCertificateWithResponse List the certificates of an SSO integration
+	//
+	// Returns every certificate of the integration `integration_id`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v3/sso/integrations/{integration_id}/certificates (the `ListSsoIntegrationCertificate` operationId).
+	ListSsoIntegrationCertificateWithResponse(ctx context.Context, integrationID string, reqEditors ...RequestEditorFn) (*ListSsoIntegrationCertificateResponse, error)
 }
 
 // AuthenticateAccountResponse303Headers the declared response headers of an HTTP 303 response for AuthenticateAccount
@@ -500,6 +819,101 @@ func (r AuthenticateAccountResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r AuthenticateAccountResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateSsoCertificateResponse200Headers the declared response headers of an HTTP 200 response for CreateSsoCertificate
+type CreateSsoCertificateResponse200Headers struct {
+	XRateLimitLimit     int
+	XRateLimitRemaining int
+	XRateLimitReset     int64
+}
+
+// CreateSsoCertificateResponse429Headers the declared response headers of an HTTP 429 response for CreateSsoCertificate
+type CreateSsoCertificateResponse429Headers struct {
+	RetryAfter          string
+	XRateLimitLimit     int
+	XRateLimitRemaining int
+	XRateLimitReset     int64
+}
+
+type CreateSsoCertificateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SSOCertificate
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CreateSsoCertificateResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateSsoCertificateResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateSsoCertificateResponse) GetJSON200() *SSOCertificate {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateSsoCertificateResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateSsoCertificateResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateSsoCertificateResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateSsoCertificateResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateSsoCertificateResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateSsoCertificateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateSsoCertificateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateSsoCertificateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateSsoCertificateResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -601,6 +1015,196 @@ func (r GetSsoCertificateResponse) ContentType() string {
 	return ""
 }
 
+// ListSsoIntegrationResponse200Headers the declared response headers of an HTTP 200 response for ListSsoIntegration
+type ListSsoIntegrationResponse200Headers struct {
+	XRateLimitLimit     int
+	XRateLimitRemaining int
+	XRateLimitReset     int64
+}
+
+// ListSsoIntegrationResponse429Headers the declared response headers of an HTTP 429 response for ListSsoIntegration
+type ListSsoIntegrationResponse429Headers struct {
+	RetryAfter          string
+	XRateLimitLimit     int
+	XRateLimitRemaining int
+	XRateLimitReset     int64
+}
+
+type ListSsoIntegrationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]SSOIntegration
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListSsoIntegrationResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListSsoIntegrationResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSsoIntegrationResponse) GetJSON200() *[]SSOIntegration {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListSsoIntegrationResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListSsoIntegrationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListSsoIntegrationResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListSsoIntegrationResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListSsoIntegrationResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSsoIntegrationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSsoIntegrationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSsoIntegrationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSsoIntegrationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListSsoIntegrationCertificateResponse200Headers the declared response headers of an HTTP 200 response for ListSsoIntegrationCertificate
+type ListSsoIntegrationCertificateResponse200Headers struct {
+	XRateLimitLimit     int
+	XRateLimitRemaining int
+	XRateLimitReset     int64
+}
+
+// ListSsoIntegrationCertificateResponse429Headers the declared response headers of an HTTP 429 response for ListSsoIntegrationCertificate
+type ListSsoIntegrationCertificateResponse429Headers struct {
+	RetryAfter          string
+	XRateLimitLimit     int
+	XRateLimitRemaining int
+	XRateLimitReset     int64
+}
+
+type ListSsoIntegrationCertificateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]SSOCertificate
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListSsoIntegrationCertificateResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListSsoIntegrationCertificateResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSsoIntegrationCertificateResponse) GetJSON200() *[]SSOCertificate {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListSsoIntegrationCertificateResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListSsoIntegrationCertificateResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListSsoIntegrationCertificateResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListSsoIntegrationCertificateResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListSsoIntegrationCertificateResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSsoIntegrationCertificateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSsoIntegrationCertificateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSsoIntegrationCertificateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSsoIntegrationCertificateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // AuthenticateAccountWithResponse Log in to a customer account with single sign-on
 //
 // Mints a one-time login for the base Admin Teammate of a customer account and
@@ -619,6 +1223,36 @@ func (c *ClientWithResponses) AuthenticateAccountWithResponse(ctx context.Contex
 	return ParseAuthenticateAccountResponse(rsp)
 }
 
+// CreateSsoCertificateWithBodyWithResponse Create an SSO certificate
+//
+// Adds a certificate to an SSO integration and returns it.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v3/sso/certificates (the `CreateSsoCertificate` operationId).
+func (c *ClientWithResponses) CreateSsoCertificateWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSsoCertificateResponse, error) {
+	rsp, err := c.CreateSsoCertificateWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSsoCertificateResponse(rsp)
+}
+
+// CreateSsoCertificateWithResponse Create an SSO certificate
+//
+// Adds a certificate to an SSO integration and returns it.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v3/sso/certificates (the `CreateSsoCertificate` operationId).
+func (c *ClientWithResponses) CreateSsoCertificateWithResponse(ctx context.Context, body CreateSsoCertificateJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSsoCertificateResponse, error) {
+	rsp, err := c.CreateSsoCertificate(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSsoCertificateResponse(rsp)
+}
+
 // GetSsoCertificateWithResponse Get an SSO certificate
 //
 // Returns one SSO certificate of the account's SAML integrations.
@@ -632,6 +1266,36 @@ func (c *ClientWithResponses) GetSsoCertificateWithResponse(ctx context.Context,
 		return nil, err
 	}
 	return ParseGetSsoCertificateResponse(rsp)
+}
+
+// ListSsoIntegrationWithResponse List the SSO integrations
+//
+// Returns every SAML integration of the account.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v3/sso/integrations (the `ListSsoIntegration` operationId).
+func (c *ClientWithResponses) ListSsoIntegrationWithResponse(ctx context.Context, params *ListSsoIntegrationParams, reqEditors ...RequestEditorFn) (*ListSsoIntegrationResponse, error) {
+	rsp, err := c.ListSsoIntegration(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSsoIntegrationResponse(rsp)
+}
+
+// ListSsoIntegrationCertificateWithResponse List the certificates of an SSO integration
+//
+// Returns every certificate of the integration `integration_id`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v3/sso/integrations/{integration_id}/certificates (the `ListSsoIntegrationCertificate` operationId).
+func (c *ClientWithResponses) ListSsoIntegrationCertificateWithResponse(ctx context.Context, integrationID string, reqEditors ...RequestEditorFn) (*ListSsoIntegrationCertificateResponse, error) {
+	rsp, err := c.ListSsoIntegrationCertificate(ctx, integrationID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSsoIntegrationCertificateResponse(rsp)
 }
 
 // ParseAuthenticateAccountResponse parses an HTTP response from a AuthenticateAccountWithResponse call
@@ -728,6 +1392,125 @@ func ParseAuthenticateAccountResponse(rsp *http.Response) (*AuthenticateAccountR
 	return response, nil
 }
 
+// ParseCreateSsoCertificateResponse parses an HTTP response from a CreateSsoCertificateWithResponse call
+func ParseCreateSsoCertificateResponse(rsp *http.Response) (*CreateSsoCertificateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateSsoCertificateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SSOCertificate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers CreateSsoCertificateResponse200Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateSsoCertificateResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetSsoCertificateResponse parses an HTTP response from a GetSsoCertificateWithResponse call
 func ParseGetSsoCertificateResponse(rsp *http.Response) (*GetSsoCertificateResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -813,6 +1596,244 @@ func ParseGetSsoCertificateResponse(rsp *http.Response) (*GetSsoCertificateRespo
 		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetSsoCertificateResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListSsoIntegrationResponse parses an HTTP response from a ListSsoIntegrationWithResponse call
+func ParseListSsoIntegrationResponse(rsp *http.Response) (*ListSsoIntegrationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSsoIntegrationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []SSOIntegration
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListSsoIntegrationResponse200Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListSsoIntegrationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListSsoIntegrationCertificateResponse parses an HTTP response from a ListSsoIntegrationCertificateWithResponse call
+func ParseListSsoIntegrationCertificateResponse(rsp *http.Response) (*ListSsoIntegrationCertificateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSsoIntegrationCertificateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []SSOCertificate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListSsoIntegrationCertificateResponse200Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
+			var value int64
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitReset = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListSsoIntegrationCertificateResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -162,6 +162,59 @@ var certificateExamples = map[string]wrapper.Certificate{
 	},
 }
 
+// integrationExamples are the values each ListSsoIntegration 200 example must decode to.
+var integrationExamples = map[string][]wrapper.Integration{
+	"official": {{
+		ID:              "b0b98502-9408-4b24-9e3d-31ed7cb15312",
+		Name:            "Twilio SendGrid",
+		Enabled:         true,
+		EntityID:        "http://www.okta.com/${org.externalKey}",
+		SigninURL:       "https://example.okta.com/home/examplecompany/yokpGWsmpRUcuvXFb4x6/nfaVADNhuHvvReAEV4x6",
+		SignoutURL:      "https://example.okta.com/login/signout?fromURI=exampleappurl",
+		Completed:       true,
+		LastUpdated:     time.Unix(1621288520, 0),
+		SingleSignOnURL: "https://api.sendgrid.com/v3/public/sso/saml/response/id/b0b98502-9408-4b24-9e3d-31ed7cb15312",
+		AudienceURL:     "https://api.sendgrid.com/v3/public/sso/saml/response/id/b0b98502-9408-4b24-9e3d-31ed7cb15312",
+	}},
+}
+
+// decodeExample checks that the generated models read the 200 example e, and returns
+// what the client must make of it: a wrapper.Certificate, or a slice of certificates
+// or integrations for the list operations.
+func decodeExample(e example) (any, error) {
+	switch e.operation {
+	case "ListSsoIntegration":
+		want, ok := integrationExamples[e.name]
+		if !ok {
+			return nil, fmt.Errorf("no expected values for integration example %q: add them to integrationExamples", e.name)
+		}
+		var m []gen.SSOIntegration
+		if err := json.Unmarshal(e.json, &m); err != nil || len(m) != len(want) {
+			return nil, fmt.Errorf("the generated model reads %d integrations (err %v), want %d", len(m), err, len(want))
+		}
+		return want, nil
+	case "ListSsoIntegrationCertificate":
+		want, ok := certificateExamples[e.name]
+		if !ok {
+			return nil, fmt.Errorf("no expected values for certificate example %q: add them to certificateExamples", e.name)
+		}
+		var m []gen.SSOCertificate
+		if err := json.Unmarshal(e.json, &m); err != nil || len(m) != 1 || m[0].ID != want.ID {
+			return nil, fmt.Errorf("the generated model reads %+v (err %v), want one certificate with id %d", m, err, want.ID)
+		}
+		return []wrapper.Certificate{want}, nil
+	}
+	want, ok := certificateExamples[e.name]
+	if !ok {
+		return nil, fmt.Errorf("no expected values for certificate example %q: add them to certificateExamples", e.name)
+	}
+	var m gen.SSOCertificate
+	if err := json.Unmarshal(e.json, &m); err != nil || m.ID != want.ID {
+		return nil, fmt.Errorf("the generated model reads id %v (err %v), want %d", m.ID, err, want.ID)
+	}
+	return want, nil
+}
+
 // Every example, served by the fake, decodes through the generated models and the
 // wrapper to the values it shows, and passes the contract on the way.
 func TestEveryExampleDecodes(t *testing.T) {
@@ -197,6 +250,12 @@ func checkExample(w *world, e example) error {
 			return c.GetSSOCertificate(ctx, id)
 		case "AuthenticateAccount":
 			return c.AuthenticateAccount(ctx, id)
+		case "ListSsoIntegration":
+			return c.ListSSOIntegrations(ctx)
+		case "ListSsoIntegrationCertificate":
+			return c.ListSSOCertificates(ctx, id)
+		case "CreateSsoCertificate":
+			return c.CreateSSOCertificate(ctx, id, defaultCertificate())
 		}
 		return nil, fmt.Errorf("no call for operation %s: add one", e.operation)
 	}
@@ -223,21 +282,20 @@ func checkExample(w *world, e example) error {
 		}
 		return nil
 	case e.where == "body" && e.status == "200":
-		want, ok := certificateExamples[e.name]
-		if !ok {
-			return fmt.Errorf("no expected values for certificate example %q: add them to certificateExamples", e.name)
-		}
-		var m gen.SSOCertificate
-		if err := json.Unmarshal(e.json, &m); err != nil || m.ID != want.ID {
-			return fmt.Errorf("the generated model reads id %v (err %v), want %d", m.ID, err, want.ID)
-		}
-		w.srv.FailNext(1, ssotest.Fault{Status: http.StatusOK, Body: string(e.json)})
-		got, err := call(certID)
+		want, err := decodeExample(e)
 		if err != nil {
 			return err
 		}
-		if cert := got.(*wrapper.Certificate); !reflect.DeepEqual(*cert, want) {
-			return fmt.Errorf("decoded %+v, want %+v", *cert, want)
+		w.srv.FailNext(1, ssotest.Fault{Status: http.StatusOK, Body: string(e.json)})
+		got, err := call(ssotest.DefaultIntegrationID)
+		if err != nil {
+			return err
+		}
+		if cert, ok := got.(*wrapper.Certificate); ok {
+			got = *cert
+		}
+		if !reflect.DeepEqual(got, want) {
+			return fmt.Errorf("decoded %+v, want %+v", got, want)
 		}
 		return nil
 	case e.where == "body":

@@ -33,6 +33,27 @@ func notExercised(pair string) func(report) bool {
 
 var mutations = []mutation{
 	{
+		name:  "an integration's timestamp type",
+		old:   "        last_updated:\n          type: integer\n",
+		new:   "        last_updated:\n          type: string\n",
+		want:  "the 200 of ListSsoIntegration: a SchemaError on the type of /0/last_updated",
+		found: reported(exchange("ListSsoIntegration", 200, schemaError("type", "0", "last_updated"))),
+	},
+	{
+		name:  "a required request property",
+		old:   "      required: [public_certificate, integration_id]\n",
+		new:   "      required: [public_certificate, integration_id, certificate_id]\n",
+		want:  "the CreateSsoCertificate request: a SchemaError on the required properties of its body",
+		found: reported(exchange("CreateSsoCertificate", 0, schemaError("required", "certificate_id"))),
+	},
+	{
+		name:  "a path of the certificate lifecycle",
+		old:   "  /v3/sso/integrations/{integration_id}/certificates:\n",
+		new:   "  /v3/sso/integrations/{integration_id}/certs:\n",
+		want:  "a request that matches no operation: ErrNoOperation, and ListSsoIntegrationCertificate 200 not exercised",
+		found: notExercised("ListSsoIntegrationCertificate 200"),
+	},
+	{
 		name:  "a property's type",
 		old:   "        id:\n          type: integer\n",
 		new:   "        id:\n          type: string\n",

@@ -56,21 +56,33 @@ func decodeCertificate(body []byte, r redactor) (*Certificate, error) {
 	if err := json.Unmarshal(body, &m); err != nil {
 		return nil, invalidResponse("the 200 body is not a certificate: %w (body \"%s\")", err, r.text(string(body), bodyExcerptLen))
 	}
-	c := &Certificate{
+	c := certificateOf(m)
+	return &c, nil
+}
+
+// certificateOf is the Certificate of a generated model: either spelling of the
+// integration ID, and the zero Time for an absent or 0 time.
+func certificateOf(m gen.SSOCertificate) Certificate {
+	c := Certificate{
 		ID:                m.ID,
 		PublicCertificate: m.PublicCertificate,
 		IntegrationID:     m.IntegrationID,
+		NotBefore:         unixTime(m.NotBefore),
+		NotAfter:          unixTime(m.NotAfter),
 	}
 	if c.IntegrationID == "" {
 		c.IntegrationID = m.IntergrationID
 	}
-	if m.NotBefore != 0 {
-		c.NotBefore = time.Unix(m.NotBefore, 0)
+	return c
+}
+
+// unixTime is time.Unix of the API's unix seconds, or the zero Time for 0: the
+// generated models read an absent number as 0, and no SSO time is from 1970.
+func unixTime(sec int64) time.Time {
+	if sec == 0 {
+		return time.Time{}
 	}
-	if m.NotAfter != 0 {
-		c.NotAfter = time.Unix(m.NotAfter, 0)
-	}
-	return c, nil
+	return time.Unix(sec, 0)
 }
 
 // X509 parses PublicCertificate, PEM ("-----BEGIN CERTIFICATE-----") or bare base64

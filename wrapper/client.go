@@ -153,6 +153,12 @@ type operation struct {
 var (
 	opGetCertificate = operation{name: "GetSSOCertificate", method: http.MethodGet, success: http.StatusOK, idempotent: true,
 		path: func(id string) string { return "/v3/sso/certificates/" + url.PathEscape(id) }}
+	opListIntegrations = operation{name: "ListSSOIntegrations", method: http.MethodGet, success: http.StatusOK, idempotent: true,
+		path: func(string) string { return "/v3/sso/integrations" }}
+	opListCertificates = operation{name: "ListSSOCertificates", method: http.MethodGet, success: http.StatusOK, idempotent: true,
+		path: func(id string) string { return "/v3/sso/integrations/" + url.PathEscape(id) + "/certificates" }}
+	opCreateCertificate = operation{name: "CreateSSOCertificate", method: http.MethodPost, success: http.StatusOK,
+		path: func(string) string { return "/v3/sso/certificates" }}
 	opAuthenticate = operation{name: "AuthenticateAccount", method: http.MethodPost, success: http.StatusSeeOther, headersOnly: true, login: true,
 		path: func(id string) string { return "/v3/partners/accounts/" + url.PathEscape(id) + "/sso" }}
 )

@@ -41,11 +41,16 @@ func TestRetryable(t *testing.T) {
 	}
 	var p retryPolicy
 	for _, tc := range cases {
-		if got := p.retryable(opGetCertificate, tc.err); got != tc.get {
-			t.Errorf("%s: GET retryable = %v, want %v", tc.name, got, tc.get)
+		for _, op := range []operation{opGetCertificate, opListIntegrations, opListCertificates} {
+			if got := p.retryable(op, tc.err); got != tc.get {
+				t.Errorf("%s: %s retryable = %v, want %v", tc.name, op.name, got, tc.get)
+			}
 		}
-		if got := p.retryable(opAuthenticate, tc.err); got != tc.post {
-			t.Errorf("%s: POST retryable = %v, want %v (after a 5xx or a lost answer a code may be minted)", tc.name, got, tc.post)
+		// After a 5xx or a lost answer a code may be minted, a certificate created.
+		for _, op := range []operation{opAuthenticate, opCreateCertificate} {
+			if got := p.retryable(op, tc.err); got != tc.post {
+				t.Errorf("%s: %s retryable = %v, want %v", tc.name, op.name, got, tc.post)
+			}
 		}
 	}
 }

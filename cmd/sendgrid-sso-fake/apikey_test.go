@@ -16,7 +16,7 @@ import (
 // each run. Another key is answered 401 and counted apart in the report.
 func TestAPIKeyFlag(t *testing.T) {
 	t.Parallel()
-	method, path := operationPath("GetSsoCertificate")
+	method, path, _ := operationPath(t, "GetSsoCertificate")
 	mine := clitest.StartFake(t, bin, nil, "--addr", "127.0.0.1:0", "--api-key", "SG.mine")
 	r1 := clitest.StartFake(t, bin, nil, "--addr", "127.0.0.1:0", "--api-key", "random")
 	r2 := clitest.StartFake(t, bin, nil, "--addr", "127.0.0.1:0", "--api-key=random")
@@ -28,7 +28,7 @@ func TestAPIKeyFlag(t *testing.T) {
 	}
 	for _, f := range []*clitest.Fake{mine, r1} {
 		for key, want := range map[string]int{f.APIKey: 200, r2.APIKey: 401, defaultAPIKey: 401} {
-			if resp, body := call(t, f.URL, key, method, path, ""); resp.StatusCode != want {
+			if resp, body := call(t, f.URL, key, method, path, "", ""); resp.StatusCode != want {
 				t.Errorf("fake with %s, key %s: %d, want %d: %s", f.APIKey, key, resp.StatusCode, want, body)
 			}
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -21,13 +22,17 @@ import (
 // noRedirects hands back redirects instead of following them.
 var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
-// call sends method path to the fake at base with the key and the Prefer header (none
-// when prefer is ""), and returns the response with its body read.
-func call(t *testing.T, base, key, method, path, prefer string) (*http.Response, string) {
+// call sends method path to the fake at base with the key, the Prefer header (none
+// when prefer is "") and body as JSON (none when ""), and returns the response with
+// its body read.
+func call(t *testing.T, base, key, method, path, body, prefer string) (*http.Response, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, base+path, nil)
+	req, err := http.NewRequest(method, base+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Authorization", "Bearer "+key)
 	if prefer != "" {
@@ -45,12 +50,27 @@ func call(t *testing.T, base, key, method, path, prefer string) (*http.Response,
 	return resp, string(b)
 }
 
-// operationPath is a method and path of operation that the fake serves.
-func operationPath(operation string) (method, path string) {
-	if operation == "AuthenticateAccount" {
-		return "POST", "/v3/partners/accounts/" + ssotest.DefaultAccountID + "/sso"
+// operationPath is a method, path and request body of operation that the fake serves.
+func operationPath(t *testing.T, operation string) (method, path, body string) {
+	switch operation {
+	case "AuthenticateAccount":
+		return "POST", "/v3/partners/accounts/" + ssotest.DefaultAccountID + "/sso", ""
+	case "GetSsoCertificate":
+		return "GET", fmt.Sprintf("/v3/sso/certificates/%d", ssotest.DefaultCertificateID), ""
+	case "ListSsoIntegration":
+		return "GET", "/v3/sso/integrations?si=true", ""
+	case "ListSsoIntegrationCertificate":
+		return "GET", "/v3/sso/integrations/" + ssotest.DefaultIntegrationID + "/certificates", ""
+	case "CreateSsoCertificate":
+		b, err := json.Marshal(map[string]any{"public_certificate": ssotest.DefaultCertificate().PublicCertificate,
+			"integration_id": ssotest.DefaultIntegrationID, "enabled": true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return "POST", "/v3/sso/certificates", string(b)
 	}
-	return "GET", fmt.Sprintf("/v3/sso/certificates/%d", ssotest.DefaultCertificateID)
+	t.Fatalf("no request for operation %s: add one", operation)
+	return "", "", ""
 }
 
 // Every (operation, status) pair the spec declares, reached over HTTP through the fake
@@ -66,8 +86,8 @@ func TestPreferOverHTTP(t *testing.T) {
 	}
 	pairs := c.Pairs()
 	for _, p := range pairs {
-		method, path := operationPath(p.Operation)
-		resp, body := call(t, base, key, method, path, "code="+p.Status)
+		method, path, reqBody := operationPath(t, p.Operation)
+		resp, body := call(t, base, key, method, path, reqBody, "code="+p.Status)
 		if strconv.Itoa(resp.StatusCode) != p.Status {
 			t.Errorf("%s: status %d: %s", p, resp.StatusCode, body)
 		}
@@ -78,13 +98,13 @@ func TestPreferOverHTTP(t *testing.T) {
 			t.Errorf("%s: no X-RateLimit-Limit", p)
 		}
 	}
-	resp, body := call(t, base, key, "GET", "/v3/sso/certificates/1", "code=404")
+	resp, body := call(t, base, key, "GET", "/v3/sso/certificates/1", "", "code=404")
 	if want := "GetSsoCertificate declares only 200, 400, 401, 403, 429, 500"; resp.StatusCode != 400 || !strings.Contains(body, want) {
 		t.Errorf("undeclared code: %d %s, want 400 saying %q", resp.StatusCode, body, want)
 	}
 
 	// One code redeemed, one made up: one login URL opened.
-	resp, _ = call(t, base, key, "POST", "/v3/partners/accounts/"+ssotest.DefaultAccountID+"/sso", "")
+	resp, _ = call(t, base, key, "POST", "/v3/partners/accounts/"+ssotest.DefaultAccountID+"/sso", "", "")
 	for _, u := range []string{resp.Header.Get("Location"), base + "/login?code=made-up"} {
 		r, err := http.Get(u)
 		if err != nil {
@@ -123,9 +143,9 @@ func TestInterruptWithAStalledClient(t *testing.T) {
 func TestRateLimitFlag(t *testing.T) {
 	t.Parallel()
 	f := clitest.StartFake(t, bin, nil, "--addr", "127.0.0.1:0", "--rate-limit", "2/1h")
-	method, path := operationPath("GetSsoCertificate")
+	method, path, _ := operationPath(t, "GetSsoCertificate")
 	for i, want := range []int{200, 200, 429} {
-		resp, body := call(t, f.URL, f.APIKey, method, path, "")
+		resp, body := call(t, f.URL, f.APIKey, method, path, "", "")
 		if resp.StatusCode != want || resp.Header.Get("X-RateLimit-Limit") != "2" {
 			t.Fatalf("call %d: %d limit %q, want %d and 2: %s", i+1, resp.StatusCode, resp.Header.Get("X-RateLimit-Limit"), want, body)
 		}

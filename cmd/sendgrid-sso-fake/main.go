@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,6 +50,11 @@ authenticate at this one. A request without the key is answered 401 before anyth
 else. On Ctrl-C it closes every connection, says how many requests it answered with
 and without its key, how many of its one-time login codes were redeemed and which
 requests broke the spec (the first 100), and exits; a second Ctrl-C quits at once.
+It serves every operation of the spec: besides the certificate and the login, one
+SSO integration (GET /v3/sso/integrations), its certificates
+(GET /v3/sso/integrations/{id}/certificates) and the creation of certificates
+(POST /v3/sso/certificates), which it keeps and serves by ID afterwards, at most
+` + strconv.Itoa(ssotest.MaxCreatedCertificates) + ` in its life.
 Requests may carry "Prefer: code=N" to get any status the spec declares for the
 operation (as with the Prism mock server).
 --cert-expires-in 10d serves its certificate with not_after 10 days from now, to try

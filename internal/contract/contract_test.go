@@ -223,8 +223,8 @@ func TestCheckResponse(t *testing.T) {
 func TestPairsAndStatuses(t *testing.T) {
 	c := newContract(t)
 	pairs := c.Pairs()
-	if len(pairs) != 14 || pairs[0] != (contract.Pair{Operation: "AuthenticateAccount", Status: "303"}) || pairs[0].String() != "AuthenticateAccount 303" {
-		t.Errorf("Pairs() = %v, want 14 sorted, AuthenticateAccount 303 first", pairs)
+	if len(pairs) != 32 || pairs[0] != (contract.Pair{Operation: "AuthenticateAccount", Status: "303"}) || pairs[0].String() != "AuthenticateAccount 303" {
+		t.Errorf("Pairs() = %v, want 32 sorted, AuthenticateAccount 303 first", pairs)
 	}
 	if got := c.Statuses("GetSsoCertificate"); !slices.Equal(got, []string{"200", "400", "401", "403", "429", "500"}) {
 		t.Errorf("Statuses(GetSsoCertificate) = %v", got)

@@ -40,7 +40,7 @@ func DefaultCertificate() Certificate {
 		PublicCertificate: defaultCertPEM,
 		NotBefore:         defaultCert().NotBefore,
 		NotAfter:          defaultCert().NotAfter,
-		IntegrationID:     "b0b98502-9408-4b24-9e3d-31ed7cb15312",
+		IntegrationID:     DefaultIntegrationID,
 	}
 }
 

@@ -15,6 +15,9 @@
 //   - Option and WithCertificate, WithAccount, Certificate, DefaultCertificate,
 //     DefaultCertificateID, DefaultAccountID: what it knows, and the IDs a test asks
 //     for; Certificate.ExpiringIn, to test alerting on expiry.
+//   - WithIntegration, Integration, DefaultIntegration, DefaultIntegrationID: the SSO
+//     integrations it lists, which certificates belong to by IntegrationID;
+//     MaxCreatedCertificates, the bound on what CreateSsoCertificate keeps.
 //   - WithAPIKey, WithListener: a fixed key and a fixed address, for a fake that
 //     outlives a test (sendgrid-sso-fake's --api-key and --addr).
 //   - WithRateLimit, DefaultRateLimit, DefaultRateLimitWindow: the key's budget, and
@@ -32,14 +35,20 @@
 // # What it serves
 //
 // The fake knows one API key, a fresh random one for each server unless WithAPIKey
-// gives it, a set of certificates and a set of accounts (see WithCertificate,
-// WithAccount). It answers as the spec in api/ declares
-// and as the real API sends: an unknown certificate with 400 (GetSsoCertificate
-// declares no 404), an unknown account with 404, a wrong key with 401; errors of
-// GetSsoCertificate as a bare JSON array and those of AuthenticateAccount as
+// gives it, a set of integrations, a set of certificates and a set of accounts (see
+// WithIntegration, WithCertificate, WithAccount). It answers as the spec in api/
+// declares and as the real API sends: an unknown certificate or integration with 400
+// (the SSO operations declare no 404), an unknown account with 404, a wrong key with
+// 401; errors of the SSO operations as a bare JSON array and those of AuthenticateAccount as
 // {"errors": [...]}, each error with message, field ("") and error_id, the shapes
 // Twilio's official descriptions give each. Paths are matched exactly: a trailing
 // slash is a 404, as with SendGrid.
+//
+// A certificate created with CreateSsoCertificate (its public_certificate must parse:
+// its validity window is read from it) gets the next free ID and is served by
+// GetSsoCertificate and ListSsoIntegrationCertificate afterwards. A server creates at
+// most MaxCreatedCertificates (100) in its life, so that a long-running fake holds
+// bounded state; the next is refused with 400.
 //
 // The 303 of AuthenticateAccount points at a login page on the fake itself, on the
 // host the client addressed; a request whose Host header cannot make an absolute URL

@@ -23,7 +23,8 @@ import (
 func checkOfficialErrorShape(t *testing.T, operation string, body []byte) {
 	t.Helper()
 	var items []map[string]any
-	if operation == "GetSsoCertificate" {
+	sso := operation != "AuthenticateAccount" // the official SSO description's operations
+	if sso {
 		if err := json.Unmarshal(body, &items); err != nil {
 			t.Fatalf("%s error body is not a bare array: %v: %s", operation, err, body)
 		}
@@ -43,7 +44,7 @@ func checkOfficialErrorShape(t *testing.T, operation string, body []byte) {
 		for _, name := range []string{"message", "field", "error_id"} {
 			v, present := item[name]
 			_, isString := v.(string)
-			nullOK := operation == "GetSsoCertificate" && name == "field"
+			nullOK := sso && name == "field"
 			if !present || !isString && !(nullOK && v == nil) {
 				t.Errorf("%s error %s = %#v (present %v), want a string: %s", operation, name, v, present, body)
 			}

@@ -12,6 +12,10 @@ import (
 const (
 	opGetCertificate = "GetSsoCertificate"
 	opAuthenticate   = "AuthenticateAccount"
+
+	opListIntegrations            = "ListSsoIntegration"
+	opListIntegrationCertificates = "ListSsoIntegrationCertificate"
+	opCreateCertificate           = "CreateSsoCertificate"
 )
 
 // serveOperation answers a request that the spec allows, with the fake's key.
@@ -21,6 +25,12 @@ func (s *Server) serveOperation(w http.ResponseWriter, r *http.Request, route co
 		s.serveCertificate(w, route.Params["cert_id"])
 	case opAuthenticate:
 		s.serveLoginRedirect(w, r, route.Params["accountID"])
+	case opListIntegrations:
+		s.serveIntegrations(w, r)
+	case opListIntegrationCertificates:
+		s.serveIntegrationCertificates(w, route.Params["integration_id"])
+	case opCreateCertificate:
+		s.serveCreateCertificate(w, r)
 	default:
 		writeErrors(w, http.StatusNotFound, route.Operation, "ssotest: the fake does not serve operation "+route.Operation)
 	}
@@ -28,7 +38,9 @@ func (s *Server) serveOperation(w http.ResponseWriter, r *http.Request, route co
 
 func (s *Server) serveCertificate(w http.ResponseWriter, id string) {
 	n, err := strconv.ParseInt(id, 10, 64)
+	s.mu.Lock()
 	c, ok := s.certs[n]
+	s.mu.Unlock()
 	if err != nil || !ok || strconv.FormatInt(n, 10) != id {
 		writeErrors(w, http.StatusBadRequest, opGetCertificate, "invalid certificate id")
 		return
@@ -50,13 +62,14 @@ func (s *Server) serveLoginRedirect(w http.ResponseWriter, r *http.Request, acco
 }
 
 // writeErrors answers with one error in the body shape the official description gives
-// the operation: a bare array for GetSsoCertificate, {"errors": [...]} otherwise.
+// the operation: a bare array for the SSO operations (those of the official SSO
+// description), {"errors": [...]} for AuthenticateAccount.
 // Every error carries message, field and error_id, field as the empty string: the
 // official account-provisioning description (AuthenticateAccount) requires all three,
 // field a string, and its examples send ""; the SSO description allows "" too.
 func writeErrors(w http.ResponseWriter, status int, operation, msg string) {
 	details := []errorDetail{{ErrorID: "10-" + strconv.Itoa(status) + "00", Message: msg}}
-	if operation == opGetCertificate {
+	if operation != opAuthenticate {
 		writeJSON(w, status, details)
 		return
 	}

@@ -49,20 +49,23 @@ type Server struct {
 	// WithAPIKey gives one.
 	APIKey string
 
-	ts             *httptest.Server // serves the fake; its Config carries the timeouts
-	listener       net.Listener     // from WithListener, else httptest's own on loopback
-	contract       *contract.Contract
-	spec           []byte // the document checked against: api.Spec() but in tests
-	certs          map[int64]Certificate
-	accounts       map[string]bool
-	customCerts    bool
-	customAccounts bool
-	limits         *rateLimiter
-	timeouts       timeouts
-	now            func() time.Time // the clock of codes and rate limits
-	hooks          hooks
+	ts                 *httptest.Server // serves the fake; its Config carries the timeouts
+	listener           net.Listener     // from WithListener, else httptest's own on loopback
+	contract           *contract.Contract
+	spec               []byte                // the document checked against: api.Spec() but in tests
+	certs              map[int64]Certificate // guarded by mu: CreateSsoCertificate adds to it
+	accounts           map[string]bool
+	customCerts        bool
+	integrations       []Integration // in the order given
+	customIntegrations bool
+	customAccounts     bool
+	limits             *rateLimiter
+	timeouts           timeouts
+	now                func() time.Time // the clock of codes and rate limits
+	hooks              hooks
 
 	mu       sync.Mutex
+	created  int // certificates created through the API (MaxCreatedCertificates)
 	codes    codes
 	faults   faultQueue
 	badReqs  violationLog
@@ -95,13 +98,14 @@ type hooks struct {
 // cannot listen, as httptest.NewServer does, or if the embedded spec does not load.
 func NewServer(opts ...Option) *Server {
 	s := &Server{
-		APIKey:   newAPIKey(),
-		certs:    map[int64]Certificate{DefaultCertificateID: DefaultCertificate()},
-		accounts: map[string]bool{DefaultAccountID: true},
-		limits:   newRateLimiter(DefaultRateLimit, DefaultRateLimitWindow),
-		timeouts: defaultTimeouts,
-		now:      time.Now,
-		spec:     api.Spec(),
+		APIKey:       newAPIKey(),
+		certs:        map[int64]Certificate{DefaultCertificateID: DefaultCertificate()},
+		accounts:     map[string]bool{DefaultAccountID: true},
+		integrations: []Integration{DefaultIntegration()},
+		limits:       newRateLimiter(DefaultRateLimit, DefaultRateLimitWindow),
+		timeouts:     defaultTimeouts,
+		now:          time.Now,
+		spec:         api.Spec(),
 	}
 	for _, o := range opts {
 		o(s)
@@ -243,8 +247,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 // respond records the fake's answer to a call of route, checks it against the spec,
 // and sends it, or a 500 naming the violation when it breaks the spec. A status the
 // operation does not declare is sent unchecked only when it is a rate limit's 429: the
-// real API limits every endpoint, though the official description declares 429 on
-// GetSsoCertificate alone.
+// real API limits every endpoint, though the official descriptions declare 429 on
+// the SSO operations alone, not on AuthenticateAccount.
 func (s *Server) respond(w http.ResponseWriter, r *http.Request, route contract.Route, answer func(http.ResponseWriter)) {
 	rec := httptest.NewRecorder()
 	for k, v := range w.Header() {
