@@ -3,7 +3,10 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 )
 
 // cert --format prometheus: the Prometheus text exposition format (version 0.0.4), as
@@ -18,6 +21,7 @@ const (
 	metricNotAfter    = "sendgrid_sso_certificate_not_after_timestamp_seconds"
 	metricIdPMatch    = "sendgrid_sso_certificate_idp_metadata_match"
 	metricCheckResult = "sendgrid_sso_certificate_check_success"
+	metricIntegration = "sendgrid_sso_integration_info"
 )
 
 // promSample is one sample: its label pairs (name, value) and its value.
@@ -32,14 +36,22 @@ type promFamily struct {
 	samples    []promSample
 }
 
-// writePrometheus writes the metrics of results; withIdP adds the metadata match.
-// A certificate that could not be fetched has only its check_success sample, 0.
-func writePrometheus(w io.Writer, results []certResult, withIdP bool) error {
+// writePrometheus writes the metrics of results; withIdP adds the metadata match;
+// integrations (cert --all's) add an info series each. A certificate that could not
+// be fetched has only its check_success sample, 0.
+func writePrometheus(w io.Writer, results []certResult, integrations []wrapper.Integration, withIdP bool) error {
 	notBefore := promFamily{name: metricNotBefore, help: "Start of the SSO certificate's validity window (SendGrid's not_before), unix seconds."}
 	notAfter := promFamily{name: metricNotAfter, help: "End of the SSO certificate's validity window (SendGrid's not_after), unix seconds. Alert on it minus time()."}
 	match := promFamily{name: metricIdPMatch, help: "1 when the certificate is among the signing certificates of the IdP's SAML metadata, else 0."}
 	success := promFamily{name: metricCheckResult, help: "1 when the certificate was fetched and every check asked for passed, else 0."}
+	info := promFamily{name: metricIntegration, help: "1 for each SSO integration of the account, labelled with its name, entity ID (the IdP's issuer) and whether it is enabled."}
+	for _, in := range integrations {
+		info.samples = append(info.samples, promSample{[]string{"integration_id", in.ID, "name", in.Name, "entity_id", in.EntityID, "enabled", strconv.FormatBool(in.Enabled)}, 1})
+	}
 	for _, r := range results {
+		if r.listFailed() { // reported on stderr; no certificate to label
+			continue
+		}
 		ok := int64(0)
 		if v := r.view; v != nil {
 			labels := []string{"cert_id", r.id, "integration_id", v.IntegrationID}
@@ -55,7 +67,7 @@ func writePrometheus(w io.Writer, results []certResult, withIdP bool) error {
 		success.samples = append(success.samples, promSample{[]string{"cert_id", r.id}, ok})
 	}
 	var b strings.Builder
-	for _, f := range []promFamily{notBefore, notAfter, match, success} {
+	for _, f := range []promFamily{notBefore, notAfter, match, success, info} {
 		f.write(&b)
 	}
 	return writeDocument(w, b.String())
