@@ -3,7 +3,7 @@
 //	sendgrid-sso [global flags] COMMAND [command flags] [ARG]
 //
 //	cert [--format text|json|prometheus] [--warn-within DURATION]
-//	     [--idp-metadata URL|FILE] [--pem] (--all | CERT_ID...)
+//	     [--idp-metadata URL|FILE [--entity-id ID]] [--pem] (--all | CERT_ID...)
 //	                      show SSO certificates; check their expiry and the IdP's metadata
 //	login [--open] ACCOUNT_ID
 //	                      print (or open) a one-time login URL into a customer account

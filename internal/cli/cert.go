@@ -32,7 +32,7 @@ const (
 
 var certCommand = &command{
 	name:     "cert",
-	synopsis: "[--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE] [--pem] (--all | CERT_ID...)",
+	synopsis: "[--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE [--entity-id ID]] [--pem] (--all | CERT_ID...)",
 	summary:  "show SSO certificates; check their expiry and the IdP's metadata",
 	about: `Fetches the SSO (SAML) certificates CERT_ID... (at most 4 at a time) and prints,
 in argument order, each one's ID, integration ID, validity window (RFC 3339, with how
@@ -50,6 +50,7 @@ Checks (each only when asked for; a failed check exits 4; they compare exact tim
 ` + Table(
 		Row{"--warn-within 30d", "fails for a certificate that has expired, is not yet valid, or expires within the window (30d, or any Go duration: 720h)."},
 		Row{"--idp-metadata SRC", "fails unless SendGrid's certificate is among the signing certificates of the IdP's SAML 2.0 metadata, read from SRC: an https URL (plain http only on loopback; at most 1 MiB, within --timeout) or a file. The output lists every signing certificate the IdP publishes: during a key rollover, the one not yet at SendGrid is the one to upload before the IdP switches to it."},
+		Row{"", "A certificate is judged against one entity of the metadata, never the certificates of all the entities of an aggregate: with --all, the EntityDescriptor whose entityID is its integration's entity ID; with CERT_ID, the metadata's only entity. --entity-id ID picks the entity by hand (for both)."},
 	) + `
 Formats:
 ` + Table(
@@ -75,6 +76,7 @@ this order:
 		fs.BoolVar(&o.all, "all", false, "show the certificates of every integration, instead of CERT_ID...")
 		fs.Var(&o.warnWithin, "warn-within", "check: fail for a certificate that expires within this `duration` (30d, 720h), has expired or is not yet valid")
 		fs.StringVar(&o.idpMetadata, "idp-metadata", "", "check: fail unless the IdP's SAML metadata at this `URL|FILE` lists the certificate for signing")
+		fs.StringVar(&o.entityID, "entity-id", "", "with --idp-metadata: judge against the entity with this entityID (`ID`), not the integration's")
 		return func(ctx context.Context, g *globals, args []string) error {
 			if err := o.resolve(fs, *asJSON, args); err != nil {
 				return err
@@ -92,6 +94,7 @@ type certOptions struct {
 	warnSet     bool // --warn-within was given (0 still checks expired and not yet valid)
 	idpMetadata string
 	all         bool // --all: every integration's certificates, no CERT_ID
+	entityID    string
 }
 
 // resolve checks the flags against each other and the IDs for repeats.
@@ -120,8 +123,8 @@ func (o *certOptions) resolve(fs *flag.FlagSet, asJSON bool, ids []string) error
 	switch {
 	case o.all && len(ids) > 0:
 		return &UsageError{Err: fmt.Errorf("--all and CERT_ID %s exclude each other: give one or the other", safetext.Escape(ids[0]))}
-	case o.all && o.idpMetadata != "":
-		return &UsageError{Err: fmt.Errorf("--all and --idp-metadata exclude each other for now: check one integration's certificates by CERT_ID")}
+	case o.entityID != "" && o.idpMetadata == "":
+		return &UsageError{Err: fmt.Errorf("--entity-id picks an entity of --idp-metadata: give --idp-metadata too")}
 	case !o.all && len(ids) == 0:
 		return &UsageError{Err: fmt.Errorf("missing CERT_ID: give a certificate's ID, or --all")}
 	}
@@ -194,7 +197,7 @@ func runCert(ctx context.Context, g *globals, o *certOptions, ids []string) erro
 		}
 		if r.err == nil {
 			r.view.Integration = newIntegrationView(r.integration)
-			r.view.runChecks(o, idp, r.cert, now)
+			r.view.runChecks(o, idp, r, now)
 		}
 	}
 

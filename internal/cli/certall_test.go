@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"crypto/x509"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +19,12 @@ import (
 // a name and entity ID with a quote, a backslash and a line feed) with two, and
 // "empty" with none. It returns the certificates' IDs, integration by integration.
 func allFake(t *testing.T, extra ...ssotest.Option) (*ssotest.Server, []int64) {
+	fake, ids, _ := allFakeCerts(t, extra...)
+	return fake, ids
+}
+
+// allFakeCerts is allFake, and the certificates it serves by ID.
+func allFakeCerts(t *testing.T, extra ...ssotest.Option) (*ssotest.Server, []int64, map[int64]*x509.Certificate) {
 	t.Helper()
 	opts := []ssotest.Option{
 		ssotest.WithIntegration(ssotest.Integration{ID: "okta", Name: "Okta", EntityID: "http://www.okta.com/exk1", Enabled: true}),
@@ -24,12 +33,14 @@ func allFake(t *testing.T, extra ...ssotest.Option) (*ssotest.Server, []int64) {
 	}
 	ids := []int64{7, 9, 8}
 	owners := []string{"okta", "entra", "entra"}
+	certs := map[int64]*x509.Certificate{}
 	for i, id := range ids {
 		x := clitest.NewCert(t, "cert-"+strconv.FormatInt(id, 10))
+		certs[id] = x
 		opts = append(opts, ssotest.WithCertificate(ssotest.Certificate{ID: id, PublicCertificate: testcert.PEM(x), NotBefore: x.NotBefore, NotAfter: x.NotAfter, IntegrationID: owners[i]}))
 	}
 	// The fake lists an integration's certificates by ID.
-	return clitest.NewFake(t, append(opts, extra...)...), []int64{7, 8, 9}
+	return clitest.NewFake(t, append(opts, extra...)...), []int64{7, 8, 9}, certs
 }
 
 // TestCertAllJSON: --all lists every integration's certificates, integration by
@@ -151,10 +162,103 @@ func TestCertAllUsage(t *testing.T) {
 	}{
 		{[]string{"cert", "--all", "7"}, "--all and CERT_ID 7 exclude each other"},
 		{[]string{"cert"}, "missing CERT_ID"},
-		{[]string{"cert", "--all", "--idp-metadata", "md.xml"}, "--all and --idp-metadata exclude each other"},
+		{[]string{"cert", "--all", "--entity-id", "urn:x"}, "--entity-id picks an entity of --idp-metadata: give --idp-metadata too"},
 	} {
 		r := sso(t, clitest.KeyEnv(fake.APIKey), append([]string{"--base-url", fake.URL}, tc.args...)...)
 		r.WantExit(t, ExitUsage)
 		r.WantStderr(t, tc.want, "(--all | CERT_ID...)")
+	}
+}
+
+// aggregateFile writes metadata of two entities to a file: okta's
+// ("http://www.okta.com/exk1", signing with oktaCerts) and "urn:other" (signing with
+// otherCerts).
+func aggregateFile(t *testing.T, oktaCerts, otherCerts []*x509.Certificate) string {
+	t.Helper()
+	keys := func(cs []*x509.Certificate) []string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, testcert.KeyDescriptor(` use="signing"`, c))
+		}
+		return out
+	}
+	doc := `<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">` +
+		testcert.IdPEntity("http://www.okta.com/exk1", keys(oktaCerts)...) +
+		testcert.IdPEntity("urn:other", keys(otherCerts)...) + `</md:EntitiesDescriptor>`
+	path := filepath.Join(t.TempDir(), "aggregate.xml")
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// certChecks runs cert with args and returns each certificate's check outcome from
+// its JSON line: "passed", or the failures joined.
+func certChecks(t *testing.T, fake *ssotest.Server, want int, args ...string) map[int64]string {
+	t.Helper()
+	r := sso(t, clitest.KeyEnv(fake.APIKey), append([]string{"--base-url", fake.URL, "cert", "--json"}, args...)...)
+	r.WantExit(t, want)
+	out := map[int64]string{}
+	for _, s := range strings.Split(strings.TrimSuffix(r.Stdout, "\n"), "\n") {
+		var l struct {
+			ID    int64 `json:"id"`
+			Check struct {
+				Passed   bool     `json:"passed"`
+				Failures []string `json:"failures"`
+			} `json:"check"`
+		}
+		if err := json.Unmarshal([]byte(s), &l); err != nil {
+			t.Fatalf("line %q: %v", s, err)
+		}
+		out[l.ID] = "passed"
+		if !l.Check.Passed {
+			out[l.ID] = strings.Join(l.Check.Failures, "; ")
+		}
+	}
+	return out
+}
+
+// TestCertAllJudgesOwnEntity: with --all, each integration is judged against the
+// entity of its own entity ID, never the certificates of the whole aggregate: cert 8
+// is signed for by urn:other, which is not its integration's entity.
+func TestCertAllJudgesOwnEntity(t *testing.T) {
+	t.Parallel()
+	fake, _, certs := allFakeCerts(t)
+	next := clitest.NewCert(t, "okta-next")
+	md := aggregateFile(t, []*x509.Certificate{certs[7], next}, []*x509.Certificate{certs[8]})
+	got := certChecks(t, fake, ExitCheck, "--all", "--idp-metadata", md)
+	if got[7] != "passed" {
+		t.Errorf("cert 7 (okta's, in okta's entity): %s", got[7])
+	}
+	for _, id := range []int64{8, 9} {
+		if !strings.Contains(got[id], `the IdP metadata has no entity "https://sts.windows.net/t/\n", the integration's entity ID`) {
+			t.Errorf("cert %d (entra's, whose entity the metadata lacks): %q", id, got[id])
+		}
+	}
+
+	// --entity-id judges every certificate against urn:other.
+	got = certChecks(t, fake, ExitCheck, "--all", "--idp-metadata", md, "--entity-id", "urn:other")
+	if got[8] != "passed" || got[7] != "the IdP does not sign with this certificate" || got[9] != got[7] {
+		t.Errorf("against urn:other: %v", got)
+	}
+}
+
+// TestCertByIDAggregateNeedsEntity: by ID (no integration known), an aggregate
+// needs --entity-id; a single entity does not.
+func TestCertByIDAggregateNeedsEntity(t *testing.T) {
+	t.Parallel()
+	fake, _, certs := allFakeCerts(t)
+	md := aggregateFile(t, []*x509.Certificate{certs[7]}, []*x509.Certificate{certs[8]})
+	got := certChecks(t, fake, ExitCheck, "--idp-metadata", md, "8")
+	if got[8] != "the IdP metadata describes several entities: pick one with --entity-id" {
+		t.Errorf("cert 8 against the aggregate: %q", got[8])
+	}
+	got = certChecks(t, fake, ExitOK, "--idp-metadata", md, "--entity-id", "urn:other", "8")
+	if got[8] != "passed" {
+		t.Errorf("cert 8 against urn:other: %q", got[8])
+	}
+	got = certChecks(t, fake, ExitCheck, "--idp-metadata", md, "--entity-id", "urn:nope", "8")
+	if got[8] != `the IdP metadata has no entity "urn:nope" (--entity-id)` {
+		t.Errorf("cert 8 against urn:nope: %q", got[8])
 	}
 }
