@@ -7,6 +7,8 @@
 //	                      show SSO certificates; check their expiry and the IdP's metadata
 //	login [--open] ACCOUNT_ID
 //	                      print (or open) a one-time login URL into a customer account
+//	sync --idp-metadata URL|FILE [--integration ID] [--apply]
+//	                      upload the IdP's new signing certificates to SendGrid (a dry run without --apply)
 //	version               print the version, the Go version and the source revision
 //
 // The API key comes from SENDGRID_API_KEY only. Exit status: 0 success, 1 the API

@@ -37,7 +37,7 @@ func allFakeCerts(t *testing.T, extra ...ssotest.Option) (*ssotest.Server, []int
 	for i, id := range ids {
 		x := clitest.NewCert(t, "cert-"+strconv.FormatInt(id, 10))
 		certs[id] = x
-		opts = append(opts, ssotest.WithCertificate(ssotest.Certificate{ID: id, PublicCertificate: testcert.PEM(x), NotBefore: x.NotBefore, NotAfter: x.NotAfter, IntegrationID: owners[i]}))
+		opts = append(opts, heldBy(id, x, owners[i]))
 	}
 	// The fake lists an integration's certificates by ID.
 	return clitest.NewFake(t, append(opts, extra...)...), []int64{7, 8, 9}, certs
@@ -142,8 +142,8 @@ func TestCertAllPrometheus(t *testing.T) {
 func TestCertAllWarnWithin(t *testing.T) {
 	t.Parallel()
 	now := time.Now()
-	soon := testcert.New(t, testcert.Spec{CN: "soon", Serial: 99, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(48 * time.Hour)}).X
-	fake, _ := allFake(t, ssotest.WithCertificate(ssotest.Certificate{ID: 12, PublicCertificate: testcert.PEM(soon), NotBefore: soon.NotBefore, NotAfter: soon.NotAfter, IntegrationID: "empty"}))
+	soon := certValid(t, "soon", now.Add(-time.Hour), now.Add(48*time.Hour))
+	fake, _ := allFake(t, heldBy(12, soon, "empty"))
 	r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "cert", "--all", "--warn-within", "30d")
 	r.WantExit(t, ExitCheck)
 	r.WantStderr(t, "cert 12: check failed")
@@ -185,11 +185,28 @@ func aggregateFile(t *testing.T, oktaCerts, otherCerts []*x509.Certificate) stri
 	doc := `<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">` +
 		testcert.IdPEntity("http://www.okta.com/exk1", keys(oktaCerts)...) +
 		testcert.IdPEntity("urn:other", keys(otherCerts)...) + `</md:EntitiesDescriptor>`
-	path := filepath.Join(t.TempDir(), "aggregate.xml")
+	return tempFile(t, doc)
+}
+
+// tempFile writes doc to a file of its own and returns its path.
+func tempFile(t *testing.T, doc string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "metadata.xml")
 	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// certValid is a new self-signed certificate for cn valid from notBefore to notAfter.
+func certValid(t *testing.T, cn string, notBefore, notAfter time.Time) *x509.Certificate {
+	t.Helper()
+	return testcert.New(t, testcert.Spec{CN: cn, Serial: notBefore.UnixNano(), NotBefore: notBefore, NotAfter: notAfter}).X
+}
+
+// heldBy serves x as SendGrid's certificate id of the integration integrationID.
+func heldBy(id int64, x *x509.Certificate, integrationID string) ssotest.Option {
+	return ssotest.WithCertificate(ssotest.Certificate{ID: id, PublicCertificate: testcert.PEM(x), NotBefore: x.NotBefore, NotAfter: x.NotAfter, IntegrationID: integrationID})
 }
 
 // certChecks runs cert with args and returns each certificate's check outcome from

@@ -29,7 +29,7 @@ type command struct {
 }
 
 // commands lists every command, in help order.
-var commands = []*command{certCommand, loginCommand, versionCommand}
+var commands = []*command{certCommand, loginCommand, syncCommand, versionCommand}
 
 // commandNamed finds a command by name; the error says what to use instead.
 func commandNamed(name string) (*command, error) {

@@ -185,7 +185,7 @@ func TestUsageAndConfigErrorsExit2(t *testing.T) {
 		want []string
 	}{
 		{"no command", clitest.KeyEnv(fake.APIKey), nil, []string{"no command given", "sendgrid-sso --help"}},
-		{"unknown command", clitest.KeyEnv(fake.APIKey), []string{"certs"}, []string{`unknown command "certs"`, "use one of cert, login, version\n"}},
+		{"unknown command", clitest.KeyEnv(fake.APIKey), []string{"certs"}, []string{`unknown command "certs"`, "use one of cert, login, sync, version\n"}},
 		{"fake moved", clitest.KeyEnv(fake.APIKey), []string{"fake"}, []string{`"fake" moved out of sendgrid-sso`, "run sendgrid-sso-fake (go install"}},
 		{"demo moved", clitest.KeyEnv(fake.APIKey), []string{"demo"}, []string{`"demo" moved out of sendgrid-sso`, "run sendgrid-sso-fake demo (go install"}},
 		{"help for a moved command", clitest.KeyEnv(fake.APIKey), []string{"help", "fake"}, []string{"run sendgrid-sso-fake"}},
