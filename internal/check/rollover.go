@@ -3,6 +3,7 @@ package check
 import (
 	"crypto/x509"
 	"errors"
+	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/idpmetadata"
 )
@@ -79,4 +80,19 @@ func PlanRollover(e idpmetadata.Entity, held []*x509.Certificate) Rollover {
 		}
 	}
 	return r
+}
+
+// Uploadable reports whether c, a missing certificate, is one to upload as of now:
+// one that has expired is not (not yet valid is: that is a rollover's next key).
+func Uploadable(c idpmetadata.Certificate, now time.Time) bool { return now.Before(c.NotAfter) }
+
+// Pending is how many of r.Missing are Uploadable as of now.
+func (r Rollover) Pending(now time.Time) int {
+	n := 0
+	for _, c := range r.Missing {
+		if Uploadable(c, now) {
+			n++
+		}
+	}
+	return n
 }

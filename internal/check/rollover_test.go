@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/idpmetadata"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/testcert"
@@ -83,9 +84,40 @@ func TestPlanRollover(t *testing.T) {
 		if r.Stale == nil {
 			stale = "[]"
 		}
+		if p := r.Pending(time.Now()); p != len(r.Missing) {
+			t.Errorf("%s: %d pending of %d missing, all valid", tc.name, p, len(r.Missing))
+		}
 		if r.EntityID != "a" || cns(r.Missing) != tc.missing || cns(r.Held) != tc.kept || stale != tc.stale {
 			t.Errorf("%s: entity %q missing %s held %s stale %s; want missing %s held %s stale %s",
 				tc.name, r.EntityID, cns(r.Missing), cns(r.Held), stale, tc.missing, tc.kept, tc.stale)
 		}
+	}
+}
+
+// TestUploadable: an expired certificate is never one to upload; one not yet valid is.
+func TestUploadable(t *testing.T) {
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	c := func(nb, na time.Time) idpmetadata.Certificate {
+		return idpmetadata.Certificate{NotBefore: nb, NotAfter: na}
+	}
+	year := 365 * 24 * time.Hour
+	cases := []struct {
+		name string
+		c    idpmetadata.Certificate
+		want bool
+	}{
+		{"valid", c(now.Add(-year), now.Add(year)), true},
+		{"not yet valid", c(now.Add(time.Hour), now.Add(year)), true},
+		{"expires at now", c(now.Add(-year), now), false},
+		{"expired", c(now.Add(-2*year), now.Add(-year)), false},
+	}
+	for _, tc := range cases {
+		if got := Uploadable(tc.c, now); got != tc.want {
+			t.Errorf("%s: Uploadable %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	r := Rollover{Missing: []idpmetadata.Certificate{cases[0].c, cases[3].c, cases[1].c}}
+	if n := r.Pending(now); n != 2 {
+		t.Errorf("Pending %d, want 2 (the expired one left out)", n)
 	}
 }

@@ -56,7 +56,7 @@ Formats:
 ` + Table(
 		Row{formatText, "a line per field, its label then its value; a blank line between certificates."},
 		Row{formatJSON, "one JSON object per line per certificate (JSON Lines; --json is the same): id (a number), integration_id, not_before and not_after (RFC 3339), expires_in_seconds (negative once expired), status (valid, expired or not yet valid), remaining, subject, issuer, serial (hex), sha256_fingerprint (colon-separated hex, as openssl prints it), public_certificate (PEM); with --idp-metadata, idp_metadata (matches, signing_certificates, error); with a check, check (passed, failures)."},
-		Row{formatPrometheus, "the Prometheus text format, for node_exporter's textfile collector: sendgrid_sso_certificate_not_before_timestamp_seconds and _not_after_timestamp_seconds (labels cert_id, integration_id), with --idp-metadata _idp_metadata_match (1 or 0), and sendgrid_sso_certificate_check_success (label cert_id): 1 when the certificate was fetched and every check asked for passed, else 0, so that a failed fetch is a series, not a gap. Label values are exactly the IDs (escaped as the format escapes them); on a terminal, other controls are escaped too."},
+		Row{formatPrometheus, "the Prometheus text format, for node_exporter's textfile collector: sendgrid_sso_certificate_not_before_timestamp_seconds and _not_after_timestamp_seconds (labels cert_id, integration_id), with --idp-metadata _idp_metadata_match (1 or 0), with --all sendgrid_sso_integration_info (labels integration_id, name, entity_id, enabled; 1) and, with --idp-metadata too, sendgrid_sso_idp_rollover_pending (label integration_id: how many unexpired signing certificates of its entity SendGrid lacks) and sendgrid_sso_idp_certificate_not_after_timestamp_seconds (labels entity_id, fingerprint_sha256; every signing certificate of the metadata), and sendgrid_sso_certificate_check_success (label cert_id): 1 when the certificate was fetched and every check asked for passed, else 0, so that a failed fetch is a series, not a gap. Label values are exactly the IDs (escaped as the format escapes them); on a terminal, other controls are escaped too."},
 	) + `
 --pem prints the certificates alone, as PEM, for piping:
   sendgrid-sso cert --pem 66138975 | openssl x509 -noout -text
@@ -201,7 +201,12 @@ func runCert(ctx context.Context, g *globals, o *certOptions, ids []string) erro
 		}
 	}
 
-	if err := writeCerts(g.stdout, o, results, integrations, idp != nil); err != nil {
+	extra := promExtra{integrations: integrations}
+	if o.all && idp != nil && idp.err == nil {
+		extra.md = idp.md
+		extra.pending = rolloverPending(o, idp.md, integrations, results, now)
+	}
+	if err := writeCerts(g.stdout, o, results, extra, idp != nil); err != nil {
 		return &outputError{fmt.Errorf("writing the certificate to stdout: %w", err)}
 	}
 
@@ -286,11 +291,11 @@ func listAllCertificates(ctx context.Context, g *globals, client *wrapper.Client
 	return integrations, results, nil
 }
 
-// writeCerts writes the certificates fetched in the format o asks for; integrations
-// are those cert --all listed (nil without it).
-func writeCerts(w io.Writer, o *certOptions, results []certResult, integrations []wrapper.Integration, withIdP bool) error {
+// writeCerts writes the certificates fetched in the format o asks for; extra is
+// what only the Prometheus format shows.
+func writeCerts(w io.Writer, o *certOptions, results []certResult, extra promExtra, withIdP bool) error {
 	if o.format == formatPrometheus && !o.pem {
-		return writePrometheus(w, results, integrations, withIdP)
+		return writePrometheus(w, results, extra, withIdP)
 	}
 	first := true
 	for _, r := range results {

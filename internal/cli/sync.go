@@ -127,7 +127,7 @@ func runSync(ctx context.Context, g *globals, o *syncOptions) error {
 			continue
 		}
 		for _, c := range t.plan.Missing {
-			if !now.Before(c.NotAfter) {
+			if !check.Uploadable(c, now) {
 				lines = append(lines, "expired      "+describeIdPCert(c)+": the IdP still publishes it; not uploaded")
 				continue
 			}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"crypto/x509"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -146,5 +147,52 @@ func TestSyncHelp(t *testing.T) {
 		if !strings.Contains(r.Stdout, want) {
 			t.Errorf("sync --help lacks %q:\n%s", want, r.Stdout)
 		}
+	}
+}
+
+// TestCertAllPrometheusRollover: with --idp-metadata, cert --all's metrics count each
+// integration's pending uploads against its own entity (expired ones left out), and
+// give the end of every signing certificate of the metadata.
+func TestCertAllPrometheusRollover(t *testing.T) {
+	t.Parallel()
+	fake, md, next, expired, _ := rolloverSetup(t)
+	args := []string{"--base-url", fake.URL, "cert", "--all", "--format", "prometheus", "--idp-metadata", md}
+	pendingOf := func(args ...string) map[string]string {
+		r := sso(t, clitest.KeyEnv(fake.APIKey), args...)
+		r.WantExit(t, ExitCheck) // entra's entity is not in the metadata
+		got := map[string]string{}
+		for _, line := range strings.Split(r.Stdout, "\n") {
+			if rest, ok := strings.CutPrefix(line, metricPending+`{integration_id="`); ok {
+				id, n, _ := strings.Cut(rest, `"} `)
+				got[id] = n
+			}
+		}
+		series := promSeries(t, r.Stdout)
+		if n := len(series[metricIdPNotAfter]); n != 4 {
+			t.Errorf("%d %s series, want 4 (3 of okta's entity, 1 of urn:other)", n, metricIdPNotAfter)
+		}
+		return got
+	}
+	if got := pendingOf(args...); len(got) != 1 || got["okta"] != "1" {
+		t.Errorf("pending %v, want okta's 1 only (next; not the expired one; entra and empty have no entity)", got)
+	}
+	if got := pendingOf(append(args, "--entity-id", "urn:other")...); len(got) != 3 || got["okta"] != "1" || got["entra"] != "0" || got["empty"] != "1" {
+		t.Errorf("pending against urn:other %v, want okta 1, entra 0, empty 1", got)
+	}
+
+	r := sso(t, clitest.KeyEnv(fake.APIKey), args...)
+	want := map[string]int64{clitest.Fingerprint(next): next.NotAfter.Unix(), clitest.Fingerprint(expired): expired.NotAfter.Unix()}
+	for _, line := range strings.Split(r.Stdout, "\n") {
+		for fp, na := range want {
+			if strings.HasPrefix(line, metricIdPNotAfter+`{entity_id="http://www.okta.com/exk1",fingerprint_sha256="`+fp+`"} `) {
+				if !strings.HasSuffix(line, " "+strconv.FormatInt(na, 10)) {
+					t.Errorf("%s, want value %d", line, na)
+				}
+				delete(want, fp)
+			}
+		}
+	}
+	if len(want) != 0 {
+		t.Errorf("no %s series for %v:\n%s", metricIdPNotAfter, want, r.Stdout)
 	}
 }
