@@ -196,3 +196,23 @@ func TestCertAllPrometheusRollover(t *testing.T) {
 		t.Errorf("no %s series for %v:\n%s", metricIdPNotAfter, want, r.Stdout)
 	}
 }
+
+// TestSyncAndCertAllEscapeServerText: an integration name with an escape sequence, a
+// carriage return and a bidi control, from the API, reaches neither sync's nor cert
+// --all's terminal output raw.
+func TestSyncAndCertAllEscapeServerText(t *testing.T) {
+	t.Parallel()
+	hostile := "Okta\x1b]0;pwned\x07\r\u202eforged"
+	_, _, certs := allFakeCerts(t)
+	fake, _, _ := allFakeCerts(t, ssotest.WithIntegration(ssotest.Integration{ID: "okta", Name: hostile, EntityID: "http://www.okta.com/exk1", Enabled: true}))
+	md := aggregateFile(t, []*x509.Certificate{certs[7]}, nil)
+	for _, args := range [][]string{{"sync", "--idp-metadata", md}, {"cert", "--all"}, {"cert", "--all", "--json"}} {
+		r := sso(t, clitest.KeyEnv(fake.APIKey), append([]string{"--base-url", fake.URL}, args...)...)
+		if strings.ContainsAny(r.Stdout+r.Stderr, "\x1b\x07\r\u202e") {
+			t.Errorf("%v: output carries the server's control characters raw:\n%q", args, r.Stdout)
+		}
+		if !strings.Contains(r.Stdout, "Okta") {
+			t.Errorf("%v: the integration's name is not shown:\n%q", args, r.Stdout)
+		}
+	}
+}
