@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
@@ -59,5 +60,17 @@ func TestSyncApplyUploadFails(t *testing.T) {
 	r.WantStderr(t, `integration "okta": uploading `+clitest.Fingerprint(next), "refused by the test")
 	if !strings.Contains(r.Stdout, "NOT UPLOADED "+clitest.Fingerprint(next)) || strings.Contains(r.Stdout, "uploaded     ") {
 		t.Errorf("stdout:\n%s", r.Stdout)
+	}
+}
+
+// TestCertAllWithinRateLimit: with a budget of 2 calls per window, cert --all's four
+// calls meet 429s; the client waits out Retry-After and every certificate is shown.
+func TestCertAllWithinRateLimit(t *testing.T) {
+	t.Parallel()
+	fake, ids := allFake(t, ssotest.WithRateLimit(2, 50*time.Millisecond))
+	r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "cert", "--all", "--json")
+	r.WantExit(t, ExitOK)
+	if n := strings.Count(r.Stdout, "\n"); n != len(ids) || r.Stderr != "" {
+		t.Errorf("%d lines, want %d; stderr:\n%s", n, len(ids), r.Stderr)
 	}
 }
