@@ -3,10 +3,12 @@
 //	sendgrid-sso [global flags] COMMAND [command flags] [ARG]
 //
 //	cert [--format text|json|prometheus] [--warn-within DURATION]
-//	     [--idp-metadata URL|FILE] [--pem] CERT_ID...
+//	     [--idp-metadata URL|FILE [--entity-id ID]] [--pem] (--all | CERT_ID...)
 //	                      show SSO certificates; check their expiry and the IdP's metadata
 //	login [--open] ACCOUNT_ID
 //	                      print (or open) a one-time login URL into a customer account
+//	sync --idp-metadata URL|FILE [--integration ID] [--apply]
+//	                      upload the IdP's new signing certificates to SendGrid (a dry run without --apply)
 //	version               print the version, the Go version and the source revision
 //
 // The API key comes from SENDGRID_API_KEY only. Exit status: 0 success, 1 the API

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -31,7 +32,7 @@ const (
 
 var certCommand = &command{
 	name:     "cert",
-	synopsis: "[--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE] [--pem] CERT_ID...",
+	synopsis: "[--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE [--entity-id ID]] [--pem] (--all | CERT_ID...)",
 	summary:  "show SSO certificates; check their expiry and the IdP's metadata",
 	about: `Fetches the SSO (SAML) certificates CERT_ID... (at most 4 at a time) and prints,
 in argument order, each one's ID, integration ID, validity window (RFC 3339, with how
@@ -40,16 +41,22 @@ parsed from the certificate itself, its subject, issuer, serial and SHA-256
 fingerprint. The validity window is the API's not_before and not_after; when the API
 sends none, the certificate's own. White space around an ID is dropped.
 
+--all shows instead the certificates of every integration of the account: it lists
+the integrations, then the certificates of each (at most 4 lists at a time), and
+prints them integration by integration, in the API's order, each with its
+integration's name, entity ID (the IdP's issuer) and whether it is enabled.
+
 Checks (each only when asked for; a failed check exits 4; they compare exact times):
 ` + Table(
 		Row{"--warn-within 30d", "fails for a certificate that has expired, is not yet valid, or expires within the window (30d, or any Go duration: 720h)."},
 		Row{"--idp-metadata SRC", "fails unless SendGrid's certificate is among the signing certificates of the IdP's SAML 2.0 metadata, read from SRC: an https URL (plain http only on loopback; at most 1 MiB, within --timeout) or a file. The output lists every signing certificate the IdP publishes: during a key rollover, the one not yet at SendGrid is the one to upload before the IdP switches to it."},
+		Row{"", "A certificate is judged against one entity of the metadata, never the certificates of all the entities of an aggregate: with --all, the EntityDescriptor whose entityID is its integration's entity ID; with CERT_ID, the metadata's only entity. --entity-id ID picks the entity by hand (for both)."},
 	) + `
 Formats:
 ` + Table(
 		Row{formatText, "a line per field, its label then its value; a blank line between certificates."},
 		Row{formatJSON, "one JSON object per line per certificate (JSON Lines; --json is the same): id (a number), integration_id, not_before and not_after (RFC 3339), expires_in_seconds (negative once expired), status (valid, expired or not yet valid), remaining, subject, issuer, serial (hex), sha256_fingerprint (colon-separated hex, as openssl prints it), public_certificate (PEM); with --idp-metadata, idp_metadata (matches, signing_certificates, error); with a check, check (passed, failures)."},
-		Row{formatPrometheus, "the Prometheus text format, for node_exporter's textfile collector: sendgrid_sso_certificate_not_before_timestamp_seconds and _not_after_timestamp_seconds (labels cert_id, integration_id), with --idp-metadata _idp_metadata_match (1 or 0), and sendgrid_sso_certificate_check_success (label cert_id): 1 when the certificate was fetched and every check asked for passed, else 0, so that a failed fetch is a series, not a gap. Label values are exactly the IDs (escaped as the format escapes them); on a terminal, other controls are escaped too."},
+		Row{formatPrometheus, "the Prometheus text format, for node_exporter's textfile collector: sendgrid_sso_certificate_not_before_timestamp_seconds and _not_after_timestamp_seconds (labels cert_id, integration_id), with --idp-metadata _idp_metadata_match (1 or 0), with --all sendgrid_sso_integration_info (labels integration_id, name, entity_id, enabled; 1) and, with --idp-metadata too, sendgrid_sso_idp_rollover_pending (label integration_id: how many unexpired signing certificates of its entity SendGrid lacks) and sendgrid_sso_idp_certificate_not_after_timestamp_seconds (labels entity_id, fingerprint_sha256; every signing certificate of the metadata), and sendgrid_sso_certificate_check_success (label cert_id): 1 when the certificate was fetched and every check asked for passed, else 0, so that a failed fetch is a series, not a gap. Label values are exactly the IDs (escaped as the format escapes them); on a terminal, other controls are escaped too."},
 	) + `
 --pem prints the certificates alone, as PEM, for piping:
   sendgrid-sso cert --pem 66138975 | openssl x509 -noout -text
@@ -60,13 +67,16 @@ this order:
 ` + exitOrderTable(),
 	args:     []string{"CERT_ID"},
 	variadic: true,
+	optional: true, // --all stands for them
 	setup: func(fs *flag.FlagSet) runFunc {
 		o := &certOptions{}
 		fs.StringVar(&o.format, "format", formatText, "output `format`: text, json or prometheus")
 		asJSON := fs.Bool("json", false, "the same as --format json")
 		fs.BoolVar(&o.pem, "pem", false, "print the certificates alone, as PEM")
+		fs.BoolVar(&o.all, "all", false, "show the certificates of every integration, instead of CERT_ID...")
 		fs.Var(&o.warnWithin, "warn-within", "check: fail for a certificate that expires within this `duration` (30d, 720h), has expired or is not yet valid")
 		fs.StringVar(&o.idpMetadata, "idp-metadata", "", "check: fail unless the IdP's SAML metadata at this `URL|FILE` lists the certificate for signing")
+		fs.StringVar(&o.entityID, "entity-id", "", "with --idp-metadata: judge against the entity with this entityID (`ID`), not the integration's")
 		return func(ctx context.Context, g *globals, args []string) error {
 			if err := o.resolve(fs, *asJSON, args); err != nil {
 				return err
@@ -83,6 +93,8 @@ type certOptions struct {
 	warnWithin  days
 	warnSet     bool // --warn-within was given (0 still checks expired and not yet valid)
 	idpMetadata string
+	all         bool // --all: every integration's certificates, no CERT_ID
+	entityID    string
 }
 
 // resolve checks the flags against each other and the IDs for repeats.
@@ -108,6 +120,14 @@ func (o *certOptions) resolve(fs *flag.FlagSet, asJSON bool, ids []string) error
 			}
 		}
 	}
+	switch {
+	case o.all && len(ids) > 0:
+		return &UsageError{Err: fmt.Errorf("--all and CERT_ID %s exclude each other: give one or the other", safetext.Escape(ids[0]))}
+	case o.entityID != "" && o.idpMetadata == "":
+		return &UsageError{Err: fmt.Errorf("--entity-id picks an entity of --idp-metadata: give --idp-metadata too")}
+	case !o.all && len(ids) == 0:
+		return &UsageError{Err: fmt.Errorf("missing CERT_ID: give a certificate's ID, or --all")}
+	}
 	seen := map[string]bool{}
 	for _, id := range ids {
 		if seen[id] {
@@ -118,12 +138,27 @@ func (o *certOptions) resolve(fs *flag.FlagSet, asJSON bool, ids []string) error
 	return nil
 }
 
-// certResult is what cert found for one CERT_ID.
+// certResult is what cert found for one CERT_ID, or with --all for one certificate
+// of an integration; with --all, an integration whose certificates could not be
+// listed is one result with no id and the error.
 type certResult struct {
-	id   string
-	cert *wrapper.Certificate
-	view *CertView
-	err  error // the fetch's, or the certificate's when it does not parse
+	id          string
+	cert        *wrapper.Certificate
+	integration *wrapper.Integration // with --all, the certificate's integration
+	view        *CertView
+	err         error // the fetch's, or the certificate's when it does not parse
+}
+
+// listFailed reports whether r stands for an integration whose certificates could
+// not be listed, not for a certificate.
+func (r *certResult) listFailed() bool { return r.integration != nil && r.id == "" }
+
+// describe names r in an error: the certificate, or the integration it stands for.
+func (r *certResult) describe() string {
+	if r.listFailed() {
+		return "integration " + safetext.Escape(r.integration.ID)
+	}
+	return "cert " + safetext.Escape(r.id)
 }
 
 // runCert fetches the certificates, runs the checks, writes the output in argument
@@ -142,9 +177,18 @@ func runCert(ctx context.Context, g *globals, o *certOptions, ids []string) erro
 		}
 		idp = &idpCheck{md: md, err: err}
 	}
-	results := fetchCertificates(ctx, ids, func(ctx context.Context, id string) (*wrapper.Certificate, error) {
-		return withTimeout(ctx, g, func(ctx context.Context) (*wrapper.Certificate, error) { return client.GetSSOCertificate(ctx, id) })
-	})
+	var results []certResult
+	var integrations []wrapper.Integration
+	if o.all {
+		integrations, results, err = listAllCertificates(ctx, g, client)
+		if err != nil {
+			return err
+		}
+	} else {
+		results = fetchCertificates(ctx, ids, func(ctx context.Context, id string) (*wrapper.Certificate, error) {
+			return withTimeout(ctx, g, func(ctx context.Context) (*wrapper.Certificate, error) { return client.GetSSOCertificate(ctx, id) })
+		})
+	}
 	now := time.Now()
 	for i := range results {
 		r := &results[i]
@@ -152,11 +196,17 @@ func runCert(ctx context.Context, g *globals, o *certOptions, ids []string) erro
 			r.view, r.err = NewCertView(r.cert, now)
 		}
 		if r.err == nil {
-			r.view.runChecks(o, idp, r.cert, now)
+			r.view.Integration = newIntegrationView(r.integration)
+			r.view.runChecks(o, idp, r, now)
 		}
 	}
 
-	if err := writeCerts(g.stdout, o, results, idp != nil); err != nil {
+	extra := promExtra{integrations: integrations}
+	if o.all && idp != nil && idp.err == nil {
+		extra.md = idp.md
+		extra.pending = rolloverPending(o, idp.md, integrations, results, now)
+	}
+	if err := writeCerts(g.stdout, o, results, extra, idp != nil); err != nil {
 		return &outputError{fmt.Errorf("writing the certificate to stdout: %w", err)}
 	}
 
@@ -169,8 +219,8 @@ func runCert(ctx context.Context, g *globals, o *certOptions, ids []string) erro
 		err := r.err
 		if err == nil && r.view.Check != nil && !r.view.Check.Passed {
 			err = &checkFailed{id: r.id, failures: r.view.Check.Failures}
-		} else if err != nil && len(ids) > 1 {
-			err = fmt.Errorf("cert %s: %w", safetext.Escape(r.id), err)
+		} else if err != nil && (len(ids) > 1 || o.all) {
+			err = fmt.Errorf("%s: %w", r.describe(), err)
 		}
 		if err != nil {
 			Report(g.stderr, Name, err, g.apiKey)
@@ -187,24 +237,65 @@ func runCert(ctx context.Context, g *globals, o *certOptions, ids []string) erro
 // and returns the results in the order of ids.
 func fetchCertificates(ctx context.Context, ids []string, fetch func(context.Context, string) (*wrapper.Certificate, error)) []certResult {
 	results := make([]certResult, len(ids))
-	slots := make(chan struct{}, maxConcurrentFetches)
-	var wg sync.WaitGroup
-	for i, id := range ids {
-		results[i].id = id
-		slots <- struct{}{} // before the goroutine starts: at most the limit exist
-		wg.Go(func() {
-			defer func() { <-slots }()
-			results[i].cert, results[i].err = fetch(ctx, id)
-		})
-	}
-	wg.Wait()
+	bounded(len(ids), func(i int) {
+		results[i].id = ids[i]
+		results[i].cert, results[i].err = fetch(ctx, ids[i])
+	})
 	return results
 }
 
-// writeCerts writes the certificates fetched in the format o asks for.
-func writeCerts(w io.Writer, o *certOptions, results []certResult, withIdP bool) error {
+// bounded runs do(0) ... do(n-1), at most maxConcurrentFetches at a time, and
+// returns when all have returned.
+func bounded(n int, do func(i int)) {
+	slots := make(chan struct{}, maxConcurrentFetches)
+	var wg sync.WaitGroup
+	for i := range n {
+		slots <- struct{}{} // before the goroutine starts: at most the limit exist
+		wg.Go(func() {
+			defer func() { <-slots }()
+			do(i)
+		})
+	}
+	wg.Wait()
+}
+
+// listAllCertificates is cert --all's fetch: it lists the integrations, then the
+// certificates of each, at most maxConcurrentFetches lists at a time (bounded), each
+// within --timeout. It returns the integrations in the API's order and their
+// certificates integration by integration; an integration whose certificates could
+// not be listed is one result with the error (see certResult.listFailed).
+func listAllCertificates(ctx context.Context, g *globals, client *wrapper.Client) ([]wrapper.Integration, []certResult, error) {
+	integrations, err := withTimeout(ctx, g, client.ListSSOIntegrations)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listing the integrations: %w", err)
+	}
+	lists := make([][]wrapper.Certificate, len(integrations))
+	errs := make([]error, len(integrations))
+	bounded(len(integrations), func(i int) {
+		lists[i], errs[i] = withTimeout(ctx, g, func(ctx context.Context) ([]wrapper.Certificate, error) {
+			return client.ListSSOCertificates(ctx, integrations[i].ID)
+		})
+	})
+	var results []certResult
+	for i := range integrations {
+		in := &integrations[i]
+		if errs[i] != nil {
+			results = append(results, certResult{integration: in, err: errs[i]})
+			continue
+		}
+		for j := range lists[i] {
+			c := &lists[i][j]
+			results = append(results, certResult{id: strconv.FormatInt(c.ID, 10), cert: c, integration: in})
+		}
+	}
+	return integrations, results, nil
+}
+
+// writeCerts writes the certificates fetched in the format o asks for; extra is
+// what only the Prometheus format shows.
+func writeCerts(w io.Writer, o *certOptions, results []certResult, extra promExtra, withIdP bool) error {
 	if o.format == formatPrometheus && !o.pem {
-		return writePrometheus(w, results, withIdP)
+		return writePrometheus(w, results, extra, withIdP)
 	}
 	first := true
 	for _, r := range results {
@@ -248,6 +339,8 @@ type CertView struct {
 	Serial            string    `json:"serial"`
 	SHA256Fingerprint string    `json:"sha256_fingerprint"`
 	PEM               string    `json:"public_certificate"`
+	// Integration is the certificate's integration, with --all.
+	Integration *integrationView `json:"integration,omitempty"`
 	// IdPMetadata is the comparison with --idp-metadata, when given.
 	IdPMetadata *idpView `json:"idp_metadata,omitempty"`
 	// Check is the outcome of the checks asked for, when any was.
@@ -289,6 +382,11 @@ func (v *CertView) WriteText(w io.Writer) error {
 	}
 	line("certificate", "%d", v.ID)
 	line("integration", "%s", field(v.IntegrationID))
+	if in := v.Integration; in != nil {
+		line("name", "%s", field(in.Name))
+		line("entity id", "%s", field(in.EntityID))
+		line("enabled", "%t", in.Enabled)
+	}
 	line("valid from", "%s", v.NotBefore.Format(time.RFC3339))
 	line("valid until", "%s (%s)", v.NotAfter.Format(time.RFC3339), v.Remaining)
 	line("subject", "%s", field(v.Subject))
@@ -329,4 +427,20 @@ func serialHex(x *x509.Certificate) string {
 		s = "-" + s
 	}
 	return s
+}
+
+// integrationView is what cert --all shows of a certificate's integration.
+type integrationView struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	EntityID string `json:"entity_id"`
+	Enabled  bool   `json:"enabled"`
+}
+
+// newIntegrationView is the view of in, or nil for none.
+func newIntegrationView(in *wrapper.Integration) *integrationView {
+	if in == nil {
+		return nil
+	}
+	return &integrationView{ID: in.ID, Name: in.Name, EntityID: in.EntityID, Enabled: in.Enabled}
 }

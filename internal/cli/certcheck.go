@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -47,8 +48,12 @@ type idpView struct {
 	Matches bool `json:"matches"`
 	// SigningCertificates are all of them, in the metadata's order.
 	SigningCertificates []idpCertView `json:"signing_certificates,omitempty"`
+	// EntityID is the entity the certificate was judged against.
+	EntityID string `json:"entity_id,omitempty"`
 	// Error is why the metadata could not be compared (then Matches is false).
 	Error string `json:"error,omitempty"`
+	// unread is true when Error is the metadata's, reported on stderr once.
+	unread bool
 }
 
 // idpCertView is one signing certificate of the IdP.
@@ -89,7 +94,7 @@ func loadIdPMetadata(ctx context.Context, g *globals, src string) (*idpmetadata.
 
 // runChecks runs the checks o asks for on v (the view of cert) as of now, and
 // records them in v.IdPMetadata and v.Check.
-func (v *CertView) runChecks(o *certOptions, idp *idpCheck, cert *wrapper.Certificate, now time.Time) {
+func (v *CertView) runChecks(o *certOptions, idp *idpCheck, r *certResult, now time.Time) {
 	if !o.warnSet && idp == nil {
 		return
 	}
@@ -104,10 +109,12 @@ func (v *CertView) runChecks(o *certOptions, idp *idpCheck, cert *wrapper.Certif
 		}
 	}
 	if idp != nil {
-		v.IdPMetadata = compareIdP(idp, cert)
+		v.IdPMetadata = compareIdP(idp, o, entityToJudge(o, r), r.cert)
 		switch {
-		case v.IdPMetadata.Error != "":
+		case idp.err != nil:
 			c.Failures = append(c.Failures, "the IdP metadata could not be read")
+		case v.IdPMetadata.Error != "":
+			c.Failures = append(c.Failures, v.IdPMetadata.Error)
 		case !v.IdPMetadata.Matches:
 			c.Failures = append(c.Failures, "the IdP does not sign with this certificate")
 		}
@@ -116,17 +123,43 @@ func (v *CertView) runChecks(o *certOptions, idp *idpCheck, cert *wrapper.Certif
 	v.Check = c
 }
 
-// compareIdP compares cert with the IdP's signing certificates.
-func compareIdP(idp *idpCheck, cert *wrapper.Certificate) *idpView {
+// entityToJudge is the entity ID r's certificate is judged against: --entity-id,
+// else with --all its integration's, else none ("" is the metadata's only entity).
+func entityToJudge(o *certOptions, r *certResult) string {
+	if o.entityID != "" || r.integration == nil {
+		return o.entityID
+	}
+	return r.integration.EntityID
+}
+
+// entityError says why no entity of the metadata could be picked for entityID.
+func entityError(err error, entityID string, o *certOptions) string {
+	switch {
+	case errors.Is(err, check.ErrSeveralEntities):
+		return "the IdP metadata describes several entities: pick one with --entity-id"
+	case o.entityID != "":
+		return fmt.Sprintf("the IdP metadata has no entity %q (--entity-id)", entityID)
+	default:
+		return fmt.Sprintf("the IdP metadata has no entity %q, the integration's entity ID: fix the integration's SAML issuer, or pick an entity with --entity-id", entityID)
+	}
+}
+
+// compareIdP compares cert with the signing certificates of the entity entityID of
+// the IdP's metadata (see check.ChooseEntity).
+func compareIdP(idp *idpCheck, o *certOptions, entityID string, cert *wrapper.Certificate) *idpView {
 	if idp.err != nil {
-		return &idpView{Error: idp.err.Error()}
+		return &idpView{Error: idp.err.Error(), unread: true}
+	}
+	e, err := check.ChooseEntity(idp.md, entityID)
+	if err != nil {
+		return &idpView{Error: entityError(err, entityID, o)}
 	}
 	x, err := cert.X509()
 	if err != nil { // cert parsed in NewCertView already; kept for safety
 		return &idpView{Error: err.Error()}
 	}
-	m := check.MatchMetadata(x, idp.md)
-	view := &idpView{Matches: m.Matched()}
+	m := check.MatchEntity(x, e)
+	view := &idpView{Matches: m.Matched(), EntityID: e.ID}
 	for i, s := range m.SigningCertificates {
 		view.SigningCertificates = append(view.SigningCertificates, idpCertView{
 			EntityID:          s.EntityID,
@@ -144,8 +177,12 @@ func compareIdP(idp *idpCheck, cert *wrapper.Certificate) *idpView {
 // IdP's other signing certificates, which are the ones to upload before the IdP
 // switches to them.
 func (m *idpView) writeText(line func(label, format string, args ...any)) {
-	if m.Error != "" {
+	switch {
+	case m.unread:
 		line("idp metadata", "NOT CHECKED: the metadata could not be read (see stderr)")
+		return
+	case m.Error != "":
+		line("idp metadata", "NOT CHECKED: %s", field(m.Error))
 		return
 	}
 	n := len(m.SigningCertificates)

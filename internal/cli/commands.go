@@ -24,11 +24,12 @@ type command struct {
 	about    string   // paragraphs for "COMMAND --help"
 	args     []string // names of the required positional arguments
 	variadic bool     // the last of args may repeat: "CERT_ID..."
+	optional bool     // args may be absent (a flag stands for them); the command checks
 	setup    func(fs *flag.FlagSet) runFunc
 }
 
 // commands lists every command, in help order.
-var commands = []*command{certCommand, loginCommand, versionCommand}
+var commands = []*command{certCommand, loginCommand, syncCommand, versionCommand}
 
 // commandNamed finds a command by name; the error says what to use instead.
 func commandNamed(name string) (*command, error) {
@@ -58,11 +59,11 @@ func NewFlagSet(name string) *flag.FlagSet {
 
 // checkArgs checks the number of positional arguments left after the flags.
 func (c *command) checkArgs(args []string) error {
-	if len(args) < len(c.args) {
+	if len(args) < len(c.args) && !c.optional {
 		return fmt.Errorf("missing %s", c.args[len(args)])
 	}
 	if c.variadic {
-		for _, a := range args[len(c.args)-1:] {
+		for _, a := range args[min(len(args), len(c.args)-1):] {
 			if strings.HasPrefix(a, "-") {
 				return fmt.Errorf("flag %s comes after %s: put command flags before it", a, c.args[len(c.args)-1])
 			}

@@ -185,11 +185,11 @@ func TestUsageAndConfigErrorsExit2(t *testing.T) {
 		want []string
 	}{
 		{"no command", clitest.KeyEnv(fake.APIKey), nil, []string{"no command given", "sendgrid-sso --help"}},
-		{"unknown command", clitest.KeyEnv(fake.APIKey), []string{"certs"}, []string{`unknown command "certs"`, "use one of cert, login, version\n"}},
+		{"unknown command", clitest.KeyEnv(fake.APIKey), []string{"certs"}, []string{`unknown command "certs"`, "use one of cert, login, sync, version\n"}},
 		{"fake moved", clitest.KeyEnv(fake.APIKey), []string{"fake"}, []string{`"fake" moved out of sendgrid-sso`, "run sendgrid-sso-fake (go install"}},
 		{"demo moved", clitest.KeyEnv(fake.APIKey), []string{"demo"}, []string{`"demo" moved out of sendgrid-sso`, "run sendgrid-sso-fake demo (go install"}},
 		{"help for a moved command", clitest.KeyEnv(fake.APIKey), []string{"help", "fake"}, []string{"run sendgrid-sso-fake"}},
-		{"missing cert ID", clitest.KeyEnv(fake.APIKey), append(base, "cert"), []string{"missing CERT_ID", "usage: sendgrid-sso [global flags] cert [--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE] [--pem] CERT_ID..."}},
+		{"missing cert ID", clitest.KeyEnv(fake.APIKey), append(base, "cert"), []string{"missing CERT_ID", "usage: sendgrid-sso [global flags] cert [--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE [--entity-id ID]] [--pem] (--all | CERT_ID...)"}},
 		{"missing account ID", clitest.KeyEnv(fake.APIKey), append(base, "login"), []string{"missing ACCOUNT_ID", "sendgrid-sso login --help"}},
 		{"extra argument", clitest.KeyEnv(fake.APIKey), append(base, "login", "acct", "2"), []string{`unexpected argument "2"`}},
 		{"flag after the argument", clitest.KeyEnv(fake.APIKey), append(base, "cert", "1", "--json"), []string{"--json comes after CERT_ID"}},

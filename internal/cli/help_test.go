@@ -162,12 +162,12 @@ func TestHelpAtEveryLevel(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"--help"}, []string{"Commands:", "cert [--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE] [--pem] CERT_ID...", "login [--open] ACCOUNT_ID",
+		{[]string{"--help"}, []string{"Commands:", "cert [--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE [--entity-id ID]] [--pem] (--all | CERT_ID...)", "login [--open] ACCOUNT_ID",
 			"--region", "--base-url", "--timeout", "(default 30s)", "SENDGRID_API_KEY", "SENDGRID_REGION", "Exit status:", "sendgrid-sso-fake"}},
 		{[]string{"-h"}, []string{"Commands:"}},
 		{[]string{"help"}, []string{"Commands:"}},
 		{[]string{"--region", "eu", "--help"}, []string{"Commands:"}},
-		{[]string{"cert", "--help"}, []string{"Usage: sendgrid-sso [global flags] cert [--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE] [--pem] CERT_ID...", "--json", "--pem", "openssl"}},
+		{[]string{"cert", "--help"}, []string{"Usage: sendgrid-sso [global flags] cert [--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE [--entity-id ID]] [--pem] (--all | CERT_ID...)", "--json", "--pem", "openssl"}},
 		{[]string{"help", "cert"}, []string{"Usage: sendgrid-sso [global flags] cert", "--json"}},
 		{[]string{"login", "--help"}, []string{"Usage: sendgrid-sso [global flags] login [--open] ACCOUNT_ID", "never requests it", "--open", "$BROWSER", "ps shows it", "exits 5"}},
 	}

@@ -79,7 +79,7 @@ func TestPrometheusLabelsAreExact(t *testing.T) {
 		results = append(results, r)
 	}
 	var out strings.Builder
-	if err := writePrometheus(&out, results, false); err != nil {
+	if err := writePrometheus(&out, results, promExtra{}, false); err != nil {
 		t.Fatal(err)
 	}
 	got := promSeries(t, out.String())[metricCheckResult]

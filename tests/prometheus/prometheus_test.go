@@ -119,3 +119,49 @@ func TestDistinctIDsAreDistinctSeries(t *testing.T) {
 		t.Errorf("cert_id labels %q, want %q", got, ids)
 	}
 }
+
+// TestCertAllPrometheusParses: cert --all's families (integration info, rollover
+// pending, the IdP's certificates' ends) parse, and a label value with a quote, a
+// backslash and a line feed reads back exactly.
+func TestCertAllPrometheusParses(t *testing.T) {
+	name := `quote " and backslash \ and newline` + "\n"
+	in := ssotest.DefaultIntegration()
+	in.Name, in.EntityID = name, "https://idp.test"
+	fake := clitest.NewFake(t, ssotest.WithIntegration(in), ssotest.WithCertificate(ssotest.DefaultCertificate()))
+	env := func(name string) string { return map[string]string{"SENDGRID_API_KEY": fake.APIKey}[name] }
+	next := clitest.NewCert(t, "next")
+	metadata := filepath.Join(t.TempDir(), "idp.xml")
+	if err := os.WriteFile(metadata, []byte(clitest.IdPMetadata("https://idp.test", nil, clitest.DefaultX509(t), next)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := cli.Run(context.Background(), []string{"--base-url", fake.URL, "cert", "--all", "--format", "prometheus", "--idp-metadata", metadata},
+		cli.Env{Getenv: env, Stdout: &stdout, Stderr: &stderr})
+	if code != cli.ExitOK {
+		t.Errorf("exit status %d, want %d\nstderr:\n%s", code, cli.ExitOK, stderr.String())
+	}
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(bytes.NewReader(stdout.Bytes()))
+	if err != nil {
+		t.Fatalf("Prometheus' parser refuses the output: %v\n%s", err, stdout.String())
+	}
+	labels := func(m *dto.Metric) map[string]string {
+		out := map[string]string{}
+		for _, l := range m.GetLabel() {
+			out[l.GetName()] = l.GetValue()
+		}
+		return out
+	}
+	info := families["sendgrid_sso_integration_info"].GetMetric()
+	if len(info) != 1 || labels(info[0])["name"] != name || labels(info[0])["entity_id"] != "https://idp.test" || labels(info[0])["enabled"] != "true" {
+		t.Errorf("integration info %v", info)
+	}
+	pending := families["sendgrid_sso_idp_rollover_pending"].GetMetric()
+	if len(pending) != 1 || labels(pending[0])["integration_id"] != in.ID || pending[0].GetGauge().GetValue() != 1 {
+		t.Errorf("rollover pending %v, want 1 (next) for %s", pending, in.ID)
+	}
+	ends := families["sendgrid_sso_idp_certificate_not_after_timestamp_seconds"].GetMetric()
+	if len(ends) != 2 || labels(ends[1])["fingerprint_sha256"] != clitest.Fingerprint(next) || ends[1].GetGauge().GetValue() != float64(next.NotAfter.Unix()) {
+		t.Errorf("IdP certificates' ends %v", ends)
+	}
+}
