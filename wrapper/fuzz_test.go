@@ -428,3 +428,69 @@ func TestHostileBodiesAllocateInProportion(t *testing.T) {
 		})
 	}
 }
+
+// integrationOracle decodes an integration independently of the generated model.
+type integrationOracle struct {
+	ID          *string      `json:"id"`
+	Name        *string      `json:"name"`
+	EntityID    *string      `json:"entity_id"`
+	Enabled     *bool        `json:"enabled"`
+	LastUpdated *json.Number `json:"last_updated"`
+}
+
+// FuzzListResponses feeds any 200 body to both list calls: a list whose every field
+// matches an independent decoding (numbers as int64, 0 as the zero Time), or
+// ErrInvalidResponse; never a panic.
+func FuzzListResponses(f *testing.F) {
+	for _, b := range loadSpecSeeds(f).certificates { // every operation's 200 examples
+		f.Add(b)
+	}
+	f.Add([]byte(`[]`))
+	f.Add([]byte(`null`))
+	f.Add([]byte(`[{"id":"a","last_updated":1e3},{"id":9}]`))
+	f.Add([]byte(`[{"id":9223372036854775808,"not_after":-1,"intergration_id":"x"}]`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		c := fuzzClient(t, func(*http.Request) *http.Response { return response(200, body) })
+		integrations, err := c.ListSSOIntegrations(context.Background())
+		if err != nil {
+			if !errors.Is(err, ErrInvalidResponse) {
+				t.Fatalf("ListSSOIntegrations: err = %v, want ErrInvalidResponse", err)
+			}
+		} else {
+			var want []integrationOracle
+			if err := json.Unmarshal(body, &want); err != nil {
+				t.Fatalf("ListSSOIntegrations accepted %q, which does not decode: %v", body, err)
+			}
+			if len(want) != len(integrations) {
+				t.Fatalf("%d integrations, want %d", len(integrations), len(want))
+			}
+			for i, w := range want {
+				got := integrations[i]
+				if (w.ID != nil && *w.ID != got.ID) || (w.Name != nil && *w.Name != got.Name) ||
+					(w.EntityID != nil && *w.EntityID != got.EntityID) || (w.Enabled != nil && *w.Enabled != got.Enabled) {
+					t.Errorf("integration %d = %+v, want %+v", i, got, w)
+				}
+				checkTime(t, "last_updated", w.LastUpdated, got.LastUpdated)
+			}
+		}
+		certs, err := c.ListSSOCertificates(context.Background(), "int-1")
+		if err != nil {
+			if !errors.Is(err, ErrInvalidResponse) {
+				t.Fatalf("ListSSOCertificates: err = %v, want ErrInvalidResponse", err)
+			}
+			return
+		}
+		var want []certificateOracle
+		if err := json.Unmarshal(body, &want); err != nil {
+			t.Fatalf("ListSSOCertificates accepted %q, which does not decode: %v", body, err)
+		}
+		if len(want) != len(certs) {
+			t.Fatalf("%d certificates, want %d", len(certs), len(want))
+		}
+		for i, w := range want {
+			checkNumber(t, "id", w.ID, certs[i].ID)
+			checkTime(t, "not_before", w.NotBefore, certs[i].NotBefore)
+			checkTime(t, "not_after", w.NotAfter, certs[i].NotAfter)
+		}
+	})
+}
