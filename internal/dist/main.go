@@ -64,7 +64,7 @@ var commands = []string{"sendgrid-sso", "sendgrid-sso-fake"}
 // docs are the repository files in every archive, beside the binaries: docs/ too,
 // since the README links into it.
 var docs = []string{"CHANGELOG.md", "LICENSE", "README.md",
-	"docs/cli.md", "docs/library.md", "docs/operations.md", "docs/testing.md"}
+	"docs/cli.md", "docs/library.md", "docs/operations.md", "docs/rotation.md", "docs/testing.md"}
 
 // sumsFile is the checksum list, in the format of sha256sum.
 const sumsFile = "SHA256SUMS"

@@ -124,3 +124,50 @@ func IdPEntity(entityID string, keys ...string) string {
   </md:IDPSSODescriptor>
 </md:EntityDescriptor>`, entityID, strings.Join(keys, "\n    "))
 }
+
+// IdPShapes are metadata documents in the shapes identity providers publish, by
+// name, each holding the signing certificate sign (and next where an IdP publishes
+// two: entra, the aggregate's second IdP, the rollover) and enc where an IdP
+// publishes a certificate that is not for signing: the idpmetadata fuzzer's seeds,
+// and the IdP side of sendgrid-sso's end-to-end test.
+func IdPShapes(sign, next, enc *x509.Certificate) map[string]string {
+	dsig := `xmlns:ds="http://www.w3.org/2000/09/xmldsig#"`
+	return map[string]string{
+		// Okta: md: prefix, base64 wrapped at 64 columns, one signing key.
+		"okta": IdPEntity("http://www.okta.com/exk1", KeyDescriptor(` use="signing"`, sign)),
+		// Entra ID / ADFS: default namespace, the document's signature first, a
+		// RoleDescriptor before the IDPSSODescriptor, two signing keys.
+		"entra": `<?xml version="1.0" encoding="utf-8"?>
+<EntityDescriptor ID="_a1" entityID="https://sts.windows.net/t/" xmlns="urn:oasis:names:tc:SAML:2.0:metadata">
+<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo/><SignatureValue>AA==</SignatureValue><KeyInfo><X509Data><X509Certificate>` + Base64(enc) + `</X509Certificate></X509Data></KeyInfo></Signature>
+<RoleDescriptor xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="fed:SecurityTokenServiceType" protocolSupportEnumeration="http://docs.oasis-open.org/wsfed/federation/200706" xmlns:fed="http://docs.oasis-open.org/wsfed/federation/200706">
+<KeyDescriptor use="signing"><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>` + Base64(sign) + `</X509Certificate></X509Data></KeyInfo></KeyDescriptor>
+</RoleDescriptor>
+<IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+<KeyDescriptor use="signing"><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>` + Base64(sign) + `</X509Certificate></X509Data></KeyInfo></KeyDescriptor>
+<KeyDescriptor use="signing"><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>` + Base64(next) + `</X509Certificate></X509Data></KeyInfo></KeyDescriptor>
+<SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://login.test/saml2"/>
+</IDPSSODescriptor>
+</EntityDescriptor>`,
+		// Google: no use attribute, md: and ds: declared on the root.
+		"google": `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" ` + dsig + ` entityID="https://accounts.google.test/o/saml2?idpid=C1" validUntil="2031-01-01T00:00:00.000Z">
+<md:IDPSSODescriptor WantAuthnRequestsSigned="false" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+<md:KeyDescriptor><ds:KeyInfo><ds:X509Data><ds:X509Certificate>` + Base64(sign) + `</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat>
+</md:IDPSSODescriptor></md:EntityDescriptor>`,
+		// Keycloak: default metadata namespace, an encryption key beside the signing one.
+		"keycloak": `<EntitiesDescriptor Name="urn:keycloak" xmlns="urn:oasis:names:tc:SAML:2.0:metadata" ` + dsig + `>
+<EntityDescriptor entityID="https://kc.test/realms/r"><IDPSSODescriptor WantAuthnRequestsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+<KeyDescriptor use="signing"><ds:KeyInfo><ds:KeyName>k1</ds:KeyName><ds:X509Data><ds:X509Certificate>` + Base64(sign) + `</ds:X509Certificate></ds:X509Data></ds:KeyInfo></KeyDescriptor>
+<KeyDescriptor use="encryption"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>` + Base64(enc) + `</ds:X509Certificate></ds:X509Data></ds:KeyInfo></KeyDescriptor>
+</IDPSSODescriptor></EntityDescriptor></EntitiesDescriptor>`,
+		// A Shibboleth-style aggregate: a service provider and two identity providers.
+		"aggregate": `<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" Name="fed">
+<md:EntityDescriptor entityID="https://sp.test"><md:SPSSODescriptor>` + KeyDescriptor(` use="signing"`, enc) + `</md:SPSSODescriptor></md:EntityDescriptor>
+` + IdPEntity("https://idp1.test/shibboleth", KeyDescriptor(` use="signing"`, sign)) + `
+` + IdPEntity("https://idp2.test/shibboleth", KeyDescriptor("", next)) + `
+</md:EntitiesDescriptor>`,
+		// A rollover: the old and the new certificate published together.
+		"rollover": IdPEntity("https://idp.test/rollover", KeyDescriptor(` use="signing"`, sign), KeyDescriptor(` use="signing"`, next)),
+	}
+}
