@@ -144,7 +144,8 @@ func (o *certOptions) resolve(fs *flag.FlagSet, asJSON bool, ids []string) error
 type certResult struct {
 	id          string
 	cert        *wrapper.Certificate
-	integration *wrapper.Integration // with --all, the certificate's integration
+	integration *wrapper.Integration  // with --all, the certificate's integration
+	held        []wrapper.Certificate // with --all, all its integration's certificates
 	view        *CertView
 	err         error // the fetch's, or the certificate's when it does not parse
 }
@@ -285,7 +286,7 @@ func listAllCertificates(ctx context.Context, g *globals, client *wrapper.Client
 		}
 		for j := range lists[i] {
 			c := &lists[i][j]
-			results = append(results, certResult{id: strconv.FormatInt(c.ID, 10), cert: c, integration: in})
+			results = append(results, certResult{id: strconv.FormatInt(c.ID, 10), cert: c, integration: in, held: lists[i]})
 		}
 	}
 	return integrations, results, nil

@@ -3,6 +3,7 @@ package cli
 import (
 	"crypto/x509"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -277,5 +278,43 @@ func TestCertByIDAggregateNeedsEntity(t *testing.T) {
 	got = certChecks(t, fake, ExitCheck, "--idp-metadata", md, "--entity-id", "urn:nope", "8")
 	if got[8] != `the IdP metadata has no entity "urn:nope" (--entity-id)` {
 		t.Errorf("cert 8 against urn:nope: %q", got[8])
+	}
+}
+
+// TestCertAllKnowsWhatTheIntegrationHolds: with --all, an IdP certificate that
+// another certificate of the same integration already is counts as at SendGrid (it
+// was named as one to upload, after sync --apply had uploaded it); one held by another
+// integration does not.
+func TestCertAllKnowsWhatTheIntegrationHolds(t *testing.T) {
+	t.Parallel()
+	fake, _, certs := allFakeCerts(t)
+	md := aggregateFile(t, []*x509.Certificate{certs[7]}, []*x509.Certificate{certs[8], certs[9]})
+	r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "cert", "--json", "--all", "--idp-metadata", md, "--entity-id", "urn:other")
+	r.WantExit(t, ExitCheck) // cert 7 is not urn:other's
+	held := map[int64][]bool{}
+	for _, s := range strings.Split(strings.TrimSuffix(r.Stdout, "\n"), "\n") {
+		var l struct {
+			ID  int64 `json:"id"`
+			IdP struct {
+				Signing []struct {
+					AtSendGrid bool `json:"at_sendgrid"`
+				} `json:"signing_certificates"`
+			} `json:"idp_metadata"`
+		}
+		if err := json.Unmarshal([]byte(s), &l); err != nil {
+			t.Fatalf("line %q: %v", s, err)
+		}
+		for _, c := range l.IdP.Signing {
+			held[l.ID] = append(held[l.ID], c.AtSendGrid)
+		}
+	}
+	for id, want := range map[int64][]bool{8: {true, true}, 9: {true, true}, 7: {false, false}} {
+		if fmt.Sprint(held[id]) != fmt.Sprint(want) {
+			t.Errorf("cert %d: at_sendgrid %v, want %v", id, held[id], want)
+		}
+	}
+	text := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "cert", "--all", "--idp-metadata", md, "--entity-id", "urn:other")
+	if strings.Count(text.Stdout, ": at SendGrid too") != 2 || strings.Contains(text.Stdout, "not at SendGrid") {
+		t.Errorf("text: want each entra certificate to name the other as at SendGrid too, and none as missing:\n%s", text.Stdout)
 	}
 }

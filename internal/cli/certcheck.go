@@ -54,6 +54,8 @@ type idpView struct {
 	Error string `json:"error,omitempty"`
 	// unread is true when Error is the metadata's, reported on stderr once.
 	unread bool
+	// index is where the judged certificate is in SigningCertificates (-1: nowhere).
+	index int
 }
 
 // idpCertView is one signing certificate of the IdP.
@@ -63,7 +65,8 @@ type idpCertView struct {
 	Subject           string    `json:"subject"`
 	NotBefore         time.Time `json:"not_before"`
 	NotAfter          time.Time `json:"not_after"`
-	// AtSendGrid is true for the one SendGrid holds.
+	// AtSendGrid is true for each certificate SendGrid holds: the one judged, and with
+	// --all any other of its integration's.
 	AtSendGrid bool `json:"at_sendgrid"`
 }
 
@@ -109,7 +112,7 @@ func (v *CertView) runChecks(o *certOptions, idp *idpCheck, r *certResult, now t
 		}
 	}
 	if idp != nil {
-		v.IdPMetadata = compareIdP(idp, o, entityToJudge(o, r), r.cert)
+		v.IdPMetadata = compareIdP(idp, o, entityToJudge(o, r), r.cert, r.held)
 		switch {
 		case idp.err != nil:
 			c.Failures = append(c.Failures, "the IdP metadata could not be read")
@@ -145,8 +148,10 @@ func entityError(err error, entityID string, o *certOptions) string {
 }
 
 // compareIdP compares cert with the signing certificates of the entity entityID of
-// the IdP's metadata (see check.ChooseEntity).
-func compareIdP(idp *idpCheck, o *certOptions, entityID string, cert *wrapper.Certificate) *idpView {
+// the IdP's metadata (see check.ChooseEntity); held are all the certificates SendGrid
+// holds beside it for the same integration (with --all), so that a certificate
+// already uploaded is not named as one to upload.
+func compareIdP(idp *idpCheck, o *certOptions, entityID string, cert *wrapper.Certificate, held []wrapper.Certificate) *idpView {
 	if idp.err != nil {
 		return &idpView{Error: idp.err.Error(), unread: true}
 	}
@@ -159,7 +164,13 @@ func compareIdP(idp *idpCheck, o *certOptions, entityID string, cert *wrapper.Ce
 		return &idpView{Error: err.Error()}
 	}
 	m := check.MatchEntity(x, e)
-	view := &idpView{Matches: m.Matched(), EntityID: e.ID}
+	view := &idpView{Matches: m.Matched(), EntityID: e.ID, index: m.Index}
+	atSendGrid := map[idpmetadata.Fingerprint]bool{}
+	for _, h := range held {
+		if hx, err := h.X509(); err == nil {
+			atSendGrid[idpmetadata.FingerprintOf(hx)] = true
+		}
+	}
 	for i, s := range m.SigningCertificates {
 		view.SigningCertificates = append(view.SigningCertificates, idpCertView{
 			EntityID:          s.EntityID,
@@ -167,7 +178,7 @@ func compareIdP(idp *idpCheck, o *certOptions, entityID string, cert *wrapper.Ce
 			Subject:           s.Subject,
 			NotBefore:         s.NotBefore.UTC(),
 			NotAfter:          s.NotAfter.UTC(),
-			AtSendGrid:        i == m.Index,
+			AtSendGrid:        i == m.Index || atSendGrid[s.Fingerprint],
 		})
 	}
 	return view
@@ -200,13 +211,13 @@ func (m *idpView) writeText(line func(label, format string, args ...any)) {
 		}
 		return
 	}
+	line("idp metadata", "matches signing certificate %d of %d (entity %s)", m.index+1, n, field(m.SigningCertificates[m.index].EntityID))
 	for i, c := range m.SigningCertificates {
-		if c.AtSendGrid {
-			line("idp metadata", "matches signing certificate %d of %d (entity %s)", i+1, n, field(c.EntityID))
-		}
-	}
-	for _, c := range m.SigningCertificates {
-		if !c.AtSendGrid {
+		switch {
+		case i == m.index:
+		case c.AtSendGrid:
+			line("idp other", "%s: at SendGrid too", describe(c))
+		default:
 			line("idp other", "%s: not at SendGrid; upload it before the IdP switches to it", describe(c))
 		}
 	}
