@@ -164,20 +164,9 @@ type metadataReader struct {
 	result     Metadata
 }
 
-// xmlError is an error of encoding/xml as a message may show it. encoding/xml quotes
-// the bytes it stumbled on, raw and as many as they are (a 9 kB entity name): they
-// are escaped, as all text from the document is, and cut to maxXMLErrorText bytes.
-// errors.As still finds the *xml.SyntaxError.
-type xmlError struct{ err error }
-
-// maxXMLErrorText bounds the text of an xmlError.
+// maxXMLErrorText bounds the text of encoding/xml's errors, which quote the bytes
+// they stumbled on, raw and as many as they are (a 9 kB entity name).
 const maxXMLErrorText = 200
-
-// Error is the escaped, shortened text.
-func (e xmlError) Error() string { return redact.Text(e.err.Error(), maxXMLErrorText) }
-
-// As finds the first error in encoding/xml's chain that matches target.
-func (e xmlError) As(target any) bool { return errors.As(e.err, target) }
 
 func parseMetadata(d *xml.Decoder) (*Metadata, error) {
 	d.Strict = true
@@ -188,7 +177,9 @@ func parseMetadata(d *xml.Decoder) (*Metadata, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: not well-formed XML: %w", ErrInvalid, xmlError{err})
+			// Escaped, as all text from the document is, and cut short; errors.As
+			// still finds the *xml.SyntaxError.
+			return nil, fmt.Errorf("%w: not well-formed XML: %w", ErrInvalid, redact.ErrorCut(err, maxXMLErrorText))
 		}
 		if err := mr.token(tok); err != nil {
 			return nil, err

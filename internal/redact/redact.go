@@ -37,12 +37,17 @@ func Text(s string, limit int, secrets ...string) string {
 // safe is returned as it is; otherwise the result matches what err matches with
 // errors.Is and errors.As, but has no Unwrap: walking the chain by hand must not reach
 // the raw text either.
-func Error(err error, secrets ...string) error {
+func Error(err error, secrets ...string) error { return ErrorCut(err, 0, secrets...) }
+
+// ErrorCut is Error with the text also cut to at most limit bytes (0: no limit), for
+// an error that quotes input, as many bytes as there are (encoding/xml quotes a
+// whole entity name).
+func ErrorCut(err error, limit int, secrets ...string) error {
 	if err == nil {
 		return nil
 	}
 	msg := err.Error()
-	safe := Text(msg, 0, secrets...)
+	safe := Text(msg, limit, secrets...)
 	if safe == msg {
 		return err
 	}
