@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -126,6 +127,18 @@ func (v *CertView) runChecks(o *certOptions, idp *idpCheck, r *certResult, now t
 	v.Check = c
 }
 
+// parsedCerts returns the certificates of list that parse: one that does not cannot
+// match any of the IdP's.
+func parsedCerts(list []wrapper.Certificate) []*x509.Certificate {
+	var xs []*x509.Certificate
+	for _, c := range list {
+		if x, err := c.X509(); err == nil {
+			xs = append(xs, x)
+		}
+	}
+	return xs
+}
+
 // entityToJudge is the entity ID r's certificate is judged against: --entity-id,
 // else with --all its integration's, else none ("" is the metadata's only entity).
 func entityToJudge(o *certOptions, r *certResult) string {
@@ -165,11 +178,10 @@ func compareIdP(idp *idpCheck, o *certOptions, entityID string, cert *wrapper.Ce
 	}
 	m := check.MatchEntity(x, e)
 	view := &idpView{Matches: m.Matched(), EntityID: e.ID, index: m.Index}
+	// What else of the entity the integration holds is the rollover plan's Held.
 	atSendGrid := map[idpmetadata.Fingerprint]bool{}
-	for _, h := range held {
-		if hx, err := h.X509(); err == nil {
-			atSendGrid[idpmetadata.FingerprintOf(hx)] = true
-		}
+	for _, h := range check.PlanRollover(e, parsedCerts(held)).Held {
+		atSendGrid[h.Fingerprint] = true
 	}
 	for i, s := range m.SigningCertificates {
 		view.SigningCertificates = append(view.SigningCertificates, idpCertView{

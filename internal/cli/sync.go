@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -100,14 +99,12 @@ func runSync(ctx context.Context, g *globals, o *syncOptions) error {
 		list, t.err = withTimeout(ctx, g, func(ctx context.Context) ([]wrapper.Certificate, error) {
 			return client.ListSSOCertificates(ctx, t.integration.ID)
 		})
-		var xs []*x509.Certificate
 		for _, c := range list {
-			if x, err := c.X509(); err == nil { // one that does not parse cannot match
+			if _, err := c.X509(); err == nil { // one that does not parse cannot match
 				t.held = append(t.held, c)
-				xs = append(xs, x)
 			}
 		}
-		t.plan = check.PlanRollover(t.entity, xs)
+		t.plan = check.PlanRollover(t.entity, parsedCerts(t.held))
 	})
 
 	now := time.Now()
