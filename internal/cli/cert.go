@@ -11,17 +11,14 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/idpmetadata"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/check"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/inventory"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/safetext"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 )
-
-// maxConcurrentFetches bounds how many certificates cert fetches at a time.
-const maxConcurrentFetches = 4
 
 // Output formats of cert.
 const (
@@ -179,7 +176,7 @@ func runCert(ctx context.Context, g *globals, o *certOptions, ids []string) erro
 		idp = &idpCheck{md: md, err: err}
 	}
 	var results []certResult
-	var integrations []wrapper.Integration
+	var integrations []inventory.Integration
 	if o.all {
 		integrations, results, err = listAllCertificates(ctx, g, client)
 		if err != nil {
@@ -202,10 +199,13 @@ func runCert(ctx context.Context, g *globals, o *certOptions, ids []string) erro
 		}
 	}
 
-	extra := promExtra{integrations: integrations}
+	extra := promExtra{}
+	for _, in := range integrations {
+		extra.integrations = append(extra.integrations, in.Integration)
+	}
 	if o.all && idp != nil && idp.err == nil {
 		extra.md = idp.md
-		extra.pending = rolloverPending(o, idp.md, integrations, results, now)
+		extra.pending = inventory.RolloverPending(idp.md, integrations, o.entityID, now)
 	}
 	if err := writeCerts(g.stdout, o, results, extra, idp != nil); err != nil {
 		return &outputError{fmt.Errorf("writing the certificate to stdout: %w", err)}
@@ -234,59 +234,39 @@ func runCert(ctx context.Context, g *globals, o *certOptions, ids []string) erro
 	return reported(status)
 }
 
-// fetchCertificates runs fetch for every ID, at most maxConcurrentFetches at a time,
-// and returns the results in the order of ids.
+// fetchCertificates runs fetch for every ID, at most inventory.MaxConcurrent at a
+// time, and returns the results in the order of ids.
 func fetchCertificates(ctx context.Context, ids []string, fetch func(context.Context, string) (*wrapper.Certificate, error)) []certResult {
 	results := make([]certResult, len(ids))
-	bounded(len(ids), func(i int) {
+	inventory.Bounded(len(ids), func(i int) {
 		results[i].id = ids[i]
 		results[i].cert, results[i].err = fetch(ctx, ids[i])
 	})
 	return results
 }
 
-// bounded runs do(0) ... do(n-1), at most maxConcurrentFetches at a time, and
-// returns when all have returned.
-func bounded(n int, do func(i int)) {
-	slots := make(chan struct{}, maxConcurrentFetches)
-	var wg sync.WaitGroup
-	for i := range n {
-		slots <- struct{}{} // before the goroutine starts: at most the limit exist
-		wg.Go(func() {
-			defer func() { <-slots }()
-			do(i)
-		})
-	}
-	wg.Wait()
-}
-
-// listAllCertificates is cert --all's fetch: it lists the integrations, then the
-// certificates of each, at most maxConcurrentFetches lists at a time (bounded), each
-// within --timeout. It returns the integrations in the API's order and their
-// certificates integration by integration; an integration whose certificates could
-// not be listed is one result with the error (see certResult.listFailed).
-func listAllCertificates(ctx context.Context, g *globals, client *wrapper.Client) ([]wrapper.Integration, []certResult, error) {
-	integrations, err := withTimeout(ctx, g, client.ListSSOIntegrations)
-	if err != nil {
-		return nil, nil, fmt.Errorf("listing the integrations: %w", err)
-	}
-	lists := make([][]wrapper.Certificate, len(integrations))
-	errs := make([]error, len(integrations))
-	bounded(len(integrations), func(i int) {
-		lists[i], errs[i] = withTimeout(ctx, g, func(ctx context.Context) ([]wrapper.Certificate, error) {
-			return client.ListSSOCertificates(ctx, integrations[i].ID)
-		})
+// listAllCertificates is cert --all's fetch: inventory.Read, each list within
+// --timeout. It returns the integrations in the API's order and their certificates
+// integration by integration; an integration whose certificates could not be listed
+// is one result with the error (see certResult.listFailed).
+func listAllCertificates(ctx context.Context, g *globals, client *wrapper.Client) ([]inventory.Integration, []certResult, error) {
+	integrations, err := inventory.Read(ctx, client, func(ctx context.Context, call func(context.Context) error) error {
+		_, err := withTimeout(ctx, g, func(ctx context.Context) (struct{}, error) { return struct{}{}, call(ctx) })
+		return err
 	})
+	if err != nil {
+		return nil, nil, err
+	}
 	var results []certResult
 	for i := range integrations {
 		in := &integrations[i]
-		if errs[i] != nil {
-			results = append(results, certResult{integration: in, err: errs[i]})
+		if in.Err != nil {
+			results = append(results, certResult{integration: &in.Integration, err: in.Err})
 			continue
 		}
-		for j := range lists[i] {
-			c := &lists[i][j]
-			results = append(results, certResult{id: strconv.FormatInt(c.ID, 10), cert: c, integration: in, held: lists[i]})
+		for j := range in.Certificates {
+			c := &in.Certificates[j]
+			results = append(results, certResult{id: strconv.FormatInt(c.ID, 10), cert: c, integration: &in.Integration, held: in.Certificates})
 		}
 	}
 	return integrations, results, nil

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/sendgrid-sso/sendgrid-sso/idpmetadata"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/check"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/inventory"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/safetext"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 )
@@ -127,25 +127,13 @@ func (v *CertView) runChecks(o *certOptions, idp *idpCheck, r *certResult, now t
 	v.Check = c
 }
 
-// parsedCerts returns the certificates of list that parse: one that does not cannot
-// match any of the IdP's.
-func parsedCerts(list []wrapper.Certificate) []*x509.Certificate {
-	var xs []*x509.Certificate
-	for _, c := range list {
-		if x, err := c.X509(); err == nil {
-			xs = append(xs, x)
-		}
-	}
-	return xs
-}
-
 // entityToJudge is the entity ID r's certificate is judged against: --entity-id,
 // else with --all its integration's, else none ("" is the metadata's only entity).
 func entityToJudge(o *certOptions, r *certResult) string {
-	if o.entityID != "" || r.integration == nil {
+	if r.integration == nil {
 		return o.entityID
 	}
-	return r.integration.EntityID
+	return inventory.EntityOf(r.integration, o.entityID)
 }
 
 // entityError says why no entity of the metadata could be picked for entityID.
@@ -168,7 +156,7 @@ func compareIdP(idp *idpCheck, o *certOptions, entityID string, cert *wrapper.Ce
 	if idp.err != nil {
 		return &idpView{Error: idp.err.Error(), unread: true}
 	}
-	e, err := check.ChooseEntity(idp.md, entityID)
+	e, plan, err := inventory.Judge(idp.md, entityID, held)
 	if err != nil {
 		return &idpView{Error: entityError(err, entityID, o)}
 	}
@@ -180,7 +168,7 @@ func compareIdP(idp *idpCheck, o *certOptions, entityID string, cert *wrapper.Ce
 	view := &idpView{Matches: m.Matched(), EntityID: e.ID, index: m.Index}
 	// What else of the entity the integration holds is the rollover plan's Held.
 	atSendGrid := map[idpmetadata.Fingerprint]bool{}
-	for _, h := range check.PlanRollover(e, parsedCerts(held)).Held {
+	for _, h := range plan.Held {
 		atSendGrid[h.Fingerprint] = true
 	}
 	for i, s := range m.SigningCertificates {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sendgrid-sso/sendgrid-sso/idpmetadata"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/check"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/inventory"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 )
 
@@ -74,7 +75,7 @@ type syncTarget struct {
 }
 
 // runSync is sync: it picks the integrations, lists their certificates (at most
-// maxConcurrentFetches lists at a time), plans, prints the plan and, with --apply,
+// inventory.MaxConcurrent lists at a time), plans, prints the plan and, with --apply,
 // uploads.
 func runSync(ctx context.Context, g *globals, o *syncOptions) error {
 	client, err := g.apiClient()
@@ -93,7 +94,7 @@ func runSync(ctx context.Context, g *globals, o *syncOptions) error {
 	if err != nil {
 		return err
 	}
-	bounded(len(targets), func(i int) {
+	inventory.Bounded(len(targets), func(i int) {
 		t := &targets[i]
 		var list []wrapper.Certificate
 		list, t.err = withTimeout(ctx, g, func(ctx context.Context) ([]wrapper.Certificate, error) {
@@ -104,7 +105,7 @@ func runSync(ctx context.Context, g *globals, o *syncOptions) error {
 				t.held = append(t.held, c)
 			}
 		}
-		t.plan = check.PlanRollover(t.entity, parsedCerts(t.held))
+		t.plan = check.PlanRollover(t.entity, inventory.ParsedCerts(t.held))
 	})
 
 	now := time.Now()
