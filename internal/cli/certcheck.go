@@ -71,14 +71,19 @@ type idpCertView struct {
 	AtSendGrid bool `json:"at_sendgrid"`
 }
 
-// loadIdPMetadata reads --idp-metadata: a URL (anything with "://", fetched within
-// --timeout) or a file. A file that cannot be opened is a usage error.
+// loadIdPMetadata reads --idp-metadata (ReadIdPMetadata) within --timeout.
 func loadIdPMetadata(ctx context.Context, g *globals, src string) (*idpmetadata.Metadata, error) {
+	return withTimeout(ctx, g, func(ctx context.Context) (*idpmetadata.Metadata, error) { return ReadIdPMetadata(ctx, src) })
+}
+
+// ReadIdPMetadata reads --idp-metadata's src, as sendgrid-sso and sendgrid-sso-exporter
+// take it: a URL (anything with "://"), fetched within ctx (https, or http on
+// loopback; see idpmetadata.Fetch), or a file. A file that cannot be opened is a
+// usage error.
+func ReadIdPMetadata(ctx context.Context, src string) (*idpmetadata.Metadata, error) {
 	if strings.Contains(src, "://") {
-		md, err := withTimeout(ctx, g, func(ctx context.Context) (*idpmetadata.Metadata, error) {
-			// No client Timeout: --timeout, through ctx, is the bound.
-			return idpmetadata.Fetch(ctx, &http.Client{}, src)
-		})
+		// No client Timeout: ctx is the bound.
+		md, err := idpmetadata.Fetch(ctx, &http.Client{}, src)
 		if err != nil {
 			return nil, fmt.Errorf("--idp-metadata: %w", err)
 		}

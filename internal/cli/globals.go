@@ -58,20 +58,41 @@ func (g *globals) check() error {
 	return nil
 }
 
-// resolveRegion returns --region, else $SENDGRID_REGION, else global.
-func (g *globals) resolveRegion() (wrapper.Region, error) {
-	if g.region != "" {
-		r, err := wrapper.ParseRegion(g.region)
+// resolveRegion returns region (--region), else $SENDGRID_REGION (getenv), else
+// global.
+func resolveRegion(region string, getenv func(string) string) (wrapper.Region, error) {
+	if region != "" {
+		r, err := wrapper.ParseRegion(region)
 		if err != nil {
 			return "", fmt.Errorf("--region: %w", err)
 		}
 		return r, nil
 	}
-	r, err := wrapper.ParseRegion(g.getenv(wrapper.EnvRegion))
+	r, err := wrapper.ParseRegion(getenv(wrapper.EnvRegion))
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", wrapper.EnvRegion, err)
 	}
 	return r, nil
+}
+
+// EndpointOptions are the client options of the flags --region and --base-url, as
+// sendgrid-sso's global flags and sendgrid-sso-exporter's take them: --base-url when
+// given, and the region of --region, else $SENDGRID_REGION (read with getenv), else
+// global. $SENDGRID_REGION does not matter when --base-url replaces the region;
+// --region is checked whenever it is given. A bad base URL makes wrapper.New fail.
+func EndpointOptions(region, baseURL string, getenv func(string) string) ([]wrapper.Option, error) {
+	var opts []wrapper.Option
+	if baseURL != "" {
+		opts = append(opts, wrapper.WithBaseURL(baseURL))
+	}
+	if baseURL == "" || region != "" {
+		r, err := resolveRegion(region, getenv)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, wrapper.WithRegion(r))
+	}
+	return opts, nil
 }
 
 // client builds the API client from the key (SENDGRID_API_KEY) and the global flags. Every error wraps wrapper.ErrInvalidConfig.
@@ -85,19 +106,11 @@ func (g *globals) client() (*wrapper.Client, error) {
 	if g.verbose {
 		opts = append(opts, wrapper.WithLogger(verboseLogger(g.stderr)))
 	}
-	if g.baseURL != "" {
-		opts = append(opts, wrapper.WithBaseURL(g.baseURL))
+	endpoint, err := EndpointOptions(g.region, g.baseURL, g.getenv)
+	if err != nil {
+		return nil, err
 	}
-	// $SENDGRID_REGION does not matter when --base-url replaces the region; --region is
-	// checked whenever it is given.
-	if g.baseURL == "" || g.region != "" {
-		region, err := g.resolveRegion()
-		if err != nil {
-			return nil, err
-		}
-		opts = append(opts, wrapper.WithRegion(region))
-	}
-	return wrapper.New(g.apiKey, opts...)
+	return wrapper.New(g.apiKey, append(opts, endpoint...)...)
 }
 
 // verboseLogger writes the client's records to w as text, one line each, without
