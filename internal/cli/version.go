@@ -31,20 +31,11 @@ func WriteVersion(w io.Writer, prog string) error {
 func versionText(prog string, bi *debug.BuildInfo) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s\n", prog, wrapper.Version)
-	goVersion := runtime.Version()
-	if bi != nil && bi.GoVersion != "" {
-		goVersion = bi.GoVersion
-	}
-	fmt.Fprintf(&b, "%-12s %s %s/%s\n", "go", goVersion, runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(&b, "%-12s %s %s/%s\n", "go", goVersionOf(bi), runtime.GOOS, runtime.GOARCH)
 	if bi == nil {
 		return b.String()
 	}
-	vcs := map[string]string{}
-	for _, s := range bi.Settings {
-		if name, ok := strings.CutPrefix(s.Key, "vcs."); ok {
-			vcs[name] = s.Value
-		}
-	}
+	vcs := vcsSettings(bi)
 	if rev := vcs["revision"]; rev != "" {
 		fmt.Fprintf(&b, "%-12s %s\n", "revision", rev)
 		if t := vcs["time"]; t != "" {
@@ -57,6 +48,37 @@ func versionText(prog string, bi *debug.BuildInfo) string {
 		}
 	}
 	return b.String()
+}
+
+// BuildInfo is what WriteVersion says of the running binary, for a build_info
+// metric: the module's version (wrapper.Version), the source revision ("" when the
+// binary carries none) and the Go version it was built with.
+func BuildInfo() (version, revision, goVersion string) {
+	bi, _ := debug.ReadBuildInfo()
+	return wrapper.Version, vcsSettings(bi)["revision"], goVersionOf(bi)
+}
+
+// goVersionOf is the Go version of build information bi (nil: none), else the
+// running one.
+func goVersionOf(bi *debug.BuildInfo) string {
+	if bi != nil && bi.GoVersion != "" {
+		return bi.GoVersion
+	}
+	return runtime.Version()
+}
+
+// vcsSettings are the vcs.* settings of bi (nil: none), by name without "vcs.".
+func vcsSettings(bi *debug.BuildInfo) map[string]string {
+	vcs := map[string]string{}
+	if bi == nil {
+		return vcs
+	}
+	for _, s := range bi.Settings {
+		if name, ok := strings.CutPrefix(s.Key, "vcs."); ok {
+			vcs[name] = s.Value
+		}
+	}
+	return vcs
 }
 
 var versionCommand = &command{
