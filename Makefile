@@ -6,20 +6,24 @@ TOOL    := $(GO) tool -modfile=tools/go.mod
 # The repository's Go modules, each directory with its own go.mod and go.sum.
 MODULES := $(sort $(dir $(shell find . -name go.mod -not -path '*/node_modules/*' -not -path './.git/*')))
 
-.PHONY: all build install generate check-generated check-tidy tools tools-oasdiff test test-prometheus lint dist dist-check demo contract lint-spec breaking breaking-self-test fuzz bench bench-smoke bench-concurrency bench-startup interop
+.PHONY: all build install generate check-generated check-tidy tools tools-oasdiff test test-exporter test-prometheus e2e-prometheus lint dist dist-check demo contract lint-spec breaking breaking-self-test fuzz bench bench-exporter bench-smoke bench-concurrency bench-startup interop
 
 all: test
 
 ## build: every command (cmd/*) into bin/: a development build of the working tree
-## (make dist builds the release archives)
+## (make dist builds the release archives); sendgrid-sso-exporter is a module of its
+## own (EXPORTER), so that the library's users do not inherit prometheus/client_golang
 CMDS := $(notdir $(wildcard cmd/*))
+EXPORTER := cmd/sendgrid-sso-exporter
 build:
 	$(GO) build -o bin/ ./cmd/...
+	cd $(EXPORTER) && $(GO) build -o ../../bin/ .
 	@echo "built into bin/: $(CMDS)"
 
 ## install: every command into $$GOBIN (default $$(go env GOPATH)/bin), as go install does
 install:
 	$(GO) install ./cmd/...
+	cd $(EXPORTER) && $(GO) install .
 	@echo "installed into $$($(GO) env GOBIN || true)$$( [ -n "$$($(GO) env GOBIN)" ] || echo "$$($(GO) env GOPATH)/bin"): $(CMDS)"
 
 ## generate: regenerate gen/ from api/openapi.yaml (the only way gen/ changes)
@@ -72,6 +76,22 @@ lint: tools
 test: check-generated check-tidy lint
 	@echo "go test -race: the first run on a machine compiles the standard library with the race detector (2 to 2½ min measured on 2 shared cores)"
 	$(GO) test -race -count=1 ./...
+	$(MAKE) test-exporter
+
+## test-exporter: the exporter's module (EXPORTER): vet, staticcheck and go test -race
+## (make test runs it after the root module's tests)
+test-exporter:
+	cd $(EXPORTER) && $(GO) vet ./... && $(GO) tool -modfile=../../tools/go.mod staticcheck ./... && \
+		$(GO) test -race -count=1 ./...
+
+## e2e-prometheus: the exporter end to end with a real Prometheus (on PATH, or
+## PROMETHEUS=path; make prometheus-tools installs it): sendgrid-sso-fake serves a
+## certificate expiring in 10 days, Prometheus scrapes the exporter and evaluates
+## deploy/prometheus/sendgrid-sso-alerts.yml, and SendGridSSOCertificateExpiring must
+## fire within 2 min. Fails, never skips, without prometheus.
+e2e-prometheus:
+	cd $(EXPORTER) && $(GO) vet -tags e2e ./... && \
+		$(GO) test -tags e2e -count=1 -run '^TestPrometheusFiresExpiringAlert$$' -v ./...
 
 ## test-prometheus: cert --format prometheus read by Prometheus' own text parser
 ## (expfmt), in tests/prometheus, a module of its own so the library's go.mod stays
@@ -159,6 +179,14 @@ BENCH_TIME  ?= 1s
 bench:
 	BENCH_SET=calls BENCH_COUNT=$(BENCH_COUNT) BENCH_TIME=$(BENCH_TIME) BENCH_OUT=$(BENCH_OUT) \
 		BENCH_BEFORE=$(BENCH_BEFORE) ./bench/run.sh
+	$(MAKE) bench-exporter
+
+## bench-exporter: the exporter's scale targets with 1,000 certificates (BENCHMARKS.md,
+## "The exporter"): the median scrape (p50-ms, at most 50) and the exporter process's
+## peak RSS (VmHWM-MiB, at most 64), EXPORTER_BENCH_COUNT runs of 200 scrapes
+EXPORTER_BENCH_COUNT ?= 5
+bench-exporter:
+	cd $(EXPORTER) && $(GO) test -run '^$$' -bench . -benchtime 200x -count $(EXPORTER_BENCH_COUNT) ./...
 
 ## bench-concurrency: 1, 8, 64 and 256 concurrent callers over TLS on loopback,
 ## HTTP/1.1 and HTTP/2, the three implementations interleaved: calls/s, p50/p99,
@@ -183,6 +211,7 @@ bench-smoke:
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./...
 	cd bench && $(GO) vet ./... && $(GO) tool -modfile=../tools/go.mod staticcheck ./... && \
 		$(GO) test -run '^$$' -bench . -benchtime 1x ./...
+	cd $(EXPORTER) && $(GO) test -run '^$$' -bench . -benchtime 1x ./...
 
 ## interop: the official SDKs run the API documentation's two samples against the
 ## sendgrid-sso-fake binary, beside this client (interop/, its own module): the Node

@@ -31,7 +31,7 @@ const guard = time.Minute
 
 // keyFile writes key, with a trailing newline as echo writes it, into a file of its
 // own and returns its path.
-func keyFile(t *testing.T, key string) string {
+func keyFile(t testing.TB, key string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "api-key")
 	if err := os.WriteFile(path, []byte(key+"\n"), 0o600); err != nil {
@@ -51,7 +51,7 @@ type process struct {
 
 // startExporter runs the exporter with args and exactly env, and returns once it
 // logged where it listens. It is killed when the test ends unless it exited.
-func startExporter(t *testing.T, env []string, args ...string) *process {
+func startExporter(t testing.TB, env []string, args ...string) *process {
 	t.Helper()
 	p := &process{cmd: exec.Command(bin, append([]string{"--listen", "127.0.0.1:0"}, args...)...), lines: make(chan string, 100),
 		stderr: &syncBuffer{}, done: make(chan struct{})}
@@ -109,7 +109,7 @@ func field(line, key string) (string, bool) {
 }
 
 // waitFor reads the exporter's log until a line holds sub.
-func (p *process) waitFor(t *testing.T, sub string) {
+func (p *process) waitFor(t testing.TB, sub string) {
 	t.Helper()
 	timeout := time.After(guard)
 	for {
@@ -128,7 +128,7 @@ func (p *process) waitFor(t *testing.T, sub string) {
 }
 
 // signal sends sig and returns the exit status.
-func (p *process) signal(t *testing.T, sig os.Signal) int {
+func (p *process) signal(t testing.TB, sig os.Signal) int {
 	t.Helper()
 	if err := p.cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
@@ -149,7 +149,7 @@ func (p *process) signal(t *testing.T, sig os.Signal) int {
 }
 
 // get is the status of GET url.
-func get(t *testing.T, url string) int {
+func get(t testing.TB, url string) int {
 	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {

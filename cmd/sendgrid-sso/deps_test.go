@@ -31,3 +31,24 @@ func TestLinksNoFakeNorValidator(t *testing.T) {
 		}
 	}
 }
+
+// TestLibraryModuleRequiresNoPrometheus: the library's module graph holds no
+// Prometheus client library; sendgrid-sso-exporter, which needs one, is a module of
+// its own (cmd/sendgrid-sso-exporter/go.mod), so that the library's users do not
+// inherit it (issue 20).
+func TestLibraryModuleRequiresNoPrometheus(t *testing.T) {
+	t.Parallel()
+	out, err := exec.Command("go", "list", "-m", "all").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list -m all: %v\n%s", err, out)
+	}
+	mods := strings.Fields(string(out))
+	if len(mods) < 2 || mods[0] != "github.com/sendgrid-sso/sendgrid-sso" {
+		t.Fatalf("go list -m all did not list the library's module graph:\n%s", out)
+	}
+	for _, m := range mods {
+		if strings.HasPrefix(m, "github.com/prometheus/") {
+			t.Errorf("the library's go.mod brings in %s: keep it in the exporter's module, cmd/sendgrid-sso-exporter/go.mod", m)
+		}
+	}
+}
