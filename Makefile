@@ -120,8 +120,9 @@ fuzz:
 		done; \
 	done
 
-## dist: release archives into dist/: sendgrid-sso and sendgrid-sso-fake for linux,
-## darwin and windows on amd64 and arm64 (tar.gz; zip for windows) and dist/SHA256SUMS,
+## dist: release archives into dist/: sendgrid-sso, sendgrid-sso-fake and
+## sendgrid-sso-exporter for linux, darwin and windows on amd64 and arm64 (tar.gz; zip
+## for windows) and dist/SHA256SUMS,
 ## built from a clone of HEAD with -trimpath and wrapper.Version; reproducible, as
 ## internal/dist/main.go explains. DIST_PLATFORMS=linux/amd64,... builds only those.
 ## The first run compiles the standard library for each platform: about 4 min a

@@ -191,7 +191,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 	return serve(ctx, c, e, log)
 }
 
-// check refuses flag values that cannot work.
+// check refuses flag values that cannot work, a --idp-metadata file that does not
+// exist included (a URL is only fetched by the refreshes).
 func (c *config) check() error {
 	switch {
 	case c.interval <= 0:
@@ -200,6 +201,14 @@ func (c *config) check() error {
 		return fmt.Errorf("--timeout is %v: give a positive duration such as 5m", c.timeout)
 	case c.listen == "":
 		return errors.New("--listen is empty: give host:port, such as " + defaultListen)
+	}
+	for _, src := range c.metadata {
+		if strings.Contains(src, "://") {
+			continue // fetched at every refresh
+		}
+		if _, err := os.Stat(src); err != nil {
+			return fmt.Errorf("--idp-metadata: %w: give the IdP's metadata URL (https://...) or a file", err)
+		}
 	}
 	return nil
 }

@@ -231,6 +231,7 @@ func TestUsageErrors(t *testing.T) {
 		{"no key", nil, nil, "no API key"},
 		{"missing key file", env, []string{"--api-key-file", filepath.Join(dir, "missing")}, "--api-key-file"},
 		{"empty key file", env, []string{"--api-key-file", empty}, "is empty"},
+		{"missing metadata file", env, []string{"--idp-metadata", filepath.Join(dir, "idp.xml")}, "--idp-metadata"},
 		{"argument", env, []string{"serve"}, `unexpected argument "serve"`},
 		{"unusable address", env, []string{"--listen", "256.0.0.1:1"}, "--listen 256.0.0.1:1"},
 	}

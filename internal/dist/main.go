@@ -1,6 +1,6 @@
-// Command dist builds the release archives (make dist): sendgrid-sso and
-// sendgrid-sso-fake for linux, darwin and windows on amd64 and arm64, one archive per
-// platform (tar.gz; zip for windows) holding both binaries, LICENSE, README.md,
+// Command dist builds the release archives (make dist): sendgrid-sso,
+// sendgrid-sso-fake and sendgrid-sso-exporter for linux, darwin and windows on amd64
+// and arm64, one archive per platform (tar.gz; zip for windows) holding the binaries, LICENSE, README.md,
 // CHANGELOG.md and the user documentation the README links to (docs/*.md), and a SHA256SUMS file that sha256sum -c reads.
 //
 //	go run ./internal/dist [-out dist] [-platforms linux/amd64,...] [-commit HEAD]
@@ -58,13 +58,13 @@ var platforms = []platform{
 	{"windows", "amd64"}, {"windows", "arm64"},
 }
 
-// commands are the binaries in every archive.
-var commands = []string{"sendgrid-sso", "sendgrid-sso-fake"}
+// commands are the binaries in every archive, each built from cmd/NAME.
+var commands = []string{"sendgrid-sso", "sendgrid-sso-fake", "sendgrid-sso-exporter"}
 
 // docs are the repository files in every archive, beside the binaries: docs/ too,
 // since the README links into it.
 var docs = []string{"CHANGELOG.md", "LICENSE", "README.md",
-	"docs/cli.md", "docs/library.md", "docs/operations.md", "docs/rotation.md", "docs/testing.md"}
+	"docs/cli.md", "docs/exporter.md", "docs/library.md", "docs/operations.md", "docs/rotation.md", "docs/testing.md"}
 
 // sumsFile is the checksum list, in the format of sha256sum.
 const sumsFile = "SHA256SUMS"
@@ -149,7 +149,8 @@ func run(out, commit string, ps []platform, log io.Writer) error {
 			if p.goos == "windows" {
 				bin += ".exe"
 			}
-			if err := goBuild(src, bin, "./cmd/"+cmd, p.goos, p.goarch); err != nil {
+			dir, pkg := buildTarget(src, cmd)
+			if err := goBuild(dir, bin, pkg, p.goos, p.goarch); err != nil {
 				return err
 			}
 			files = append(files, archiveFile{name: filepath.Base(bin), path: bin, mode: 0o755})
@@ -220,6 +221,17 @@ func sourceDate(head string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH %q: want seconds since 1970: %w", s, err)
 	}
 	return time.Unix(sec, 0).UTC(), nil
+}
+
+// buildTarget is where go build builds the command cmd of the checkout src: the
+// directory and the package. A command that is a module of its own (a go.mod in
+// cmd/NAME, as sendgrid-sso-exporter's, so that the library's module does not require
+// its dependencies) builds from its directory.
+func buildTarget(src, cmd string) (dir, pkg string) {
+	if _, err := os.Stat(filepath.Join(src, "cmd", cmd, "go.mod")); err == nil {
+		return filepath.Join(src, "cmd", cmd), "."
+	}
+	return src, "./cmd/" + cmd
 }
 
 // goBuild builds the command pkg of the module in dir for goos/goarch into out.

@@ -156,3 +156,25 @@ func TestDocsShipEveryUserDoc(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryCommandIsArchived: every command of cmd/ is in the archives, and each
+// builds where it can: sendgrid-sso-exporter, a module of its own, from its directory.
+func TestEveryCommandIsArchived(t *testing.T) {
+	dirs, err := filepath.Glob("../../cmd/*")
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no cmd/* found (%v)", err)
+	}
+	for _, d := range dirs {
+		if !slices.Contains(commands, filepath.Base(d)) {
+			t.Errorf("cmd/%s is not in the archives' commands", filepath.Base(d))
+		}
+	}
+	for _, tc := range []struct{ cmd, dir, pkg string }{
+		{"sendgrid-sso", "../..", "./cmd/sendgrid-sso"},
+		{"sendgrid-sso-exporter", "../../cmd/sendgrid-sso-exporter", "."},
+	} {
+		if dir, pkg := buildTarget("../..", tc.cmd); filepath.Clean(dir) != filepath.Clean(tc.dir) || pkg != tc.pkg {
+			t.Errorf("buildTarget(%s) = %s %s, want %s %s", tc.cmd, dir, pkg, tc.dir, tc.pkg)
+		}
+	}
+}
