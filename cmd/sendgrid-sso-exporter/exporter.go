@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/sendgrid-sso/sendgrid-sso/idpmetadata"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/check"
@@ -77,7 +78,7 @@ func (e *exporter) registry() *prometheus.Registry {
 	build.Set(1)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(e, e.errors, e.success, build,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return reg
 }
 
