@@ -24,7 +24,8 @@
 // The default --listen is 127.0.0.1:10134: loopback, since the metrics name the
 // account's integrations. Prometheus' wiki page "Default port allocations" asks an
 // exporter to take a port not yet allocated there; its exporter range, 9100 to 9999,
-// is full, so the port is one outside that range that the page does not list either.
+// has been full since 2023, so the port is one above it that the page's list of
+// exporters outside the standard ranges does not hold (docs/exporter.md says more).
 // Give --listen :10134 (or any address) to serve other hosts.
 //
 // The API key is read from --api-key-file (a Kubernetes secret or a systemd
