@@ -172,8 +172,8 @@ func TestKubernetesWiring(t *testing.T) {
 				}
 			}
 			// Readable by the pod's group (fsGroup), never by others.
-			if m := v.Secret.DefaultMode; m == nil || *m&0o007 != 0 || *m&0o040 == 0 {
-				t.Errorf("the key's defaultMode is %v; want group-readable (fsGroup) and nothing for others, e.g. 0440", v.Secret.DefaultMode)
+			if m := v.Secret.DefaultMode; m == nil || *m&^0o440 != 0 || *m&0o040 == 0 {
+				t.Errorf("the key's defaultMode is %#o; want 0440: read by owner and group (fsGroup), nothing for others", derefOr(m, -1))
 			}
 			if pod.SecurityContext.FSGroup == nil {
 				t.Error("no fsGroup: the non-root user cannot read the key file of a group-readable Secret")
@@ -264,4 +264,12 @@ func TestKubernetesWiring(t *testing.T) {
 	if c.Resources.Requests["cpu"] == "" || c.Resources.Requests["memory"] == "" || c.Resources.Limits["memory"] == "" {
 		t.Errorf("resources %+v; want cpu and memory requests and a memory limit", c.Resources)
 	}
+}
+
+// derefOr is *p, or def when p is nil.
+func derefOr(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
 }
