@@ -23,7 +23,9 @@ mutations=(
 	'/by (entity_id)/s/30 \*/40 */'                     # IdP certificate warning at 40 days
 	's/max by (entity_id)/min by (entity_id)/'          # an IdP's old certificate pages mid-rollover
 	's/< 30 \* 60/< 15 * 60/'                          # one failed refresh pages
+	's/_seconds > 0) < 30/_seconds) < 30/'              # a success gauge at 0 (none yet) hides the failures
 	's/> 3 \* 15 \* 60/> 4 * 15 * 60/'                 # stale after an hour instead of 45 minutes
+	's/\[1d\]) > 0)/[1d]))/'                            # a starting exporter (success gauge 0) is stale
 	's/\[5m\]) == 0/[1m]) == 0/'                       # a restart pages
 	's/> 3 \* 3600/> 4 * 3600/'                        # textfile stale after 4 hours instead of 3
 )
