@@ -286,7 +286,7 @@ func TestCrontabLineOfTheDocs(t *testing.T) {
 func trapPath(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	for _, name := range []string{"sendgrid-sso", "mktemp", "mv", "chmod", "cat", "find", "rm", "dirname", "basename"} {
+	for _, name := range []string{"sendgrid-sso", "mktemp", "mv", "chmod", "cat", "ls", "rm", "dirname", "basename"} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\nexit 99\n"), 0o755); err != nil {
 			t.Fatal(err)
 		}

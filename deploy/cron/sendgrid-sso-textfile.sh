@@ -54,10 +54,15 @@ if [ ! -f "$key_file" ] || [ ! -r "$key_file" ]; then
 	echo "$me: cannot read the API key file $key_file: create it as the user this runs as, mode 0600" >&2
 	exit 2
 fi
-if [ -n "$(find "$key_file" -prune -perm /077)" ]; then
+# Read or written by its owner alone, and no ACL (ls marks one with +) that could
+# grant more: -rw------- or -r--------, as POSIX ls -l shows it.
+case $(ls -lLd -- "$key_file") in
+-r[w-]-------[!+]*) ;;
+*)
 	echo "$me: the API key file $key_file is open to its group or others: chmod 600 $key_file" >&2
 	exit 2
-fi
+	;;
+esac
 
 dir=$(dirname "$out")
 tmp=$(mktemp "$dir/.$(basename "$out").XXXXXX") || {
