@@ -6,7 +6,7 @@ TOOL    := $(GO) tool -modfile=tools/go.mod
 # The repository's Go modules, each directory with its own go.mod and go.sum.
 MODULES := $(sort $(dir $(shell find . -name go.mod -not -path '*/node_modules/*' -not -path './.git/*')))
 
-.PHONY: all build install generate check-generated check-tidy tools tools-oasdiff test test-exporter test-prometheus e2e-prometheus lint dist dist-check demo contract lint-spec breaking breaking-self-test fuzz bench bench-exporter bench-smoke bench-concurrency bench-startup interop
+.PHONY: all build install generate check-generated check-tidy tools tools-oasdiff test test-exporter test-prometheus prometheus-tools test-alerts test-deploy e2e-prometheus lint dist dist-check demo contract lint-spec breaking breaking-self-test fuzz bench bench-exporter bench-smoke bench-concurrency bench-startup interop
 
 all: test
 
@@ -89,7 +89,7 @@ test-exporter:
 ## certificate expiring in 10 days, Prometheus scrapes the exporter and evaluates
 ## deploy/prometheus/sendgrid-sso-alerts.yml, and SendGridSSOCertificateExpiring must
 ## fire within 2 min. Fails, never skips, without prometheus.
-e2e-prometheus:
+e2e-prometheus: prometheus-tools
 	cd $(EXPORTER) && $(GO) vet -tags e2e ./... && \
 		$(GO) test -tags e2e -count=1 -run '^TestPrometheusFiresExpiringAlert$$' -v ./...
 
@@ -99,6 +99,24 @@ e2e-prometheus:
 test-prometheus:
 	cd tests/prometheus && $(GO) vet ./... && $(GO) tool -modfile=../../tools/go.mod staticcheck ./... && \
 		$(GO) test -race -count=1 ./...
+
+## prometheus-tools: make sure promtool and prometheus are on PATH; if not, as root
+## with apt-get, install Debian's prometheus package (its service kept from starting),
+## else fail saying what to install (tools/deploy/prometheus-tools.sh)
+prometheus-tools:
+	./tools/deploy/prometheus-tools.sh
+
+## test-alerts: the alert rules of deploy/prometheus: promtool check rules, promtool
+## test rules (sendgrid-sso-alerts_test.yml), and a self-test showing that the tests
+## fail when a threshold is changed (tools/deploy/test-alerts.sh)
+test-alerts: prometheus-tools
+	./tools/deploy/test-alerts.sh
+
+## test-deploy: deploy/systemd's unit through systemd-analyze verify, which it needs
+## (tools/deploy/test-systemd.sh); the Kubernetes manifests and the cron script are
+## tested by go test (deploy/), in make test
+test-deploy:
+	./tools/deploy/test-systemd.sh
 
 ## fuzz: fuzz every Fuzz target briefly, FUZZTIME each (go test takes one -fuzz target
 ## per run, hence the loop); a failing input lands in testdata/fuzz/ as a regression seed.

@@ -66,6 +66,20 @@ var commands = []string{"sendgrid-sso", "sendgrid-sso-fake", "sendgrid-sso-expor
 var docs = []string{"CHANGELOG.md", "LICENSE", "README.md",
 	"docs/cli.md", "docs/exporter.md", "docs/library.md", "docs/operations.md", "docs/rotation.md", "docs/testing.md"}
 
+// deployFiles are the files of deploy/ in every archive, beside the docs: what a user
+// runs the watch in production with (docs/operations.md), each with its mode. The Go
+// tests of deploy/ stay out; the rules' promtool tests ship, so that an edited copy
+// can be tested.
+var deployFiles = []archiveFile{
+	{name: "deploy/prometheus/sendgrid-sso-alerts.yml", mode: 0o644},
+	{name: "deploy/prometheus/sendgrid-sso-alerts_test.yml", mode: 0o644},
+	{name: "deploy/systemd/sendgrid-sso-exporter.service", mode: 0o644},
+	{name: "deploy/kubernetes/deployment.yaml", mode: 0o644},
+	{name: "deploy/kubernetes/service.yaml", mode: 0o644},
+	{name: "deploy/kubernetes/secret.yaml", mode: 0o644},
+	{name: "deploy/cron/sendgrid-sso-textfile.sh", mode: 0o755},
+}
+
 // sumsFile is the checksum list, in the format of sha256sum.
 const sumsFile = "SHA256SUMS"
 
@@ -157,6 +171,9 @@ func run(out, commit string, ps []platform, log io.Writer) error {
 		}
 		for _, d := range docs {
 			files = append(files, archiveFile{name: d, path: filepath.Join(src, d), mode: 0o644})
+		}
+		for _, d := range deployFiles {
+			files = append(files, archiveFile{name: d.name, path: filepath.Join(src, filepath.FromSlash(d.name)), mode: d.mode})
 		}
 		file := name + ".tar.gz"
 		write := writeTarGz
