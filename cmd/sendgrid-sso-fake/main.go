@@ -23,7 +23,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/internal/cli"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
@@ -99,22 +98,28 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // prints help on stdout and returns nil.
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet(name)
-	addr := fs.String("addr", defaultAddr, "listen on this loopback `host:port` (port 0 picks a free one)")
-	var key apiKeyFlag
-	fs.Var(&key, "api-key", "the `KEY` the fake accepts, or random for a fresh one; it prints it, so it is no secret")
-	var limit rateLimitFlag
-	fs.Var(&limit, "rate-limit", "the key's budget, `N/DURATION` calls (such as 600/1m); beyond it, 429 until the window ends")
-	var expiresIn *time.Duration
+	var cfg serveConfig
+	fs.StringVar(&cfg.addr, "addr", defaultAddr, "listen on this `host:port` (port 0 picks a free one); an address off loopback works, with a warning: give --tls")
+	fs.Var(&cfg.key, "key", "the `KEY` the fake accepts, or random for a fresh one; it prints it, so it is no secret")
+	fs.Var(&cfg.key, "api-key", "the old spelling of --key")
+	fs.StringVar(&cfg.seedFile, "seed", "", "serve the integrations, certificates and accounts of this JSON `file` in place of the defaults")
+	fs.Var(boolFlag{&cfg.tls.on}, "tls", "serve HTTPS, with a certificate signed by a CA generated at start (ECDSA P-256, valid 7 days, its key in memory only)")
+	fs.Var(hostsFlag{&cfg.tls.hosts}, "tls-host", "a further `name` or IP address for --tls's certificate, besides localhost, 127.0.0.1, ::1 and the host's name (repeatable)")
+	fs.StringVar(&cfg.tls.caOut, "ca-out", "", "write --tls's CA certificate (PEM) to `file` before announcing the URL, for curl --cacert, SSL_CERT_FILE or NODE_EXTRA_CA_CERTS")
+	fs.StringVar(&cfg.tls.certFile, "tls-cert", "", "serve HTTPS with this PEM certificate `file` of your own instead of a generated CA (with --tls-key)")
+	fs.StringVar(&cfg.tls.keyFile, "tls-key", "", "the PEM private key `file` of --tls-cert")
+	fs.Var(&cfg.limit, "rate-limit", "the key's budget, `N/DURATION` calls (such as 600/1m); beyond it, 429 until the window ends")
 	fs.Func("cert-expires-in", "serve the certificate with not_after this `duration` from now (10d, 36h; negative: expired)", func(s string) error {
 		neg := strings.HasPrefix(s, "-")
 		d, err := cli.ParseDays(strings.TrimPrefix(s, "-"))
 		if neg {
 			d = -d
 		}
-		expiresIn = &d
+		cfg.expiresIn = &d
 		return err
 	})
 	version := fs.Bool("version", false, cli.VersionFlagUsage)
+	documentEnv(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printHelp(stdout, fs)
@@ -127,11 +132,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cli.WriteVersion(stdout, name)
 	}
 	if len(rest) == 0 {
-		opts := append(key.options(), limit.options()...)
-		if expiresIn != nil {
-			opts = append(opts, ssotest.WithCertificate(ssotest.DefaultCertificate().ExpiringIn(*expiresIn)))
+		if err := applyEnv(fs, os.Getenv); err != nil {
+			return usageError(err)
 		}
-		return serve(ctx, *addr, opts, stdout, stderr)
+		return cfg.serve(ctx, stdout, stderr)
 	}
 	switch rest[0] {
 	case "help", "--help", "-h":
