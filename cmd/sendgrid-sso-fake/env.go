@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+
+	"github.com/sendgrid-sso/sendgrid-sso/internal/cli"
 )
 
 // envPrefix starts the name of the environment variable of each serving flag: --addr
@@ -25,25 +27,33 @@ func envName(flagName string) string {
 	return envPrefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
-// documentEnv adds each flag's variable to its usage, so that --help lists them.
-func documentEnv(fs *flag.FlagSet) {
+// envHelp is the table of the variables, for --help.
+func envHelp(fs *flag.FlagSet) string {
+	var rows []cli.Row
 	fs.VisitAll(func(f *flag.Flag) {
 		if env := envName(f.Name); env != "" {
-			f.Usage += " (env " + env + ")"
+			text := "--" + f.Name
+			if f.Name == "tls-host" {
+				text += ", comma-separated"
+			}
+			rows = append(rows, cli.Row{Key: env, Text: text})
 		}
 	})
+	return cli.Table(rows...)
 }
 
 // applyEnv sets each flag the command line left unset from its variable, if that is
-// set and not empty. An error names the variable, not its value (SENDGRID_SSO_FAKE_KEY
-// holds a key). It also refuses --key with --api-key, its old spelling.
-func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
+// set and not empty, and returns the variables it used by flag name. An error names
+// the variable, not its value (SENDGRID_SSO_FAKE_KEY holds a key). It also refuses
+// --key with --api-key, its old spelling.
+func applyEnv(fs *flag.FlagSet, getenv func(string) string) (map[string]string, error) {
 	onCommandLine := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { onCommandLine[f.Name] = true })
 	if onCommandLine["key"] && onCommandLine["api-key"] {
-		return errors.New("--key and --api-key are the same flag (--api-key is its old spelling): give one")
+		return nil, errors.New("--key and --api-key are the same flag (--api-key is its old spelling): give one")
 	}
 	onCommandLine["key"] = onCommandLine["key"] || onCommandLine["api-key"]
+	used := map[string]string{}
 	var err error
 	fs.VisitAll(func(f *flag.Flag) {
 		env := envName(f.Name)
@@ -67,6 +77,23 @@ func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
 				return
 			}
 		}
+		used[f.Name] = env
 	})
-	return err
+	return used, err
+}
+
+// fromEnv is err, naming the variables of those of flags that were set from the
+// environment (used, as applyEnv returns it), so that an error found once the flags
+// are parsed (a --seed file's, say) points at the variable that gave the value.
+func fromEnv(err error, used map[string]string, flags ...string) error {
+	var envs []string
+	for _, f := range flags {
+		if env, ok := used[f]; ok {
+			envs = append(envs, env)
+		}
+	}
+	if err == nil || len(envs) == 0 {
+		return err
+	}
+	return fmt.Errorf("%s: %w", strings.Join(envs, ", "), err)
 }

@@ -30,30 +30,64 @@ import (
 
 const name = cli.FakeName
 
-const synopsis = name + " [--addr ADDR] [--api-key KEY|random] [--rate-limit N/DURATION] [--cert-expires-in DURATION] | " + name + " demo | " + name + " version"
+// serveUsage is the synopsis of serving.
+const serveUsage = name + " [--addr ADDR] [--key KEY|random] [--seed FILE] [--tls] [flags]"
 
-var help = name + ` runs the fake SendGrid SSO API of package wrapper/ssotest on a
-loopback address, for trying sendgrid-sso and for manual tests of your own code.
+const synopsis = serveUsage + " | " + name + " demo | " + name + " version"
+
+var help = name + ` runs the fake SendGrid SSO API of package wrapper/ssotest, for
+trying sendgrid-sso and for tests of your own code in any language.
 
 Usage:
 ` + cli.Table(
-	cli.Row{Key: name + " [--addr ADDR] [--api-key KEY|random] [--rate-limit N/DURATION] [--cert-expires-in DURATION]", Text: "serve the fake API until interrupted (Ctrl-C)"},
+	cli.Row{Key: serveUsage, Text: "serve the fake API until interrupted (Ctrl-C, SIGTERM)"},
 	cli.Row{Key: name + " demo", Text: "cert and login against an in-process fake: no key, no network"},
 	cli.Row{Key: name + " version", Text: "the version, the Go version and the source revision (also --version)"},
 ) + `
-Serving, it prints its URL, its API key, a certificate ID and an account ID it knows,
-and sendgrid-sso commands that use them. It listens on loopback only: it accepts a
-published API key (` + defaultAPIKey + `) unless --api-key gives another;
---api-key random makes a fresh one, so that a request meant for another fake cannot
-authenticate at this one. A request without the key is answered 401 before anything
-else. On Ctrl-C it closes every connection, says how many requests it answered with
+Serving, it prints a first line a script can wait for, "fake SendGrid SSO API
+(wrapper/ssotest); stop it with Ctrl-C", then its URL, its API key, a certificate
+ID and an account ID it knows, its TLS CA and what --seed gave when there are, and
+sendgrid-sso commands that use them.
+
+It listens on 127.0.0.1:8025 unless --addr gives another address. An address off
+loopback (0.0.0.0:8025 in a container, say) works but warns: other machines can
+reach the fake, and sendgrid-sso and package wrapper refuse plain http off loopback,
+so give --tls. It accepts a published API key (` + defaultAPIKey + `) unless --key
+gives another (--api-key is its old spelling); --key random makes a fresh one, so
+that a request meant for another fake cannot authenticate at this one. A request
+without the key is answered 401 before anything else.
+
+--tls serves HTTPS with a server certificate for localhost, 127.0.0.1, ::1, the
+host's name and each --tls-host, signed by an ECDSA P-256 CA generated at start,
+valid 7 days and constrained to those names; --ca-out writes the CA certificate
+(never its key, which stays in memory) before the first line is printed, for
+curl --cacert, SSL_CERT_FILE or NODE_EXTRA_CA_CERTS. --tls-cert and --tls-key serve
+a certificate of your own instead. The URL and the login URLs are then https.
+
+--seed FILE serves your own integrations, certificates and accounts in place of
+the defaults, in the API's field names; each certificate's not_before and not_after
+are read from its PEM; a part the file leaves out keeps its default:
+  {"integrations": [{"id": "int-seed", "name": "Okta", "enabled": true,
+    "entity_id": "https://idp.example.com/metadata",
+    "certificates": [{"id": 1001, "public_certificate": "-----BEGIN CERTIFICATE-----\n..."}]}],
+    "accounts": ["acct-seed"]}
+An integration takes id (required), name, entity_id, enabled, completed_integration,
+signin_url, signout_url, single_signon_url, audience_url and last_updated (unix
+seconds); a certificate id and public_certificate. A mistake is named by its place,
+such as integrations[0].certificates[1].public_certificate.
+
+Each flag but --api-key and --version can come from an environment variable (see
+Environment below); a flag on the command line wins.
+
+On Ctrl-C it closes every connection, says how many requests it answered with
 and without its key, how many of its one-time login codes were redeemed and which
 requests broke the spec (the first 100), and exits; a second Ctrl-C quits at once.
-It serves every operation of the spec: besides the certificate and the login, one
-SSO integration (GET /v3/sso/integrations), its certificates
+It serves every operation of the spec: besides the certificate and the login, its
+SSO integrations (GET /v3/sso/integrations), their certificates
 (GET /v3/sso/integrations/{id}/certificates) and the creation of certificates
 (POST /v3/sso/certificates), which it keeps and serves by ID afterwards, at most
-` + strconv.Itoa(ssotest.MaxCreatedCertificates) + ` in its life.
+` + strconv.Itoa(ssotest.MaxCreatedCertificates) + ` in its life. GET ` + ssotest.SpecPath + ` serves the OpenAPI document it checks
+against, to anyone, without the key.
 Requests may carry "Prefer: code=N" to get any status the spec declares for the
 operation (as with the Prism mock server).
 --cert-expires-in 10d serves its certificate with not_after 10 days from now, to try
@@ -71,7 +105,7 @@ Exit status:
 ` + cli.Table(
 	cli.Row{Key: "0", Text: "success"},
 	cli.Row{Key: "1", Text: "the demo got an error status or an unusable response from the fake"},
-	cli.Row{Key: "2", Text: "usage error: an unknown argument, an --addr that is not loopback or is taken"},
+	cli.Row{Key: "2", Text: "usage error: an unknown argument, an --addr that is taken, a bad --seed file or TLS flag, a bad SENDGRID_SSO_FAKE_* variable"},
 	cli.Row{Key: "3", Text: "network failure"},
 	cli.Row{Key: "5", Text: "the demo's output could not be written"},
 	cli.Row{Key: "130", Text: "interrupted twice: quit without waiting for open connections to close"},
@@ -101,7 +135,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var cfg serveConfig
 	fs.StringVar(&cfg.addr, "addr", defaultAddr, "listen on this `host:port` (port 0 picks a free one); an address off loopback works, with a warning: give --tls")
 	fs.Var(&cfg.key, "key", "the `KEY` the fake accepts, or random for a fresh one; it prints it, so it is no secret")
-	fs.Var(&cfg.key, "api-key", "the old spelling of --key")
+	fs.Var(&cfg.key, "api-key", "the `KEY` the fake accepts: the old spelling of --key")
 	fs.StringVar(&cfg.seedFile, "seed", "", "serve the integrations, certificates and accounts of this JSON `file` in place of the defaults")
 	fs.Var(boolFlag{&cfg.tls.on}, "tls", "serve HTTPS, with a certificate signed by a CA generated at start (ECDSA P-256, valid 7 days, its key in memory only)")
 	fs.Var(hostsFlag{&cfg.tls.hosts}, "tls-host", "a further `name` or IP address for --tls's certificate, besides localhost, 127.0.0.1, ::1 and the host's name (repeatable)")
@@ -119,7 +153,6 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	})
 	version := fs.Bool("version", false, cli.VersionFlagUsage)
-	documentEnv(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printHelp(stdout, fs)
@@ -132,9 +165,11 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cli.WriteVersion(stdout, name)
 	}
 	if len(rest) == 0 {
-		if err := applyEnv(fs, os.Getenv); err != nil {
+		used, err := applyEnv(fs, os.Getenv)
+		if err != nil {
 			return usageError(err)
 		}
+		cfg.env = used
 		return cfg.serve(ctx, stdout, stderr)
 	}
 	switch rest[0] {
@@ -172,5 +207,6 @@ func usageError(err error) error {
 func printHelp(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprint(w, help)
 	cli.PrintFlags(w, fs)
+	fmt.Fprint(w, "\nEnvironment (empty is unset; a flag on the command line wins):\n"+envHelp(fs))
 	fmt.Fprint(w, helpExit)
 }

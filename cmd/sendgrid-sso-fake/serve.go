@@ -32,7 +32,8 @@ type serveConfig struct {
 	seedFile  string
 	tls       tlsFlags
 	limit     rateLimitFlag
-	expiresIn *time.Duration // --cert-expires-in; nil when not given
+	expiresIn *time.Duration    // --cert-expires-in; nil when not given
+	env       map[string]string // the variables that gave flags, by flag name (applyEnv)
 }
 
 // announcement is what the fake says it holds, for its ready lines.
@@ -46,14 +47,14 @@ type announcement struct {
 // fake closes quits at once (errQuit).
 func (c *serveConfig) serve(ctx context.Context, stdout, stderr io.Writer) error {
 	if err := c.tls.check(); err != nil {
-		return usageError(err)
+		return fromEnv(usageError(err), c.env, "tls", "tls-host", "ca-out", "tls-cert", "tls-key")
 	}
 	opts := append(c.key.options(), c.limit.options()...)
 	say := announcement{cert: ssotest.DefaultCertificateID, account: ssotest.DefaultAccountID}
 	if c.seedFile != "" {
 		sd, err := loadSeed(c.seedFile, time.Now())
 		if err != nil {
-			return usageError(err)
+			return fromEnv(usageError(err), c.env, "seed")
 		}
 		if c.expiresIn != nil && len(sd.certs) > 0 {
 			return usageError(errors.New("--cert-expires-in sets the default certificate's not_after, and the --seed file replaces that certificate: leave it out, and seed certificates that expire when you want"))
@@ -77,14 +78,14 @@ func (c *serveConfig) serve(ctx context.Context, stdout, stderr io.Writer) error
 	defer signal.Stop(sigs)
 	l, host, err := listen(c.addr)
 	if err != nil {
-		return err
+		return fromEnv(err, c.env, "addr")
 	}
 	if c.tls.enabled() {
 		hostname, _ := os.Hostname()
 		st, err := c.tls.setUp(time.Now(), hostname, host)
 		if err != nil {
 			l.Close()
-			return err
+			return fromEnv(err, c.env, "tls-cert", "tls-key", "ca-out")
 		}
 		opts = append(opts, ssotest.WithTLS(st.config))
 		switch {
@@ -98,7 +99,7 @@ func (c *serveConfig) serve(ctx context.Context, stdout, stderr io.Writer) error
 		}
 	}
 	if !isLoopback(host) {
-		warnOffLoopback(stderr, l.Addr().String(), c.tls.enabled(), c.key.key == "")
+		warnOffLoopback(stderr, l.Addr().String(), c.tls.enabled(), c.key.String() == defaultAPIKey)
 	}
 	srv := ssotest.NewServer(append(opts, ssotest.WithListener(l))...)
 	say.url, say.key = reachableURL(srv.URL, host), srv.APIKey

@@ -102,7 +102,7 @@ func (f *tlsFlags) setUp(now time.Time, hostname, listenHost string) (*servingTL
 	}
 	if f.caOut != "" {
 		if err := writeFileAtomic(f.caOut, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Raw})); err != nil {
-			return nil, fmt.Errorf("--ca-out: %w: give a path in a directory you can write", err)
+			return nil, usageError(fmt.Errorf("--ca-out: %w: give a path in a directory you can write", err))
 		}
 	}
 	return &servingTLS{config: &tls.Config{Certificates: []tls.Certificate{leaf}}, ca: ca}, nil
