@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -289,13 +290,16 @@ func decodeStrict(data []byte, v any, path, fields string) error {
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		// Go quotes the name; a plain one reads better bare in a path.
-		if unq, uerr := strconv.Unquote(name); uerr == nil && checkSegment(unq) == nil {
+		if unq, uerr := strconv.Unquote(name); uerr == nil && plainName.MatchString(unq) {
 			name = unq
 		}
 		return &seedError{join(path, name), "unknown field: the fields here are " + fields}
 	}
 	return &seedError{path, err.Error()}
 }
+
+// plainName is a field name shown bare in a path; others keep Go's quotes.
+var plainName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // join is path.field, or whichever is not empty. A nested field of a type error comes
 // dotted (Go's encoding/json), as the paths are.
