@@ -1,16 +1,26 @@
-// Command sendgrid-sso-fake runs the fake SendGrid SSO API of package wrapper/ssotest
-// on loopback, for trying sendgrid-sso and for manual tests of your own code, or a demo
+// Command sendgrid-sso-fake runs the fake SendGrid SSO API of package wrapper/ssotest,
+// for trying sendgrid-sso and for tests of your own code in any language, or a demo
 // of both operations against an in-process fake.
 //
-//	sendgrid-sso-fake [--addr ADDR] [--api-key KEY|random]
+//	sendgrid-sso-fake [--addr ADDR] [--key KEY|random] [--seed FILE]
+//	                  [--tls [--tls-host NAME]... [--ca-out FILE] | --tls-cert FILE --tls-key FILE]
 //	                                  serve the fake API until interrupted
 //	sendgrid-sso-fake demo            cert and login against an in-process fake
 //	sendgrid-sso-fake version         the version, Go version and source revision
 //
+// It listens on 127.0.0.1:8025 unless --addr says otherwise (off loopback it warns:
+// plain http there is refused by package wrapper, so give --tls). --seed serves a JSON
+// file's integrations, certificates and accounts (seed.go); --tls serves HTTPS under
+// an ECDSA P-256 CA generated at start, whose certificate --ca-out writes and whose
+// key stays in memory (tls.go). Every serving flag can come from a
+// SENDGRID_SSO_FAKE_* variable, a flag winning (env.go). It prints a first line a
+// script can wait for, "fake SendGrid SSO API (wrapper/ssotest); stop it with
+// Ctrl-C", then its URL, key, a certificate and an account to try.
+//
 // It is a binary of its own (as stripe-mock is beside Stripe's CLI) so that
 // sendgrid-sso does not link the fake and its OpenAPI validator. Exit status: 0
 // success, 1 the demo got an error or an unusable response, 2 usage error (a bad
-// --addr, say), 3 network failure, 5 the demo's output could not be written. Run
+// --addr or --seed file, say), 3 network failure, 5 the demo's output could not be written. Run
 // "sendgrid-sso-fake --help" for the details.
 package main
 
