@@ -23,11 +23,7 @@ var seedNow = time.Unix(1_800_000_000, 0)
 // seedPEM is a certificate's PEM as JSON holds it, quoted.
 func seedPEM(t testing.TB, pemText string) string {
 	t.Helper()
-	b, err := json.Marshal(pemText)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
+	return mustJSON(t, pemText)
 }
 
 // TestSeedErrorsNameTheField: each mistake in a seed gets an error that names its
@@ -169,7 +165,8 @@ func TestSeedServesItsCertificates(t *testing.T) {
 	}
 }
 
-func mustJSON(t *testing.T, v any) string {
+// mustJSON is v in JSON.
+func mustJSON(t testing.TB, v any) string {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {

@@ -131,11 +131,7 @@ func TestFakeTLS(t *testing.T) {
 	if len(f.Try) != 4 || f.Try[0] != "export SSL_CERT_FILE="+ca {
 		t.Fatalf("Try it: %q, want SSL_CERT_FILE first", f.Try)
 	}
-	r := clitest.Run(t, "/bin/sh", []string{path}, "-ec", strings.Join(f.Try, "\n"))
-	r.WantExit(t, cli.ExitOK)
-	if !strings.Contains(r.Stdout, "certificate  "+f.CertificateID+"\n") || !strings.Contains(r.Stdout, "\n"+f.URL+"/login?code=") {
-		t.Errorf("the Try it lines did not print the certificate and an https login URL:\n%s\nstderr:\n%s", r.Stdout, r.Stderr)
-	}
+	runTryIt(t, f, path)
 	status, stderr := f.Interrupt(t)
 	if rep, err := clitest.ParseReport(stderr); status != 0 || err != nil || rep != (clitest.Report{Requests: 4, LoginsOpened: 1}) {
 		t.Errorf("exit %d, report %+v, %v; want 0, 4 requests and 1 login opened", status, rep, err)
