@@ -49,27 +49,9 @@ func (c *serveConfig) serve(ctx context.Context, stdout, stderr io.Writer) error
 	if err := c.tls.check(); err != nil {
 		return fromEnv(usageError(err), c.env, "tls", "tls-host", "ca-out", "tls-cert", "tls-key")
 	}
-	opts := append(c.key.options(), c.limit.options()...)
-	say := announcement{cert: ssotest.DefaultCertificateID, account: ssotest.DefaultAccountID}
-	if c.seedFile != "" {
-		sd, err := loadSeed(c.seedFile, time.Now())
-		if err != nil {
-			return fromEnv(usageError(err), c.env, "seed")
-		}
-		if c.expiresIn != nil && len(sd.certs) > 0 {
-			return usageError(errors.New("--cert-expires-in sets the default certificate's not_after, and the --seed file replaces that certificate: leave it out, and seed certificates that expire when you want"))
-		}
-		opts = append(opts, sd.options()...)
-		if len(sd.certs) > 0 {
-			say.cert = sd.certs[0].ID
-		}
-		if len(sd.accounts) > 0 {
-			say.account = sd.accounts[0]
-		}
-		say.seed = c.seedFile + ": " + sd.summary()
-	}
-	if c.expiresIn != nil {
-		opts = append(opts, ssotest.WithCertificate(ssotest.DefaultCertificate().ExpiringIn(*c.expiresIn)))
+	opts, say, err := c.options()
+	if err != nil {
+		return err
 	}
 	// Catch interrupts before announcing the URL, so that no one can stop the fake by
 	// signal before it says how it stopped.
@@ -81,22 +63,12 @@ func (c *serveConfig) serve(ctx context.Context, stdout, stderr io.Writer) error
 		return fromEnv(err, c.env, "addr")
 	}
 	if c.tls.enabled() {
-		hostname, _ := os.Hostname()
-		st, err := c.tls.setUp(time.Now(), hostname, host)
+		opt, err := c.startTLS(host, &say)
 		if err != nil {
 			l.Close()
 			return fromEnv(err, c.env, "tls-cert", "tls-key", "ca-out")
 		}
-		opts = append(opts, ssotest.WithTLS(st.config))
-		switch {
-		case st.ca == nil:
-			say.tls = "the certificate of --tls-cert " + c.tls.certFile
-		case c.tls.caOut != "":
-			say.caFile = c.tls.caOut
-			say.tls = "a CA generated at start, in " + c.tls.caOut + ", valid until " + st.ca.NotAfter.UTC().Format(time.RFC3339)
-		default:
-			say.tls = "a CA generated at start, not written: give --ca-out FILE to trust it"
-		}
+		opts = append(opts, opt)
 	}
 	if !isLoopback(host) {
 		warnOffLoopback(stderr, l.Addr().String(), c.tls.enabled(), c.key.String() == defaultAPIKey)
@@ -111,6 +83,54 @@ func (c *serveConfig) serve(ctx context.Context, stdout, stderr io.Writer) error
 	err = closeUnlessInterrupted(srv.Close, sigs)
 	report(stderr, srv)
 	return err
+}
+
+// options is the fake's options for the key, the rate limit, the seed and the
+// certificate's expiry, and the announcement of the certificate and account to try.
+func (c *serveConfig) options() ([]ssotest.Option, announcement, error) {
+	opts := append(c.key.options(), c.limit.options()...)
+	say := announcement{cert: ssotest.DefaultCertificateID, account: ssotest.DefaultAccountID}
+	if c.seedFile != "" {
+		sd, err := loadSeed(c.seedFile, time.Now())
+		if err != nil {
+			return nil, say, fromEnv(usageError(err), c.env, "seed")
+		}
+		if c.expiresIn != nil && len(sd.certs) > 0 {
+			return nil, say, usageError(errors.New("--cert-expires-in sets the default certificate's not_after, and the --seed file replaces that certificate: leave it out, and seed certificates that expire when you want"))
+		}
+		opts = append(opts, sd.options()...)
+		if len(sd.certs) > 0 {
+			say.cert = sd.certs[0].ID
+		}
+		if len(sd.accounts) > 0 {
+			say.account = sd.accounts[0]
+		}
+		say.seed = c.seedFile + ": " + sd.summary()
+	}
+	if c.expiresIn != nil {
+		opts = append(opts, ssotest.WithCertificate(ssotest.DefaultCertificate().ExpiringIn(*c.expiresIn)))
+	}
+	return opts, say, nil
+}
+
+// startTLS sets up the fake's TLS for a fake listening on host (tlsFlags.setUp), and
+// says how in the announcement say.
+func (c *serveConfig) startTLS(host string, say *announcement) (ssotest.Option, error) {
+	hostname, _ := os.Hostname()
+	st, err := c.tls.setUp(time.Now(), hostname, host)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case st.ca == nil:
+		say.tls = "the certificate of --tls-cert " + c.tls.certFile
+	case c.tls.caOut != "":
+		say.caFile = c.tls.caOut
+		say.tls = "a CA generated at start, in " + c.tls.caOut + ", valid until " + st.ca.NotAfter.UTC().Format(time.RFC3339)
+	default:
+		say.tls = "a CA generated at start, not written: give --ca-out FILE to trust it"
+	}
+	return ssotest.WithTLS(st.config), nil
 }
 
 // write prints the announcement: a first line a script can wait for, the URL, key,
