@@ -41,7 +41,7 @@ func StartFake(t *testing.T, bin string, env []string, args ...string) *Fake {
 		return strings.HasPrefix(a, "-") && (flag == "key" || flag == "api-key")
 	}) || slices.ContainsFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "SENDGRID_SSO_FAKE_KEY=") })
 	if !givesKey {
-		args = append([]string{"--api-key", NewKey()}, args...)
+		args = append([]string{"--key", NewKey()}, args...)
 	}
 	f := &Fake{cmd: exec.Command(bin, args...)}
 	f.cmd.Env = append([]string{}, env...) // never nil: nil would inherit this process's environment
