@@ -33,12 +33,16 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/internal/cli"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
 
 const name = cli.FakeName
+
+// caDays is caValidity in days, for the help.
+var caDays = strconv.Itoa(int(caValidity / (24 * time.Hour)))
 
 // serveUsage is the synopsis of serving.
 const serveUsage = name + " [--addr ADDR] [--key KEY|random] [--seed FILE] [--tls] [flags]"
@@ -69,7 +73,7 @@ without the key is answered 401 before anything else.
 
 --tls serves HTTPS with a server certificate for localhost, 127.0.0.1, ::1, the
 host's name and each --tls-host, signed by an ECDSA P-256 CA generated at start,
-valid 7 days and constrained to those names; --ca-out writes the CA certificate
+valid ` + caDays + ` days and constrained to those names; --ca-out writes the CA certificate
 (never its key, which stays in memory) before the first line is printed, for
 curl --cacert, SSL_CERT_FILE or NODE_EXTRA_CA_CERTS. --tls-cert and --tls-key serve
 a certificate of your own instead. The URL and the login URLs are then https.
@@ -147,7 +151,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&cfg.key, "key", "the `KEY` the fake accepts, or random for a fresh one; it prints it, so it is no secret")
 	fs.Var(&cfg.key, "api-key", "the `KEY` the fake accepts: the old spelling of --key")
 	fs.StringVar(&cfg.seedFile, "seed", "", "serve the integrations, certificates and accounts of this JSON `file` in place of the defaults")
-	fs.Var(boolFlag{&cfg.tls.on}, "tls", "serve HTTPS, with a certificate signed by a CA generated at start (ECDSA P-256, valid 7 days, its key in memory only)")
+	fs.Var(boolFlag{&cfg.tls.on}, "tls", "serve HTTPS, with a certificate signed by a CA generated at start (ECDSA P-256, valid "+caDays+" days, its key in memory only)")
 	fs.Var(hostsFlag{&cfg.tls.hosts}, "tls-host", "a further `name` or IP address for --tls's certificate, besides localhost, 127.0.0.1, ::1 and the host's name (repeatable)")
 	fs.StringVar(&cfg.tls.caOut, "ca-out", "", "write --tls's CA certificate (PEM) to `file` before announcing the URL, for curl --cacert, SSL_CERT_FILE or NODE_EXTRA_CA_CERTS")
 	fs.StringVar(&cfg.tls.certFile, "tls-cert", "", "serve HTTPS with this PEM certificate `file` of your own instead of a generated CA (with --tls-key)")
