@@ -117,8 +117,10 @@ func loadSeed(file string, now time.Time) (*seed, error) {
 // parseSeed parses a seed file's bytes. Every error is a *seedError.
 func parseSeed(data []byte, now time.Time) (*seed, error) {
 	if len(data) > maxSeedBytes {
-		return nil, &seedError{msg: fmt.Sprintf("the file is more than %d bytes (1 MiB), the most a seed may hold: split it, or seed fewer certificates", maxSeedBytes)}
+		return nil, &seedError{msg: fmt.Sprintf("the file is more than %d bytes (1 MiB), the most a seed may hold: seed fewer certificates", maxSeedBytes)}
 	}
+	// A byte order mark, as some Windows editors write, is no mistake of the seed's.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var file seedFile
 	if err := decodeStrict(data, &file, "", fileFields); err != nil {
 		return nil, err

@@ -76,6 +76,7 @@ func TestSeedErrorsNameTheField(t *testing.T) {
 		{"long account", `{"accounts": ["` + strings.Repeat("a", 257) + `"]}`, "accounts[0]: 257 bytes: give an ID of at most 256"},
 		{"duplicate account", `{"accounts": ["a", "b", "a"]}`, `accounts[2]: "a" is accounts[0] already`},
 		{"too big", `{"accounts": ["` + strings.Repeat("a", maxSeedBytes) + `"]}`, "the file is more than 1048576 bytes (1 MiB)"},
+		{"a byte order mark twice", "\xef\xbb\xbf\xef\xbb\xbf{}", "not JSON: invalid character"},
 	} {
 		_, err := parseSeed([]byte(tc.file), seedNow)
 		var se *seedError
@@ -151,7 +152,7 @@ func TestSeedServesItsCertificates(t *testing.T) {
 		}
 	}
 
-	only, err := parseSeed([]byte(`{"accounts": ["acct-9"]}`), seedNow)
+	only, err := parseSeed([]byte("\xef\xbb\xbf"+`{"accounts": ["acct-9"]}`), seedNow) // a byte order mark is skipped
 	if err != nil {
 		t.Fatal(err)
 	}
