@@ -45,5 +45,5 @@ func WithListener(l net.Listener) Option { return func(s *Server) { s.listener =
 // must hold the server's certificate (Certificates), which the client must trust, as
 // sendgrid-sso-fake's --tls gives it one signed by a CA of its own. URL is then
 // "https://" + the address, and the login URLs of AuthenticateAccount's 303 are https
-// too.
+// too. A nil cfg serves plain HTTP, as without the option.
 func WithTLS(cfg *tls.Config) Option { return func(s *Server) { s.tls = cfg } }
