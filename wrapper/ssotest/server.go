@@ -43,6 +43,10 @@ import (
 // So a request from someone without the key, such as another test's stray request
 // to a port this fake now holds, can neither use up what a test arranged nor show in
 // Requests.
+//
+// The login page (the 303's target) and SpecPath, the document, are not API
+// requests: they skip these steps, and neither Requests nor RequestsWithoutKey counts
+// them.
 type Server struct {
 	// URL is the base URL, "http://127.0.0.1:port" ("https://…" with WithTLS), for
 	// wrapper.WithBaseURL.
