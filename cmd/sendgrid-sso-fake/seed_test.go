@@ -14,6 +14,7 @@ import (
 
 	"github.com/sendgrid-sso/sendgrid-sso/internal/certtext"
 	"github.com/sendgrid-sso/sendgrid-sso/internal/testcert"
+	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
 
@@ -261,4 +262,32 @@ func FuzzSeed(f *testing.F) {
 			t.Fatalf("a seed of nothing accepted: %+v", sd)
 		}
 	})
+}
+
+// TestSeedIDsReachTheFake: every character checkSegment lets into an ID reaches the
+// fake through package wrapper as it was seeded: an integration's certificates are
+// listed and an account logs in.
+func TestSeedIDsReachTheFake(t *testing.T) {
+	t.Parallel()
+	const odd = "a-._~!$&'()*+,;=:@Z9"
+	sd, err := parseSeed([]byte(`{"integrations": [{"id": "`+odd+`", "certificates": [{"id": 1, "public_certificate": `+
+		seedPEM(t, ssotest.DefaultCertificate().PublicCertificate)+`}]}], "accounts": ["`+odd+`"]}`), seedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := ssotest.NewServer(sd.options()...)
+	defer srv.Close()
+	client, err := wrapper.New(srv.APIKey, wrapper.WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if certs, err := client.ListSSOCertificates(t.Context(), odd); err != nil || len(certs) != 1 {
+		t.Errorf("the certificates of integration %q: %v, %v", odd, certs, err)
+	}
+	if _, err := client.AuthenticateAccount(t.Context(), odd); err != nil {
+		t.Errorf("a login for account %q: %v", odd, err)
+	}
+	if bad, _ := srv.InvalidCounts(); bad != 0 {
+		t.Errorf("the fake refused: %v", srv.InvalidRequests())
+	}
 }
