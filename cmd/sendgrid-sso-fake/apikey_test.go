@@ -12,14 +12,14 @@ import (
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
 
-// --api-key sets the key the fake accepts and announces; random makes a fresh one for
-// each run. Another key is answered 401 and counted apart in the report.
+// --api-key (and --key, its new spelling) sets the key the fake accepts and
+// announces; random makes a fresh one for each run. Another key is answered 401 and counted apart in the report.
 func TestAPIKeyFlag(t *testing.T) {
 	t.Parallel()
 	method, path, _ := operationPath(t, "GetSsoCertificate")
 	mine := clitest.StartFake(t, bin, nil, "--addr", "127.0.0.1:0", "--api-key", "SG.mine")
 	r1 := clitest.StartFake(t, bin, nil, "--addr", "127.0.0.1:0", "--api-key", "random")
-	r2 := clitest.StartFake(t, bin, nil, "--addr", "127.0.0.1:0", "--api-key=random")
+	r2 := clitest.StartFake(t, bin, nil, "--addr", "127.0.0.1:0", "--key=random") // --api-key's new spelling
 	if mine.APIKey != "SG.mine" || !slices.Contains(mine.Try, "export SENDGRID_API_KEY=SG.mine") {
 		t.Errorf("--api-key SG.mine: announced %q, Try it %q", mine.APIKey, mine.Try)
 	}

@@ -27,6 +27,12 @@ var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Reques
 // its body read.
 func call(t *testing.T, base, key, method, path, body, prefer string) (*http.Response, string) {
 	t.Helper()
+	return callVia(t, noRedirects, base, key, method, path, body, prefer)
+}
+
+// callVia is call through the client hc, which must not follow redirects.
+func callVia(t *testing.T, hc *http.Client, base, key, method, path, body, prefer string) (*http.Response, string) {
+	t.Helper()
 	req, err := http.NewRequest(method, base+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +44,7 @@ func call(t *testing.T, base, key, method, path, body, prefer string) (*http.Res
 	if prefer != "" {
 		req.Header.Set("Prefer", prefer)
 	}
-	resp, err := noRedirects.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}

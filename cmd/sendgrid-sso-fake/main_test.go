@@ -58,7 +58,7 @@ func TestHelp(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"demo", "--help"}} {
 		r := clitest.Run(t, bin, nil, args...)
 		r.WantExit(t, cli.ExitOK)
-		for _, s := range []string{"sendgrid-sso-fake [--addr ADDR] [--api-key KEY|random] [--rate-limit N/DURATION]", "sendgrid-sso-fake demo", "--addr host:port", "--api-key KEY", "SG.ssotest-fake-api-key)", "--rate-limit N/DURATION", "(default 10000/1m0s)", "Prefer: code=N", "130", "(default 127.0.0.1:8025)", "make demo", "Exit status:"} {
+		for _, s := range []string{"sendgrid-sso-fake [--addr ADDR] [--key KEY|random] [--seed FILE] [--tls] [flags]", "sendgrid-sso-fake demo", "--addr host:port", "--key KEY", "--api-key KEY", "--seed file", "--tls ", "--tls-host name", "--ca-out file", "--tls-cert file", "--tls-key file", "SENDGRID_SSO_FAKE_ADDR ", "SENDGRID_SSO_FAKE_TLS_HOSTS ", "--tls-host, comma-separated", "GET /openapi.yaml", "SG.ssotest-fake-api-key)", "--rate-limit N/DURATION", "(default 10000/1m0s)", "Prefer: code=N", "130", "(default 127.0.0.1:8025)", "make demo", "Exit status:"} {
 			if !strings.Contains(r.Stdout, s) {
 				t.Errorf("%v: help lacks %q:\n%s", args, s, r.Stdout)
 			}
@@ -106,7 +106,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 	} {
 		r := clitest.Run(t, bin, nil, tc.args...)
 		r.WantExit(t, cli.ExitUsage)
-		r.WantStderr(t, tc.want, "usage: sendgrid-sso-fake [--addr ADDR] [--api-key KEY|random] [--rate-limit N/DURATION] [--cert-expires-in DURATION] | sendgrid-sso-fake demo", "Run 'sendgrid-sso-fake --help'")
+		r.WantStderr(t, tc.want, "usage: sendgrid-sso-fake [--addr ADDR] [--key KEY|random] [--seed FILE] [--tls] [flags] | sendgrid-sso-fake demo | sendgrid-sso-fake version", "Run 'sendgrid-sso-fake --help'")
 		if r.Stdout != "" {
 			t.Errorf("%v: stdout is not empty:\n%s", tc.args, r.Stdout)
 		}

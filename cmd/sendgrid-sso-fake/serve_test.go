@@ -27,12 +27,7 @@ func TestFakeServesUntilInterrupted(t *testing.T) {
 		t.Fatalf("Try it: %q, want the export, a cert and a login line", f.Try)
 	}
 
-	// The lines exactly as printed, run by a shell.
-	r := clitest.Run(t, "/bin/sh", []string{path}, "-ec", strings.Join(f.Try, "\n"))
-	r.WantExit(t, cli.ExitOK)
-	if !strings.Contains(r.Stdout, "certificate  "+f.CertificateID+"\n") || !strings.Contains(r.Stdout, "\n"+f.URL+"/login?code=") {
-		t.Errorf("the Try it lines did not print the certificate and a login URL on the fake:\n%s\nstderr:\n%s", r.Stdout, r.Stderr)
-	}
+	runTryIt(t, f, path)
 
 	status, stderr := f.Interrupt(t)
 	if status != 0 {
@@ -40,6 +35,9 @@ func TestFakeServesUntilInterrupted(t *testing.T) {
 	}
 	if rep, err := clitest.ParseReport(stderr); err != nil || rep != (clitest.Report{Requests: 2}) {
 		t.Errorf("report %+v, %v; want 2 requests and nothing else", rep, err)
+	}
+	if strings.Contains(stderr, "warning") {
+		t.Errorf("a fake on loopback warns:\n%s", stderr)
 	}
 	// The process has exited, so its port is free: another test's server may hold it
 	// by now. Whoever does, it must not serve this fake's key.
@@ -50,6 +48,18 @@ func TestFakeServesUntilInterrupted(t *testing.T) {
 		if resp.StatusCode != http.StatusUnauthorized {
 			t.Errorf("the fake's key is still served after it stopped: %d", resp.StatusCode)
 		}
+	}
+}
+
+// runTryIt runs f's "Try it" lines exactly as printed in a shell with the
+// environment variable path (PATH=...), and fails the test unless they print f's
+// certificate and a login URL on f.
+func runTryIt(t *testing.T, f *clitest.Fake, path string) {
+	t.Helper()
+	r := clitest.Run(t, "/bin/sh", []string{path}, "-ec", strings.Join(f.Try, "\n"))
+	r.WantExit(t, cli.ExitOK)
+	if !strings.Contains(r.Stdout, "certificate  "+f.CertificateID+"\n") || !strings.Contains(r.Stdout, "\n"+f.URL+"/login?code=") {
+		t.Errorf("the Try it lines did not print the certificate and a login URL on the fake:\n%s\nstderr:\n%s", r.Stdout, r.Stderr)
 	}
 }
 
@@ -87,8 +97,7 @@ func TestFakeRefusesBadAddresses(t *testing.T) {
 	defer busy.Close()
 	for addr, want := range map[string]string{
 		busy.Addr().String(): "cannot listen on " + busy.Addr().String(),
-		"0.0.0.0:0":          "not a loopback address",
-		"192.0.2.1:8025":     "not a loopback address",
+		"192.0.2.1:8025":     "cannot listen on 192.0.2.1:8025",
 		"8025":               "give host:port",
 	} {
 		r := clitest.Run(t, bin, nil, "--addr", addr)

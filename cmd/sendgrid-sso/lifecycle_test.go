@@ -39,42 +39,66 @@ func TestCertificateLifecycle(t *testing.T) {
 	for _, tc := range []struct {
 		shape        string
 		integrations []integration
+		binary       bool // against sendgrid-sso-fake --seed --tls; needs a held certificate
 	}{
-		{"okta", []integration{{entityID: "http://www.okta.com/exk1", want: []*x509.Certificate{sign}}}},
-		{"entra", []integration{{entityID: "https://sts.windows.net/t/", want: []*x509.Certificate{sign, next}}}},
-		{"google", []integration{{entityID: "https://accounts.google.test/o/saml2?idpid=C1", want: []*x509.Certificate{sign}}}},
-		{"keycloak", []integration{{entityID: "https://kc.test/realms/r", want: []*x509.Certificate{sign}}}},
-		{"aggregate", []integration{
+		{shape: "okta", integrations: []integration{{entityID: "http://www.okta.com/exk1", want: []*x509.Certificate{sign}}}},
+		{shape: "entra", integrations: []integration{{entityID: "https://sts.windows.net/t/", want: []*x509.Certificate{sign, next}}}},
+		{shape: "google", integrations: []integration{{entityID: "https://accounts.google.test/o/saml2?idpid=C1", want: []*x509.Certificate{sign}}}},
+		{shape: "keycloak", integrations: []integration{{entityID: "https://kc.test/realms/r", want: []*x509.Certificate{sign}}}},
+		{shape: "aggregate", integrations: []integration{
 			{entityID: "https://idp1.test/shibboleth", want: []*x509.Certificate{sign}},
 			{entityID: "https://idp2.test/shibboleth", want: []*x509.Certificate{next}},
 		}},
-		{"rollover", []integration{{entityID: "https://idp.test/rollover", held: []*x509.Certificate{sign}, want: []*x509.Certificate{next}}}},
+		{shape: "rollover", integrations: []integration{{entityID: "https://idp.test/rollover", held: []*x509.Certificate{sign}, want: []*x509.Certificate{next}}}},
+		{shape: "rollover", integrations: []integration{{entityID: "https://idp.test/rollover", held: []*x509.Certificate{sign}, want: []*x509.Certificate{next}}}, binary: true},
 	} {
-		t.Run(tc.shape, func(t *testing.T) {
+		name := tc.shape
+		if tc.binary {
+			name += "/sendgrid-sso-fake"
+		}
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			doc, ok := shapes[tc.shape]
 			if !ok {
 				t.Fatalf("testcert.IdPShapes has no %q", tc.shape)
 			}
 			var opts []ssotest.Option
+			var seed []any // the same, as a --seed file has it
 			var wantUploads, held int
 			for i, in := range tc.integrations {
 				id := integrationID(i)
 				opts = append(opts, ssotest.WithIntegration(ssotest.Integration{ID: id, Name: id, EntityID: in.entityID, Enabled: true, LastUpdated: time.Unix(1700000000, 0)}))
+				var certs []any
 				for j, c := range in.held {
+					certID := int64(100*i + j + 1)
 					opts = append(opts, ssotest.WithCertificate(ssotest.Certificate{
-						ID: int64(100*i + j + 1), PublicCertificate: testcert.PEM(c), NotBefore: c.NotBefore, NotAfter: c.NotAfter, IntegrationID: id,
+						ID: certID, PublicCertificate: testcert.PEM(c), NotBefore: c.NotBefore, NotAfter: c.NotAfter, IntegrationID: id,
 					}))
+					certs = append(certs, map[string]any{"id": certID, "public_certificate": testcert.PEM(c)})
 				}
+				seed = append(seed, map[string]any{"id": id, "name": id, "entity_id": in.entityID, "last_updated": 1700000000, "certificates": certs})
 				wantUploads += len(in.want)
 				held += len(in.held)
 			}
-			fake := clitest.NewFake(t, opts...)
 			mdURL, caFile := serveMetadata(t, doc)
-			env := clitest.KeyEnv(fake.APIKey, "SSL_CERT_FILE="+caFile)
+			var fakeURL, fakeKey string
+			if tc.binary {
+				fake := startFakeBinary(t, map[string]any{"integrations": seed}, caFile)
+				fakeURL, fakeKey = fake.URL, fake.APIKey
+				defer func() {
+					_, stderr := fake.Interrupt(t)
+					if rep, err := clitest.ParseReport(stderr); err != nil || rep.BadRequests != 0 || rep.BadAnswers != 0 || rep.WithoutKey != 0 || rep.Requests == 0 {
+						t.Errorf("the fake's report %+v, %v: want requests with the key, and none that broke the spec", rep, err)
+					}
+				}()
+			} else {
+				fake := clitest.NewFake(t, opts...)
+				fakeURL, fakeKey = fake.URL, fake.APIKey
+			}
+			env := clitest.KeyEnv(fakeKey, "SSL_CERT_FILE="+caFile)
 			run := func(want int, args ...string) clitest.Result {
 				t.Helper()
-				r := sso(t, env, append([]string{"--base-url", fake.URL}, args...)...)
+				r := sso(t, env, append([]string{"--base-url", fakeURL}, args...)...)
 				r.WantExit(t, want)
 				return r
 			}
@@ -152,4 +176,37 @@ func serveMetadata(t *testing.T, doc string) (url, caFile string) {
 		t.Fatal(err)
 	}
 	return srv.URL + "/metadata", caFile
+}
+
+// startFakeBinary starts sendgrid-sso-fake with seed as its --seed file, serving HTTPS
+// (--tls) under a CA it writes (--ca-out), and appends that CA to the PEM file
+// caFile, so that an SSL_CERT_FILE of caFile trusts it.
+func startFakeBinary(t *testing.T, seed map[string]any, caFile string) *clitest.Fake {
+	t.Helper()
+	dir := t.TempDir()
+	seedFile, fakeCA := filepath.Join(dir, "seed.json"), filepath.Join(dir, "fake-ca.pem")
+	b, err := json.Marshal(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(seedFile, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fake := clitest.StartFake(t, fakeBin, nil, "--addr", "127.0.0.1:0", "--seed", seedFile, "--tls", "--ca-out", fakeCA)
+	if !strings.HasPrefix(fake.URL, "https://") {
+		t.Fatalf("the fake with --tls serves %s", fake.URL)
+	}
+	ca, err := os.ReadFile(fakeCA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(caFile, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(ca); err != nil {
+		t.Fatal(err)
+	}
+	return fake
 }

@@ -13,12 +13,14 @@ import (
 // through a proxy from the environment, what the binary links. Every other behaviour
 // of the command is tested in process, through cli.Run, in internal/cli.
 
-// bin is the sendgrid-sso binary TestMain builds.
-var bin string
+// bin is the sendgrid-sso binary TestMain builds, fakeBin the sendgrid-sso-fake one
+// that TestCertificateLifecycle runs a case against.
+var bin, fakeBin string
 
 func TestMain(m *testing.M) {
-	os.Exit(clitest.Main(m, func(bins map[string]string) { bin = bins["sendgrid-sso"] },
-		"github.com/sendgrid-sso/sendgrid-sso/cmd/sendgrid-sso"))
+	os.Exit(clitest.Main(m, func(bins map[string]string) { bin, fakeBin = bins["sendgrid-sso"], bins["sendgrid-sso-fake"] },
+		"github.com/sendgrid-sso/sendgrid-sso/cmd/sendgrid-sso",
+		"github.com/sendgrid-sso/sendgrid-sso/cmd/sendgrid-sso-fake"))
 }
 
 // sso runs sendgrid-sso with args and exactly the environment env.

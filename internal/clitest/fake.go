@@ -17,6 +17,8 @@ import (
 type Fake struct {
 	// URL, APIKey, CertificateID and AccountID are the values of its announcement.
 	URL, APIKey, CertificateID, AccountID string
+	// TLS and Seed are its "TLS" and "seed" lines, when it printed them.
+	TLS, Seed string
 	// Try is its "Try it" lines, trimmed.
 	Try []string
 
@@ -34,8 +36,12 @@ const guard = 30 * time.Second
 // The fake is killed when the test ends, unless Interrupt stopped it.
 func StartFake(t *testing.T, bin string, env []string, args ...string) *Fake {
 	t.Helper()
-	if !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(strings.TrimLeft(a, "-"), "api-key") }) {
-		args = append([]string{"--api-key", NewKey()}, args...)
+	givesKey := slices.ContainsFunc(args, func(a string) bool {
+		flag, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		return strings.HasPrefix(a, "-") && (flag == "key" || flag == "api-key")
+	}) || slices.ContainsFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "SENDGRID_SSO_FAKE_KEY=") })
+	if !givesKey {
+		args = append([]string{"--key", NewKey()}, args...)
 	}
 	f := &Fake{cmd: exec.Command(bin, args...)}
 	f.cmd.Env = append([]string{}, env...) // never nil: nil would inherit this process's environment
@@ -77,6 +83,10 @@ func StartFake(t *testing.T, bin string, env []string, args ...string) *Fake {
 				f.CertificateID = value
 			case "account":
 				f.AccountID = value
+			case "TLS":
+				f.TLS = value
+			case "seed":
+				f.Seed = value
 			}
 		}
 	}

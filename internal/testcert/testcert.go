@@ -12,6 +12,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"math/big"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -25,6 +26,8 @@ type Spec struct {
 	NotBefore, NotAfter time.Time
 	Parent              *Cert // signs the certificate; nil: self-signed
 	CA                  bool  // may sign others
+	DNSNames            []string
+	IPAddresses         []net.IP // with DNSNames: the names a TLS server's certificate is for
 }
 
 // Cert is a certificate generated for a test, with its key so that it can sign
@@ -60,6 +63,8 @@ func New(t testing.TB, spec Spec) *Cert {
 		NotAfter:              spec.NotAfter,
 		BasicConstraintsValid: spec.CA,
 		IsCA:                  spec.CA,
+		DNSNames:              spec.DNSNames,
+		IPAddresses:           spec.IPAddresses,
 	}
 	parent, signer := tmpl, key
 	if spec.Parent != nil {

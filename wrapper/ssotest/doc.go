@@ -18,8 +18,9 @@
 //   - WithIntegration, Integration, DefaultIntegration, DefaultIntegrationID: the SSO
 //     integrations it lists, which certificates belong to by IntegrationID;
 //     MaxCreatedCertificates, the bound on what CreateSsoCertificate keeps.
-//   - WithAPIKey, WithListener: a fixed key and a fixed address, for a fake that
-//     outlives a test (sendgrid-sso-fake's --api-key and --addr).
+//   - WithAPIKey, WithListener, WithTLS: a fixed key, a fixed address and HTTPS, for
+//     a fake that outlives a test (sendgrid-sso-fake's --key, --addr and --tls).
+//   - SpecPath: where the fake serves the OpenAPI document it checks against.
 //   - WithRateLimit, DefaultRateLimit, DefaultRateLimitWindow: the key's budget, and
 //     the default a client sees in X-RateLimit-Limit.
 //   - FailNext and Fault: the misbehaviour a client must survive.
@@ -51,7 +52,7 @@
 // bounded state; the next is refused with 400.
 //
 // The 303 of AuthenticateAccount points at a login page on the fake itself, on the
-// host the client addressed; a request whose Host header cannot make an absolute URL
+// scheme (https with WithTLS) and host the client addressed; a request whose Host header cannot make an absolute URL
 // is refused with 400. The page redeems the one-time code once, within 60 seconds;
 // LoginsFollowed counts the redemptions, so a test can assert that nobody followed
 // the 303.
@@ -76,6 +77,9 @@
 // test arranged nor crowd out its violations. Server gives the whole order of checks.
 //
 // # Checked against the spec
+//
+// GET SpecPath (/openapi.yaml) serves that spec, as application/yaml, to anyone: the
+// document is public, and a visit to it is not an API request (no count moves).
 //
 // Every API request is checked against the embedded spec (api.Spec()) with
 // kin-openapi before it is served: its path and method, its credentials, and,

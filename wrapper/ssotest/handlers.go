@@ -48,16 +48,16 @@ func (s *Server) serveCertificate(w http.ResponseWriter, id string) {
 	writeJSON(w, http.StatusOK, c.wire())
 }
 
-// serveLoginRedirect mints a code and answers 303 to the fake's login page, on the host
-// the client addressed (127.0.0.1 or localhost), as SendGrid's Location is on a host
-// the client trusts. The Host was checked when the request arrived (checkHost).
+// serveLoginRedirect mints a code and answers 303 to the fake's login page, on the
+// scheme and host the client addressed (127.0.0.1 or localhost), as SendGrid's
+// Location is on a host the client trusts. The Host was checked when the request arrived (checkHost).
 func (s *Server) serveLoginRedirect(w http.ResponseWriter, r *http.Request, account string) {
 	if !s.accounts[account] {
 		writeErrors(w, http.StatusNotFound, opAuthenticate, "account not found")
 		return
 	}
 	code := s.mint()
-	w.Header().Set("Location", loginURL(r.Host, code))
+	w.Header().Set("Location", loginURL(r, code))
 	w.WriteHeader(http.StatusSeeOther)
 }
 

@@ -86,9 +86,19 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte("logged in\n"))
 }
 
-// loginURL is the fake's login URL for code on host, which checkHost accepted.
-func loginURL(host, code string) string {
-	u := url.URL{Scheme: "http", Host: host, Path: loginPath, RawQuery: url.Values{"code": {code}}.Encode()}
+// loginURL is the fake's login URL for code on host, which checkHost accepted, with
+// the scheme the request came in on: https when it came over TLS (WithTLS).
+func loginURL(r *http.Request, code string) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return loginURLOn(scheme, r.Host, code)
+}
+
+// loginURLOn is the login URL for code at scheme://host.
+func loginURLOn(scheme, host, code string) string {
+	u := url.URL{Scheme: scheme, Host: host, Path: loginPath, RawQuery: url.Values{"code": {code}}.Encode()}
 	return u.String()
 }
 
@@ -103,7 +113,7 @@ func checkHost(host string) error {
 		ok = err == nil && port >= 1 && port <= 65535
 	}
 	if ok {
-		ok = contract.CheckURI(loginURL(host, "x")) == nil
+		ok = contract.CheckURI(loginURLOn("https", host, "x")) == nil
 	}
 	if !ok {
 		return fmt.Errorf("%w: the Host header %.64q does not make an absolute URL for the login page: send the host and port the fake listens on, such as 127.0.0.1:8025", errCannotServe, host)

@@ -1,6 +1,9 @@
 package ssotest
 
-import "net"
+import (
+	"crypto/tls"
+	"net"
+)
 
 // Option configures a Server.
 type Option func(*Server)
@@ -37,3 +40,10 @@ func WithAccount(id string) Option {
 // sendgrid-sso-fake's --addr. The Server takes l over and closes it in Close; URL is
 // "http://" + l.Addr().String().
 func WithListener(l net.Listener) Option { return func(s *Server) { s.listener = l } }
+
+// WithTLS makes the fake serve HTTPS with cfg, as httptest.Server.StartTLS does: cfg
+// must hold the server's certificate (Certificates), which the client must trust, as
+// sendgrid-sso-fake's --tls gives it one signed by a CA of its own. URL is then
+// "https://" + the address, and the login URLs of AuthenticateAccount's 303 are https
+// too. A nil cfg serves plain HTTP, as without the option.
+func WithTLS(cfg *tls.Config) Option { return func(s *Server) { s.tls = cfg } }

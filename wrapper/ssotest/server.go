@@ -3,6 +3,7 @@ package ssotest
 import (
 	"crypto/rand"
 	"crypto/subtle"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"net"
@@ -42,8 +43,13 @@ import (
 // So a request from someone without the key, such as another test's stray request
 // to a port this fake now holds, can neither use up what a test arranged nor show in
 // Requests.
+//
+// The login page (the 303's target) and SpecPath, the document, are not API
+// requests: they skip these steps, and neither Requests nor RequestsWithoutKey counts
+// them.
 type Server struct {
-	// URL is the base URL, "http://127.0.0.1:port", for wrapper.WithBaseURL.
+	// URL is the base URL, "http://127.0.0.1:port" ("https://…" with WithTLS), for
+	// wrapper.WithBaseURL.
 	URL string
 	// APIKey is the key the fake accepts: a fresh random key for each server unless
 	// WithAPIKey gives one.
@@ -51,6 +57,7 @@ type Server struct {
 
 	ts                 *httptest.Server // serves the fake; its Config carries the timeouts
 	listener           net.Listener     // from WithListener, else httptest's own on loopback
+	tls                *tls.Config      // from WithTLS: serve HTTPS
 	contract           *contract.Contract
 	spec               []byte                // the document checked against: api.Spec() but in tests
 	certs              map[int64]Certificate // guarded by mu: CreateSsoCertificate adds to it
@@ -115,7 +122,11 @@ func NewServer(opts ...Option) *Server {
 		_ = s.ts.Listener.Close()
 		s.ts.Listener = s.listener
 	}
-	c, err := contract.New(s.spec, "http://"+s.ts.Listener.Addr().String())
+	scheme := "http"
+	if s.tls != nil {
+		scheme = "https"
+	}
+	c, err := contract.New(s.spec, scheme+"://"+s.ts.Listener.Addr().String())
 	if err != nil {
 		s.ts.Close()
 		panic("ssotest: " + err.Error())
@@ -124,7 +135,12 @@ func NewServer(opts ...Option) *Server {
 	s.ts.Config.ReadHeaderTimeout = s.timeouts.readHeader
 	s.ts.Config.ReadTimeout = s.timeouts.read
 	s.ts.Config.IdleTimeout = s.timeouts.idle
-	s.ts.Start()
+	if s.tls != nil {
+		s.ts.TLS = s.tls
+		s.ts.StartTLS()
+	} else {
+		s.ts.Start()
+	}
 	s.URL = s.ts.URL
 	return s
 }
@@ -179,8 +195,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.closing.Load() {
 		panic(http.ErrAbortHandler) // closes the connection, which Close waits for
 	}
-	if r.URL.Path == loginPath {
+	switch r.URL.Path {
+	case loginPath:
 		s.serveLogin(w, r)
+		return
+	case SpecPath:
+		s.serveSpec(w, r)
 		return
 	}
 	keyed := s.hasKey(r)
