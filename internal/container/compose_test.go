@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -94,7 +95,7 @@ func TestComposeWiresImage(t *testing.T) {
 	help := clitest.Run(t, clitest.Build(t, fakePkg), nil, "--help")
 	help.WantExit(t, 0)
 	for name := range fake.Environment {
-		if !strings.Contains(help.Stdout, name) {
+		if !regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\b`).MatchString(help.Stdout) {
 			t.Errorf("service %s sets %s, which sendgrid-sso-fake --help does not name", fakeService, name)
 		}
 	}
