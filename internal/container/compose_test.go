@@ -138,3 +138,54 @@ func TestComposeWiresImage(t *testing.T) {
 		}
 	}
 }
+
+// The tests service's smoke test passes against the fake as the compose file runs it:
+// the command run by sh (its $$ unescaped, as compose does) with the service's
+// environment, the CA volume a temporary directory, and curl connecting to the fake's
+// free port for sendgrid-sso-fake:PORT (connect-to in a .curlrc: the TLS name stays the
+// service's, as on compose's network). It asks for the certificate and gets the login's
+// 303 without following it.
+func TestComposeSmokeTestPasses(t *testing.T) {
+	im, c := readImage(t), readCompose(t)
+	fake, tests := c.Services[fakeService], c.Services[testsService]
+	var fakeEnv []string
+	for k, v := range fake.Environment {
+		fakeEnv = append(fakeEnv, k+"="+v)
+	}
+	f, caFile := runImage(t, im, fakeEnv...)
+	u, err := url.Parse(f.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := t.TempDir()
+	base, _ := url.Parse(tests.Environment["SENDGRID_BASE_URL"])
+	curlrc := "connect-to = " + base.Hostname() + ":" + base.Port() + ":localhost:" + u.Port() + "\n"
+	if err := os.WriteFile(filepath.Join(home, ".curlrc"), []byte(curlrc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, ca := promises(t, im)
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home}
+	for k, v := range tests.Environment {
+		env = append(env, k+"="+strings.ReplaceAll(v, ca, caFile))
+	}
+	if len(tests.Command) != 1 {
+		t.Fatalf("service %s: command %q, want one sh -c script", testsService, tests.Command)
+	}
+	script := tests.Command[0]
+	if strings.Contains(strings.ReplaceAll(script, "$$", ""), "$") {
+		t.Fatalf("service %s's script has a single $, which compose would fill from the host's environment: write $$", testsService)
+	}
+	r := clitest.Run(t, "sh", env, "-c", strings.ReplaceAll(script, "$$", "$"))
+	r.WantExit(t, 0)
+	if !strings.Contains(r.Stdout, "login: 303") || !strings.Contains(r.Stdout, `"public_certificate"`) {
+		t.Errorf("the smoke test printed:\n%s\nwant the certificate and login: 303", r.Stdout)
+	}
+	status, stderr := f.Interrupt(t)
+	rep, err := clitest.ParseReport(stderr)
+	if status != 0 || err != nil {
+		t.Fatalf("the fake exited %d (%v); stderr:\n%s", status, err, stderr)
+	}
+	if rep.Requests != 2 || rep.LoginsOpened != 0 || rep.BadRequests+rep.BadAnswers != 0 {
+		t.Errorf("fake: %+v; want 2 API requests, no login opened, no spec violation", rep)
+	}
+}

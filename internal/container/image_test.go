@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -105,26 +104,8 @@ func TestImageLabels(t *testing.T) {
 // the volume, and serves the API document without the key.
 func TestImageServesTLS(t *testing.T) {
 	im := readImage(t)
-	port, volume, ca := promises(t, im)
-	dir := t.TempDir()
-	docker := func(s string) string { // what the container's mounts and port mapping do
-		if addr, _ := im.Getenv(envAddr); s == envAddr+"="+addr {
-			return envAddr + "=" + strings.TrimSuffix(addr, port) + "0"
-		}
-		return strings.ReplaceAll(s, volume+"/", dir+"/")
-	}
 	key := clitest.NewKey()
-	env := []string{envKey + "=" + key} // docker run -e
-	for _, kv := range im.Env {
-		env = append(env, docker(kv))
-	}
-	var args []string
-	for _, a := range append(slices.Clone(im.Entrypoint[1:]), im.Cmd...) {
-		args = append(args, docker(a))
-	}
-	t.Setenv("CGO_ENABLED", "0") // as make dist builds it: static
-	bin := clitest.Build(t, fakePkg, "-trimpath")
-	f := clitest.StartFake(t, bin, env, args...)
+	f, caFile := runImage(t, im, envKey+"="+key)
 	if f.APIKey != key {
 		t.Errorf("the fake announced key %q, not the %s it was given", f.APIKey, envKey)
 	}
@@ -132,13 +113,13 @@ func TestImageServesTLS(t *testing.T) {
 	if err != nil || u.Scheme != "https" {
 		t.Fatalf("the fake's URL %q, want https", f.URL)
 	}
-	caPEM, err := os.ReadFile(filepath.Join(dir, strings.TrimPrefix(ca, volume+"/")))
+	caPEM, err := os.ReadFile(caFile)
 	if err != nil {
 		t.Fatalf("the CA is not where %s puts it, in the volume: %v", envCAOut, err)
 	}
 	roots := x509.NewCertPool()
 	if !roots.AppendCertsFromPEM(caPEM) {
-		t.Fatalf("%s holds no PEM certificate:\n%s", ca, caPEM)
+		t.Fatalf("%s holds no PEM certificate:\n%s", caFile, caPEM)
 	}
 	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
 	base := "https://localhost:" + u.Port()
@@ -183,4 +164,32 @@ func TestImageServesTLS(t *testing.T) {
 	if rep.Requests != 2 || rep.LoginsOpened != 0 || rep.BadRequests+rep.BadAnswers != 0 {
 		t.Errorf("fake: %+v; want 2 API requests, no login opened, no spec violation", rep)
 	}
+}
+
+// runImage runs the binary the image runs as `docker run -p 0:PORT -v DIR:VOLUME -e
+// ENV... IMAGE` would: the ENTRYPOINT, CMD and ENV of im, the volume a temporary
+// directory and the exposed port a free one, plus the variables env (as -e gives them).
+// It returns the fake and where its CA is on this machine.
+func runImage(t *testing.T, im *Image, env ...string) (f *clitest.Fake, caFile string) {
+	t.Helper()
+	port, volume, ca := promises(t, im)
+	dir := t.TempDir()
+	addr, _ := im.Getenv(envAddr)
+	docker := func(s string) string { // what the container's mounts and port mapping do
+		if s == envAddr+"="+addr {
+			return envAddr + "=" + strings.TrimSuffix(addr, port) + "0"
+		}
+		return strings.ReplaceAll(s, volume+"/", dir+"/")
+	}
+	env = slices.Clone(env)
+	for _, kv := range im.Env {
+		env = append(env, docker(kv))
+	}
+	var args []string
+	for _, a := range append(slices.Clone(im.Entrypoint[1:]), im.Cmd...) {
+		args = append(args, docker(a))
+	}
+	t.Setenv("CGO_ENABLED", "0") // as make dist builds it: static
+	bin := clitest.Build(t, fakePkg, "-trimpath")
+	return clitest.StartFake(t, bin, env, args...), docker(ca)
 }
