@@ -30,16 +30,11 @@ const guard = 30 * time.Second
 
 // StartFake runs the sendgrid-sso-fake binary bin with args and exactly the environment
 // env, and reads its announcement up to its last "Try it" line. Unless args give
-// --api-key or --key, or env gives SENDGRID_SSO_FAKE_KEY, the fake gets a key of its
-// own (NewKey), for the reason NewFake does.
+// --api-key, the fake gets a key of its own (NewKey), for the reason NewFake does.
 // The fake is killed when the test ends, unless Interrupt stopped it.
 func StartFake(t *testing.T, bin string, env []string, args ...string) *Fake {
 	t.Helper()
-	keyed := slices.ContainsFunc(args, func(a string) bool {
-		flag, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		return flag == "api-key" || flag == "key"
-	}) || slices.ContainsFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "SENDGRID_SSO_FAKE_KEY=") })
-	if !keyed {
+	if !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(strings.TrimLeft(a, "-"), "api-key") }) {
 		args = append([]string{"--api-key", NewKey()}, args...)
 	}
 	f := &Fake{cmd: exec.Command(bin, args...)}
