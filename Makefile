@@ -6,7 +6,7 @@ TOOL    := $(GO) tool -modfile=tools/go.mod
 # The repository's Go modules, each directory with its own go.mod and go.sum.
 MODULES := $(sort $(dir $(shell find . -name go.mod -not -path '*/node_modules/*' -not -path './.git/*')))
 
-.PHONY: all build install generate check-generated check-tidy tools tools-oasdiff test test-exporter test-prometheus prometheus-tools test-alerts test-deploy e2e-prometheus lint dist dist-check demo contract lint-spec breaking breaking-self-test fuzz bench bench-exporter bench-smoke bench-concurrency bench-startup interop
+.PHONY: all build install generate check-generated check-tidy tools tools-oasdiff test test-exporter test-prometheus prometheus-tools test-alerts test-deploy e2e-prometheus lint dist dist-check demo contract lint-spec breaking breaking-self-test fuzz bench bench-exporter bench-smoke bench-concurrency bench-startup interop image-context image
 
 all: test
 
@@ -159,6 +159,27 @@ dist-check:
 	if cmp -s "$$tmp/first/SHA256SUMS" "$$tmp/second/SHA256SUMS"; then \
 		echo "dist-check: two builds, identical archives:"; cat "$$tmp/first/SHA256SUMS"; \
 	else echo "dist-check: the two builds differ:"; diff "$$tmp/first/SHA256SUMS" "$$tmp/second/SHA256SUMS"; exit 1; fi
+
+## image-context: build/image/, a context for `docker build` or `podman build` of the
+## fake's image (deploy/Dockerfile) that needs no Go and no image pull: the Dockerfile,
+## make dist's sendgrid-sso-fake for linux/IMAGE_ARCH (the release binary, reproducible)
+## and an empty ca/ (the CA volume's mount point, owned by the image's user)
+IMAGE_ARCH ?= $(shell $(GO) env GOARCH)
+image-context:
+	@rm -rf build/image && mkdir -p build/image/ca && tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(GO) run ./internal/dist -out "$$tmp" -platforms linux/$(IMAGE_ARCH) && \
+	tar -xzf "$$tmp"/sendgrid-sso_*_linux_$(IMAGE_ARCH).tar.gz -C build/image --strip-components=1 --wildcards '*/sendgrid-sso-fake' && \
+	cp deploy/Dockerfile build/image/Dockerfile && \
+	echo "build/image: the context of the fake's image; build it with: docker build --build-arg BINARY=context build/image"
+
+## image: the fake's image, sendgrid-sso-fake:VERSION, from make image-context with
+## IMAGE_TOOL (podman, else docker); a manual target, not CI (docs/testing.md says what
+## runs where)
+IMAGE_TOOL ?= $(shell command -v podman || command -v docker)
+IMAGE_VERSION = $(shell sed -n 's/^const Version = "\(.*\)"/\1/p' internal/outbound/useragent.go)
+image: image-context
+	$(IMAGE_TOOL) build --build-arg BINARY=context --build-arg VERSION=$(IMAGE_VERSION) \
+		--build-arg REVISION=$$(git rev-parse HEAD) -t sendgrid-sso-fake:$(IMAGE_VERSION) build/image
 
 ## demo: both operations through the real client against an in-process fake API
 ## (sendgrid-sso-fake demo)

@@ -3,11 +3,15 @@ package interop
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -28,17 +32,18 @@ func TestMain(m *testing.M) {
 
 // outcome is what a client's caller got from the docs' two samples.
 type outcome struct {
-	certStatus  int    // status the GetSsoCertificate sample saw
-	loginStatus int    // status the AuthenticateAccount sample saw
-	loginBody   string // body it saw
-	location    string // the 303's Location, when the caller got it
+	certStatus  int             // status the GetSsoCertificate sample saw
+	certBody    json.RawMessage // body it saw, from Node
+	loginStatus int             // status the AuthenticateAccount sample saw
+	loginBody   string          // body it saw
+	location    string          // the 303's Location, when the caller got it
 }
 
-// runAgainstFake starts a fake, runs sample against it, stops it, and returns what the
-// caller got and the fake's report.
-func runAgainstFake(t *testing.T, sample func(t *testing.T, f *clitest.Fake) outcome) (outcome, clitest.Report) {
+// runAgainstFake starts a fake on loopback with the flags args, runs sample against it,
+// stops it, and returns what the caller got and the fake's report.
+func runAgainstFake(t *testing.T, sample func(t *testing.T, f *clitest.Fake) outcome, args ...string) (outcome, clitest.Report) {
 	t.Helper()
-	f := clitest.StartFake(t, fakeBin, nil, "--addr", "127.0.0.1:0")
+	f := clitest.StartFake(t, fakeBin, nil, append([]string{"--addr", "127.0.0.1:0"}, args...)...)
 	got := sample(t, f)
 	status, stderr := f.Interrupt(t)
 	if status != 0 {
@@ -59,40 +64,120 @@ func runAgainstFake(t *testing.T, sample func(t *testing.T, f *clitest.Fake) out
 // page's 200, never the Location.
 func TestNodeSDK(t *testing.T) {
 	got, rep := runAgainstFake(t, func(t *testing.T, f *clitest.Fake) outcome {
-		script, err := filepath.Abs("node/samples.js")
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a guard, not a speed check
-		defer cancel()
-		cmd := exec.CommandContext(ctx, "node", script)
-		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "SENDGRID_API_KEY=" + f.APIKey, "FAKE_URL=" + f.URL,
-			"CERT_ID=" + f.CertificateID, "ACCOUNT_ID=" + f.AccountID}
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		if err := cmd.Run(); err != nil {
-			t.Fatalf("node %s: %v\nstdout:\n%s\nstderr:\n%s\n(run `npm ci` in interop/: make interop does)", script, err, stdout.String(), stderr.String())
-		}
-		var o outcome
-		for _, line := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
-			var r struct {
-				Sample     string `json:"sample"`
-				StatusCode int    `json:"statusCode"`
-				Body       any    `json:"body"`
-				Error      string `json:"error"`
-			}
-			if err := json.Unmarshal([]byte(line), &r); err != nil || r.Error != "" {
-				t.Fatalf("sample output %q: %v %s", line, err, r.Error)
-			}
-			if r.Sample == "GetSsoCertificate" {
-				o.certStatus = r.StatusCode
-			} else {
-				o.loginStatus, o.loginBody = r.StatusCode, strings.TrimSpace(r.Body.(string))
-			}
-		}
-		return o
+		return nodeSamples(t, nodeEnv(f, f.CertificateID, f.AccountID))
 	})
 	wantFollowed(t, got, rep)
+}
+
+// The same samples over HTTPS, against a fake started as another language's test suite
+// would start it: --tls with its CA written by --ca-out, which Node trusts through
+// NODE_EXTRA_CA_CERTS (verification on), and the certificate and account of a --seed
+// file. The SDK follows the 303 over HTTPS too; Node's https module fetches the API
+// document, which is the spec this repository checks the fake against.
+func TestNodeSDKOverTLS(t *testing.T) {
+	dir := t.TempDir()
+	ca, seedFile := filepath.Join(dir, "ca.pem"), filepath.Join(dir, "seed.json")
+	const seedCertID, seedAccount = 1001, "acct-seed"
+	seedPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: clitest.NewCert(t, "seeded IdP").Raw}))
+	seed, err := json.Marshal(map[string]any{
+		"integrations": []any{map[string]any{"id": "int-seed", "name": "Okta", "entity_id": "https://idp.example.com/metadata", "enabled": true,
+			"certificates": []any{map[string]any{"id": seedCertID, "public_certificate": seedPEM}}}},
+		"accounts": []string{seedAccount},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(seedFile, seed, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	spec, err := os.ReadFile("../api/openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc sampleLine
+	got, rep := runAgainstFake(t, func(t *testing.T, f *clitest.Fake) outcome {
+		if !strings.HasPrefix(f.URL, "https://") {
+			t.Fatalf("the fake's URL %q: want https with --tls", f.URL)
+		}
+		env := append(nodeEnv(f, strconv.Itoa(seedCertID), seedAccount), "NODE_EXTRA_CA_CERTS="+ca)
+		o := nodeSamples(t, env)
+		doc = runNode(t, "node/openapi.js", env)[0]
+		return o
+	}, "--tls", "--ca-out", ca, "--seed", seedFile)
+	wantFollowed(t, got, rep)
+	var cert struct {
+		ID                int    `json:"id"`
+		PublicCertificate string `json:"public_certificate"`
+	}
+	if err := json.Unmarshal(got.certBody, &cert); err != nil || cert.ID != seedCertID || cert.PublicCertificate != seedPEM {
+		t.Errorf("GetSsoCertificate sample got %s (%v), want the seed's certificate %d", got.certBody, err, seedCertID)
+	}
+	if sum := sha256.Sum256(spec); doc.StatusCode != http.StatusOK || doc.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("GET /openapi.yaml from Node: %d, SHA-256 %s; want 200 and api/openapi.yaml's %x", doc.StatusCode, doc.SHA256, sum)
+	}
+}
+
+// nodeEnv is the environment of a Node sample against f, asking for the certificate
+// certID and a login to account: exactly these variables, nothing of this process's
+// environment but PATH.
+func nodeEnv(f *clitest.Fake, certID, account string) []string {
+	return []string{"PATH=" + os.Getenv("PATH"), "SENDGRID_API_KEY=" + f.APIKey, "FAKE_URL=" + f.URL,
+		"CERT_ID=" + certID, "ACCOUNT_ID=" + account}
+}
+
+// sampleLine is one JSON line a Node sample prints: what its caller got.
+type sampleLine struct {
+	Sample     string          `json:"sample"`
+	StatusCode int             `json:"statusCode"`
+	Body       json.RawMessage `json:"body"`
+	SHA256     string          `json:"sha256"`
+	Error      string          `json:"error"`
+}
+
+// nodeSamples runs node/samples.js, the docs' two samples, with env.
+func nodeSamples(t *testing.T, env []string) outcome {
+	t.Helper()
+	var o outcome
+	for _, r := range runNode(t, "node/samples.js", env) {
+		if r.Sample == "GetSsoCertificate" {
+			o.certStatus, o.certBody = r.StatusCode, r.Body
+			continue
+		}
+		var body string
+		if err := json.Unmarshal(r.Body, &body); err != nil {
+			t.Fatalf("AuthenticateAccount sample: body %s is not a string: %v", r.Body, err)
+		}
+		o.loginStatus, o.loginBody = r.StatusCode, strings.TrimSpace(body)
+	}
+	return o
+}
+
+// runNode runs the Node script with exactly the environment env and returns the lines
+// it printed, failing the test on a sample's error.
+func runNode(t *testing.T, script string, env []string) []sampleLine {
+	t.Helper()
+	script, err := filepath.Abs(script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a guard, not a speed check
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", script)
+	cmd.Env = env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("node %s: %v\nstdout:\n%s\nstderr:\n%s\n(run `npm ci` in interop/: make interop does)", script, err, stdout.String(), stderr.String())
+	}
+	var lines []sampleLine
+	for _, line := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
+		var r sampleLine
+		if err := json.Unmarshal([]byte(line), &r); err != nil || r.Error != "" {
+			t.Fatalf("node %s printed %q: %v %s", filepath.Base(script), line, err, r.Error)
+		}
+		lines = append(lines, r)
+	}
+	return lines
 }
 
 // The official Go SDK, sendgrid-go v3.16.1, as the docs' Go sample calls it: its default
