@@ -69,7 +69,9 @@ var docs = []string{"CHANGELOG.md", "LICENSE", "README.md",
 // deployFiles are the files of deploy/ in every archive, beside the docs: what a user
 // runs the watch in production with (docs/operations.md), each with its mode. The Go
 // tests of deploy/ stay out; the rules' promtool tests ship, so that an edited copy
-// can be tested.
+// can be tested. The fake's Dockerfile and compose file ship too, so that
+// docs/testing.md's links resolve in an archive; the Dockerfile's BINARY=context path
+// builds the image from the archive's own sendgrid-sso-fake.
 var deployFiles = []archiveFile{
 	{name: "deploy/prometheus/sendgrid-sso-alerts.yml", mode: 0o644},
 	{name: "deploy/prometheus/sendgrid-sso-alerts_test.yml", mode: 0o644},
@@ -78,6 +80,8 @@ var deployFiles = []archiveFile{
 	{name: "deploy/kubernetes/service.yaml", mode: 0o644},
 	{name: "deploy/kubernetes/secret.yaml", mode: 0o644},
 	{name: "deploy/cron/sendgrid-sso-textfile.sh", mode: 0o755},
+	{name: "deploy/Dockerfile", mode: 0o644},
+	{name: "deploy/docker-compose.yml", mode: 0o644},
 }
 
 // sumsFile is the checksum list, in the format of sha256sum.
