@@ -70,8 +70,8 @@ var docs = []string{"CHANGELOG.md", "LICENSE", "README.md",
 // runs the watch in production with (docs/operations.md), each with its mode. The Go
 // tests of deploy/ stay out; the rules' promtool tests ship, so that an edited copy
 // can be tested. The fake's Dockerfile and compose file ship too, so that
-// docs/testing.md's links resolve in an archive; the Dockerfile's BINARY=context path
-// builds the image from the archive's own sendgrid-sso-fake.
+// docs/testing.md's links resolve in an archive; the Dockerfile's BINARY=context stage
+// takes a prebuilt static binary such as the archive's (its context: make image-context).
 var deployFiles = []archiveFile{
 	{name: "deploy/prometheus/sendgrid-sso-alerts.yml", mode: 0o644},
 	{name: "deploy/prometheus/sendgrid-sso-alerts_test.yml", mode: 0o644},
