@@ -265,3 +265,29 @@ func TestHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestWorldReadableKeyFileWarns: a key file every user may read (0644, as echo
+// writes it under umask 022) is used, with a warning that names the file and says
+// what to do; one of mode 0600 or 0440 gets none.
+func TestWorldReadableKeyFileWarns(t *testing.T) {
+	t.Parallel()
+	fake := clitest.NewFake(t)
+	for _, mode := range []os.FileMode{0o644, 0o600, 0o440} {
+		t.Run(mode.String(), func(t *testing.T) {
+			t.Parallel()
+			path := keyFile(t, fake.APIKey)
+			if err := os.Chmod(path, mode); err != nil {
+				t.Fatal(err)
+			}
+			p := startExporter(t, nil, "--base-url", fake.URL, "--api-key-file", path)
+			warned := strings.Contains(p.stderr.String(), "level=WARN") && strings.Contains(p.stderr.String(), "chmod 600")
+			if want := mode&0o004 != 0; warned != want {
+				t.Errorf("mode %v: warned %v, want %v:\n%s", mode, warned, want, p.stderr.String())
+			}
+			p.waitFor(t, "refresh succeeded")
+			if code := p.signal(t, syscall.SIGTERM); code != 0 {
+				t.Errorf("exit status %d, want 0", code)
+			}
+		})
+	}
+}
