@@ -214,10 +214,14 @@ func (c *config) check() error {
 	return nil
 }
 
+// maxKeyFile is the most --api-key-file may hold: a SendGrid API key is 69 bytes, so
+// a larger file (a wrong path such as /dev/zero or a log) is refused, not read whole.
+const maxKeyFile = 4 << 10
+
 // readKey reads the API key: the file keyFile when given (one trailing newline
 // dropped, as a Kubernetes secret or a systemd credential written by echo has one),
-// else $SENDGRID_API_KEY. No key, an unreadable file or an empty one is a usage
-// error; no error holds the key.
+// else $SENDGRID_API_KEY. No key, an unreadable file, an empty one or one larger
+// than maxKeyFile is a usage error; no error holds the key.
 func readKey(keyFile string, getenv func(string) string) (string, error) {
 	if keyFile == "" {
 		key := getenv(wrapper.EnvAPIKey)
@@ -226,9 +230,17 @@ func readKey(keyFile string, getenv func(string) string) (string, error) {
 		}
 		return key, nil
 	}
-	b, err := os.ReadFile(keyFile)
+	f, err := os.Open(keyFile)
 	if err != nil {
 		return "", usageError(fmt.Errorf("--api-key-file: %w: give a readable file holding the API key", err))
+	}
+	defer func() { _ = f.Close() }()
+	b, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
+	switch {
+	case err != nil:
+		return "", usageError(fmt.Errorf("--api-key-file: %w: give a readable file holding the API key", err))
+	case len(b) > maxKeyFile:
+		return "", usageError(fmt.Errorf("--api-key-file %s is larger than %d bytes: give a file holding the API key alone", keyFile, maxKeyFile))
 	}
 	key := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
 	if strings.TrimSpace(key) == "" {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -289,5 +291,27 @@ func TestWorldReadableKeyFileWarns(t *testing.T) {
 				t.Errorf("exit status %d, want 0", code)
 			}
 		})
+	}
+}
+
+// TestKeyFileIsBounded: readKey reads at most maxKeyFile bytes of --api-key-file: a
+// larger file (a wrong path, such as /dev/zero) is a usage error that says so, and
+// one of exactly maxKeyFile bytes is read.
+func TestKeyFileIsBounded(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "api-key")
+	if err := os.WriteFile(path, bytes.Repeat([]byte("k"), maxKeyFile+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	key, err := readKey(path, nil)
+	var usage *cli.UsageError
+	if !errors.As(err, &usage) || !strings.Contains(err.Error(), "larger than") || key != "" {
+		t.Errorf("readKey of %d bytes: %d bytes, %v; want a usage error", maxKeyFile+1, len(key), err)
+	}
+	if err := os.Truncate(path, maxKeyFile); err != nil {
+		t.Fatal(err)
+	}
+	if key, err := readKey(path, nil); err != nil || len(key) != maxKeyFile {
+		t.Errorf("readKey of %d bytes: %d bytes, %v; want all of it", maxKeyFile, len(key), err)
 	}
 }
