@@ -100,12 +100,18 @@ func (e *exporter) Collect(ch chan<- prometheus.Metric) {
 
 // refresh reads everything within e.timeout and, when all of it was read, replaces
 // the snapshot; on any error it keeps the snapshot, counts the error and logs it
-// (without the key).
+// (without the key). A refresh cut short because ctx ended (the shutdown) is no
+// failure: it is neither counted nor logged as an error.
 func (e *exporter) refresh(ctx context.Context) error {
 	start := e.now()
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
 	ms, certs, err := e.read(ctx)
+	if err != nil && parent.Err() != nil {
+		e.log.Info("refresh stopped: shutting down", "took", e.now().Sub(start))
+		return parent.Err()
+	}
 	if err != nil {
 		if ctx.Err() != nil && errors.Is(err, context.DeadlineExceeded) {
 			err = fmt.Errorf("%w (timed out after --timeout %v)", err, e.timeout)

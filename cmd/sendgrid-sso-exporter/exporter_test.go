@@ -381,3 +381,43 @@ func series(fams map[string]*dto.MetricFamily) string {
 	slices.Sort(lines)
 	return strings.Join(lines, "\n")
 }
+
+// blockingLister lists nothing: each call waits for its context to end.
+type blockingLister struct{ started chan struct{} }
+
+func (l blockingLister) ListSSOIntegrations(ctx context.Context) ([]wrapper.Integration, error) {
+	close(l.started)
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+func (blockingLister) ListSSOCertificates(ctx context.Context, _ string) ([]wrapper.Certificate, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// TestShutdownDuringRefreshIsNoFailure: a refresh cut short by the shutdown (its
+// context cancelled mid-call) is not counted in refresh_errors_total and logs no
+// error record, so that stopping the exporter pages nobody.
+func TestShutdownDuringRefreshIsNoFailure(t *testing.T) {
+	t.Parallel()
+	var log syncBuffer
+	e := testExporter(t, "http://127.0.0.1:1", clitest.NewKey(), nil, &log)
+	l := blockingLister{started: make(chan struct{})}
+	e.client = l
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- e.refresh(ctx) }()
+	<-l.started
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("refresh: %v, want context.Canceled", err)
+	}
+	fams := families(t, scrape(t, e.handler(nil), "/metrics", "").Body.String())
+	if v := only(t, fams, metricRefreshErrors); v != 0 {
+		t.Errorf("refresh errors %v after a shutdown mid-refresh, want 0", v)
+	}
+	if out := log.String(); strings.Contains(out, "level=ERROR") || !strings.Contains(out, "shutting down") {
+		t.Errorf("the log of a shutdown mid-refresh has an error record, or no note of the shutdown:\n%s", out)
+	}
+}

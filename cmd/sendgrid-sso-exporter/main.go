@@ -29,8 +29,8 @@
 // Give --listen :10134 (or any address) to serve other hosts.
 //
 // The API key is read from --api-key-file (a Kubernetes secret or a systemd
-// credential; one trailing newline is dropped), else from SENDGRID_API_KEY; it never
-// appears in a log line. Logs are log/slog records on stderr, text or JSON. SIGTERM or
+// credential; one trailing newline is dropped; a file every user may read gets a
+// warning), else from SENDGRID_API_KEY; it never appears in a log line. Logs are log/slog records on stderr, text or JSON. SIGTERM or
 // SIGINT shuts the server down gracefully (at most 5 s for scrapes in flight) and the
 // process exits 0. Exit status: 0 after a shutdown, 2 a usage or configuration error
 // (a bad flag, no key, an unreadable key file, an address that cannot be listened on),
@@ -171,14 +171,14 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 	if err := c.check(); err != nil {
 		return usageError(err)
 	}
-	var err error
-	if *key, err = readKey(c.keyFile, getenv); err != nil {
-		return err
-	}
 	log, err := newLogger(c.logFormat, stderr)
 	if err != nil {
 		return usageError(err)
 	}
+	if *key, err = readKey(c.keyFile, getenv); err != nil {
+		return err
+	}
+	warnKeyFile(log, c.keyFile)
 	endpoint, err := cli.EndpointOptions(c.region, c.baseURL, getenv)
 	if err != nil {
 		return usageError(err)
@@ -214,10 +214,14 @@ func (c *config) check() error {
 	return nil
 }
 
+// maxKeyFile is the most --api-key-file may hold: a SendGrid API key is 69 bytes, so
+// a larger file (a wrong path such as /dev/zero or a log) is refused, not read whole.
+const maxKeyFile = 4 << 10
+
 // readKey reads the API key: the file keyFile when given (one trailing newline
 // dropped, as a Kubernetes secret or a systemd credential written by echo has one),
-// else $SENDGRID_API_KEY. No key, an unreadable file or an empty one is a usage
-// error; no error holds the key.
+// else $SENDGRID_API_KEY. No key, an unreadable file, an empty one or one larger
+// than maxKeyFile is a usage error; no error holds the key.
 func readKey(keyFile string, getenv func(string) string) (string, error) {
 	if keyFile == "" {
 		key := getenv(wrapper.EnvAPIKey)
@@ -226,15 +230,36 @@ func readKey(keyFile string, getenv func(string) string) (string, error) {
 		}
 		return key, nil
 	}
-	b, err := os.ReadFile(keyFile)
+	f, err := os.Open(keyFile)
 	if err != nil {
 		return "", usageError(fmt.Errorf("--api-key-file: %w: give a readable file holding the API key", err))
+	}
+	defer func() { _ = f.Close() }()
+	b, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
+	switch {
+	case err != nil:
+		return "", usageError(fmt.Errorf("--api-key-file: %w: give a readable file holding the API key", err))
+	case len(b) > maxKeyFile:
+		return "", usageError(fmt.Errorf("--api-key-file %s is larger than %d bytes: give a file holding the API key alone", keyFile, maxKeyFile))
 	}
 	key := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
 	if strings.TrimSpace(key) == "" {
 		return "", usageError(fmt.Errorf("--api-key-file %s is empty: write the API key into it", keyFile))
 	}
 	return key, nil
+}
+
+// warnKeyFile logs a warning when every user of the host may read keyFile (mode o+r),
+// as a key written by echo under the usual umask 022 is. It only warns: a file its
+// group reads is how a Kubernetes Secret reaches a non-root user (fsGroup, mode 0440).
+func warnKeyFile(log *slog.Logger, keyFile string) {
+	if keyFile == "" {
+		return
+	}
+	if fi, err := os.Stat(keyFile); err == nil && fi.Mode().Perm()&0o004 != 0 {
+		log.Warn("the API key file is readable by every user of this host: chmod 600 it (or 0440, its group the exporter's)",
+			"file", keyFile, "mode", fi.Mode().Perm().String())
+	}
 }
 
 // newLogger is the process's logger on w: slog's text or JSON handler.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -263,5 +265,53 @@ func TestHelp(t *testing.T) {
 		if !strings.Contains(r.Stdout, f) {
 			t.Errorf("--help lacks %s:\n%s", f, r.Stdout)
 		}
+	}
+}
+
+// TestWorldReadableKeyFileWarns: a key file every user may read (0644, as echo
+// writes it under umask 022) is used, with a warning that names the file and says
+// what to do; one of mode 0600 or 0440 gets none.
+func TestWorldReadableKeyFileWarns(t *testing.T) {
+	t.Parallel()
+	fake := clitest.NewFake(t)
+	for _, mode := range []os.FileMode{0o644, 0o600, 0o440} {
+		t.Run(mode.String(), func(t *testing.T) {
+			t.Parallel()
+			path := keyFile(t, fake.APIKey)
+			if err := os.Chmod(path, mode); err != nil {
+				t.Fatal(err)
+			}
+			p := startExporter(t, nil, "--base-url", fake.URL, "--api-key-file", path)
+			warned := strings.Contains(p.stderr.String(), "level=WARN") && strings.Contains(p.stderr.String(), "chmod 600")
+			if want := mode&0o004 != 0; warned != want {
+				t.Errorf("mode %v: warned %v, want %v:\n%s", mode, warned, want, p.stderr.String())
+			}
+			p.waitFor(t, "refresh succeeded")
+			if code := p.signal(t, syscall.SIGTERM); code != 0 {
+				t.Errorf("exit status %d, want 0", code)
+			}
+		})
+	}
+}
+
+// TestKeyFileIsBounded: readKey reads at most maxKeyFile bytes of --api-key-file: a
+// larger file (a wrong path, such as /dev/zero) is a usage error that says so, and
+// one of exactly maxKeyFile bytes is read.
+func TestKeyFileIsBounded(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "api-key")
+	if err := os.WriteFile(path, bytes.Repeat([]byte("k"), maxKeyFile+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	key, err := readKey(path, nil)
+	var usage *cli.UsageError
+	if !errors.As(err, &usage) || !strings.Contains(err.Error(), "larger than") || key != "" {
+		t.Errorf("readKey of %d bytes: %d bytes, %v; want a usage error", maxKeyFile+1, len(key), err)
+	}
+	if err := os.Truncate(path, maxKeyFile); err != nil {
+		t.Fatal(err)
+	}
+	if key, err := readKey(path, nil); err != nil || len(key) != maxKeyFile {
+		t.Errorf("readKey of %d bytes: %d bytes, %v; want all of it", maxKeyFile, len(key), err)
 	}
 }

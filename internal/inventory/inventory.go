@@ -22,6 +22,20 @@ import (
 // flight at a time.
 const MaxConcurrent = 4
 
+// Bounds of one Read, so that a server (or anything answering on the API's address)
+// cannot make a read, or the exporter's every refresh, cost unbounded calls, memory
+// or series: each response body is at most 1 MiB, but one list of a million empty
+// integrations would otherwise be a million calls, each keeping up to 1 MiB. An
+// account holds a handful of SSO integrations; these are far above any real one.
+const (
+	// MaxIntegrations is the most integrations Read reads the certificates of: a
+	// longer list is an error, and no certificate is listed.
+	MaxIntegrations = 1000
+	// MaxCertificates is the most certificates, over all integrations, Read returns:
+	// more is an error.
+	MaxCertificates = 10000
+)
+
 // Lister is the part of *wrapper.Client that Read calls.
 type Lister interface {
 	ListSSOIntegrations(ctx context.Context) ([]wrapper.Integration, error)
@@ -45,7 +59,8 @@ type Integration struct {
 // Read lists the integrations, then the certificates of each, at most MaxConcurrent
 // lists at a time, each through run. It returns the integrations in the API's order;
 // one whose certificates could not be listed carries the error (Integration.Err). An
-// error listing the integrations is returned, wrapped.
+// error listing the integrations is returned, wrapped, and so is a read past
+// MaxIntegrations or MaxCertificates.
 func Read(ctx context.Context, c Lister, run Call) ([]Integration, error) {
 	if run == nil {
 		run = func(ctx context.Context, call func(context.Context) error) error { return call(ctx) }
@@ -58,6 +73,9 @@ func Read(ctx context.Context, c Lister, run Call) ([]Integration, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listing the integrations: %w", err)
 	}
+	if len(list) > MaxIntegrations {
+		return nil, tooMany(len(list), MaxIntegrations, "integrations")
+	}
 	out := make([]Integration, len(list))
 	Bounded(len(list), func(i int) {
 		out[i].Integration = list[i]
@@ -66,7 +84,19 @@ func Read(ctx context.Context, c Lister, run Call) ([]Integration, error) {
 			return err
 		})
 	})
+	n := 0
+	for i := range out {
+		n += len(out[i].Certificates)
+	}
+	if n > MaxCertificates {
+		return nil, tooMany(n, MaxCertificates, "certificates")
+	}
 	return out, nil
+}
+
+// tooMany is the error of a read past one of its bounds: n things, more than most.
+func tooMany(n, most int, things string) error {
+	return fmt.Errorf("the API lists %d %s, more than the %d read at most (an account holds a handful): check that --base-url, if given, is SendGrid's API", n, things, most)
 }
 
 // Bounded runs do(0) ... do(n-1), at most MaxConcurrent at a time, and returns when

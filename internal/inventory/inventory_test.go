@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
@@ -86,5 +88,51 @@ func TestReadBoundsCallsInFlight(t *testing.T) {
 		case i != 3 && (in.Err != nil || len(in.Certificates) != 1 || in.Certificates[0].IntegrationID != in.ID):
 			t.Errorf("integration %d: error %v, certificates %v", i, in.Err, in.Certificates)
 		}
+	}
+}
+
+// manyLister serves integrations integrations of perIntegration certificates each,
+// and counts the certificate lists asked for.
+type manyLister struct {
+	integrations, perIntegration int
+	certLists                    atomic.Int64
+}
+
+func (l *manyLister) ListSSOIntegrations(context.Context) ([]wrapper.Integration, error) {
+	return make([]wrapper.Integration, l.integrations), nil
+}
+
+func (l *manyLister) ListSSOCertificates(context.Context, string) ([]wrapper.Certificate, error) {
+	l.certLists.Add(1)
+	return make([]wrapper.Certificate, l.perIntegration), nil
+}
+
+// TestReadBoundsIntegrations: a server listing more than MaxIntegrations
+// integrations gets an error and not one certificate list asked for; exactly
+// MaxIntegrations are read.
+func TestReadBoundsIntegrations(t *testing.T) {
+	l := &manyLister{integrations: MaxIntegrations + 1}
+	if _, err := Read(t.Context(), l, nil); err == nil || !strings.Contains(err.Error(), "1001 integrations") {
+		t.Errorf("Read of %d integrations: %v, want an error naming the count", l.integrations, err)
+	}
+	if n := l.certLists.Load(); n != 0 {
+		t.Errorf("%d certificate lists asked for, want 0", n)
+	}
+	l = &manyLister{integrations: MaxIntegrations}
+	if ins, err := Read(t.Context(), l, nil); err != nil || len(ins) != MaxIntegrations {
+		t.Errorf("Read of %d integrations: %d, %v; want all, no error", MaxIntegrations, len(ins), err)
+	}
+}
+
+// TestReadBoundsCertificates: more than MaxCertificates certificates over all
+// integrations is an error; exactly MaxCertificates is read.
+func TestReadBoundsCertificates(t *testing.T) {
+	l := &manyLister{integrations: 10, perIntegration: MaxCertificates / 10}
+	if _, err := Read(t.Context(), l, nil); err != nil {
+		t.Errorf("Read of %d certificates: %v", MaxCertificates, err)
+	}
+	l.perIntegration++
+	if _, err := Read(t.Context(), l, nil); err == nil || !strings.Contains(err.Error(), "10010 certificates") {
+		t.Errorf("Read of %d certificates: %v, want an error naming the count", 10*l.perIntegration, err)
 	}
 }
