@@ -20,7 +20,11 @@ func BenchmarkExporterRSS1000Certificates(b *testing.B) {
 		size = scrapeOnce(b, "http://"+p.addr+"/metrics")
 	}
 	b.ReportMetric(float64(size), "body-bytes")
-	b.ReportMetric(vmHWM(b, p.cmd.Process.Pid), "VmHWM-MiB")
+	peak := vmHWM(b, p.cmd.Process.Pid)
+	b.ReportMetric(peak, "VmHWM-MiB")
+	if peak > targetPeakRSS {
+		b.Errorf("the exporter's peak RSS with %d certificates is %.1f MiB, above the %d MiB target", benchCertificates, peak, targetPeakRSS)
+	}
 }
 
 // vmHWM is the peak RSS of process pid in MiB.
