@@ -404,7 +404,8 @@ func TestFakeEnvironment(t *testing.T) {
 		{"SENDGRID_SSO_FAKE_CERT_EXPIRES_IN=soon", "SENDGRID_SSO_FAKE_CERT_EXPIRES_IN (for --cert-expires-in)"},
 		{"SENDGRID_SSO_FAKE_SEED=" + filepath.Join(dir, "none.json"), "SENDGRID_SSO_FAKE_SEED: --seed: open "},
 		{"SENDGRID_SSO_FAKE_ADDR=8025", "SENDGRID_SSO_FAKE_ADDR: --addr \"8025\""},
-		{"SENDGRID_SSO_FAKE_CA_OUT=" + ca, "SENDGRID_SSO_FAKE_CA_OUT: --ca-out writes the CA that --tls generates: add --tls"},
+		{"SENDGRID_SSO_FAKE_CA_OUT=" + ca, "SENDGRID_SSO_FAKE_CA_OUT: --ca-out writes the CA that --tls generates: add --tls, or leave out --ca-out (an empty SENDGRID_SSO_FAKE_CA_OUT counts as unset)"},
+		{"SENDGRID_SSO_FAKE_TLS_HOSTS=a.test", "SENDGRID_SSO_FAKE_TLS_HOSTS: --tls-host names the server certificate that --tls generates: add --tls, or leave out --tls-host (an empty SENDGRID_SSO_FAKE_TLS_HOSTS counts as unset)"},
 	} {
 		r := clitest.Run(t, bin, []string{tc.env})
 		r.WantExit(t, cli.ExitUsage)

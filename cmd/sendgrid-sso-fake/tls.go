@@ -52,9 +52,9 @@ func (f *tlsFlags) check() error {
 	case own && (f.caOut != "" || len(f.hosts) > 0):
 		return errors.New("--ca-out and --tls-host are for the CA --tls generates, not for --tls-cert and --tls-key: leave them out, or leave out --tls-cert and --tls-key")
 	case !f.on && !own && f.caOut != "":
-		return errors.New("--ca-out writes the CA that --tls generates: add --tls")
+		return errors.New("--ca-out writes the CA that --tls generates: add --tls, or leave out --ca-out (an empty SENDGRID_SSO_FAKE_CA_OUT counts as unset)")
 	case !f.on && !own && len(f.hosts) > 0:
-		return errors.New("--tls-host names the server certificate that --tls generates: add --tls")
+		return errors.New("--tls-host names the server certificate that --tls generates: add --tls, or leave out --tls-host (an empty SENDGRID_SSO_FAKE_TLS_HOSTS counts as unset)")
 	}
 	return nil
 }
