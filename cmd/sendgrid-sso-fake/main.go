@@ -87,7 +87,7 @@ are read from its PEM; a part the file leaves out keeps its default:
     "accounts": ["acct-seed"]}
 An integration takes id (required), name, entity_id, enabled, completed_integration,
 signin_url, signout_url, single_signon_url, audience_url and last_updated (unix
-seconds); a certificate id and public_certificate. A mistake is named by its place,
+seconds); a certificate id (1 to 2^53-1) and public_certificate. A mistake is named by its place,
 such as integrations[0].certificates[1].public_certificate.
 
 Each flag but --api-key and --version can come from an environment variable (see

@@ -37,6 +37,12 @@ const maxSeedBytes = 1 << 20
 // maxIDBytes bounds an integration or account ID of a seed.
 const maxIDBytes = 256
 
+// maxCertificateID bounds a seed's certificate IDs: 2^53-1, the largest integer every
+// client's JSON reads exactly (JavaScript's Number.MAX_SAFE_INTEGER), and far enough
+// below the largest int64 that the IDs the fake gives created certificates (the
+// largest held, plus one) cannot overflow.
+const maxCertificateID = 1<<53 - 1
+
 // ssoResponseURL is where SendGrid's IdP posts its SAML response for an integration,
 // the single_signon_url and audience_url SendGrid gives every integration: the ID is
 // appended.
@@ -208,6 +214,8 @@ func parseSeedCertificate(raw json.RawMessage, path, integration string, seen ma
 		return ssotest.Certificate{}, &seedError{path + ".id", "missing: give the certificate's ID, a positive integer such as 1001"}
 	case *c.ID < 1:
 		return ssotest.Certificate{}, &seedError{path + ".id", fmt.Sprintf("%d is not a positive integer: give a certificate ID of 1 or more", *c.ID)}
+	case *c.ID > maxCertificateID:
+		return ssotest.Certificate{}, &seedError{path + ".id", fmt.Sprintf("%d is more than %d, the largest integer JavaScript's JSON reads exactly: give a smaller certificate ID", *c.ID, maxCertificateID)}
 	}
 	if first, ok := seen[*c.ID]; ok {
 		return ssotest.Certificate{}, &seedError{path + ".id", fmt.Sprintf("%d is the ID of %s already: give each certificate an ID of its own", *c.ID, first)}

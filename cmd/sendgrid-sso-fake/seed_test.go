@@ -62,6 +62,8 @@ func TestSeedErrorsNameTheField(t *testing.T) {
 		{"certificates not an array", `{"integrations": [{"id": "i1", "certificates": 1}]}`, "integrations[0].certificates: want an array, got number"},
 		{"missing certificate id", integ(`{"public_certificate": ` + pemQ + `}`), "integrations[0].certificates[0].id: missing: give the certificate's ID"},
 		{"zero certificate id", integ(`{"id": 0, "public_certificate": ` + pemQ + `}`), "integrations[0].certificates[0].id: 0 is not a positive integer"},
+		{"certificate id past JavaScript's integers", integ(`{"id": 9223372036854775807, "public_certificate": ` + pemQ + `}`),
+			"integrations[0].certificates[0].id: 9223372036854775807 is more than 9007199254740991, the largest integer JavaScript's JSON reads exactly"},
 		{"huge certificate id", integ(`{"id": 1e30, "public_certificate": ` + pemQ + `}`), "integrations[0].certificates[0].id: want an integer, got number 1e30"},
 		{"duplicate certificate id across integrations", `{"integrations": [{"id": "i1", "certificates": [{"id": 5, "public_certificate": ` + pemQ + `}]}, {"id": "i2", "certificates": [{"id": 5, "public_certificate": ` + pemQ + `}]}]}`,
 			"integrations[1].certificates[0].id: 5 is the ID of integrations[0].certificates[0] already"},

@@ -63,7 +63,7 @@ func (c *serveConfig) serve(ctx context.Context, stdout, stderr io.Writer) error
 		return fromEnv(err, c.env, "addr")
 	}
 	if c.tls.enabled() {
-		opt, err := c.startTLS(host, &say)
+		opt, err := c.startTLS(host, &say, stderr)
 		if err != nil {
 			l.Close()
 			return fromEnv(err, c.env, "tls-cert", "tls-key", "ca-out")
@@ -113,22 +113,27 @@ func (c *serveConfig) options() ([]ssotest.Option, announcement, error) {
 	return opts, say, nil
 }
 
-// startTLS sets up the fake's TLS for a fake listening on host (tlsFlags.setUp), and
-// says how in the announcement say.
-func (c *serveConfig) startTLS(host string, say *announcement) (ssotest.Option, error) {
+// startTLS sets up the fake's TLS for a fake listening on host (tlsFlags.setUp), says
+// how in the announcement say, and warns on stderr of a certificate of one's own that
+// clients will refuse.
+func (c *serveConfig) startTLS(host string, say *announcement, stderr io.Writer) (ssotest.Option, error) {
 	hostname, _ := os.Hostname()
 	st, err := c.tls.setUp(time.Now(), hostname, host)
 	if err != nil {
 		return nil, err
 	}
+	if st.warning != "" {
+		fmt.Fprintln(stderr, name+": warning: "+st.warning)
+	}
+	names := ", for " + strings.Join(st.names, ", ")
 	switch {
 	case st.ca == nil:
 		say.tls = "the certificate of --tls-cert " + c.tls.certFile
 	case c.tls.caOut != "":
 		say.caFile = c.tls.caOut
-		say.tls = "a CA generated at start, in " + c.tls.caOut + ", valid until " + st.ca.NotAfter.UTC().Format(time.RFC3339)
+		say.tls = "a CA generated at start, in " + c.tls.caOut + ", valid until " + st.ca.NotAfter.UTC().Format(time.RFC3339) + names
 	default:
-		say.tls = "a CA generated at start, not written: give --ca-out FILE to trust it"
+		say.tls = "a CA generated at start, not written: give --ca-out FILE to trust it" + names
 	}
 	return ssotest.WithTLS(st.config), nil
 }

@@ -69,6 +69,9 @@ func TestFakeTLS(t *testing.T) {
 	if !strings.HasPrefix(f.URL, "https://127.0.0.1:") || !strings.HasPrefix(f.TLS, "a CA generated at start, in "+ca+", valid until ") {
 		t.Fatalf("URL %q, TLS %q: want https and the CA file", f.URL, f.TLS)
 	}
+	if _, names, _ := strings.Cut(f.TLS, ", for "); !strings.HasPrefix(names, "localhost, ") || !strings.HasSuffix(names, ", fake.test, 127.0.0.1, ::1, 192.0.2.7") {
+		t.Errorf("TLS %q: want the names the certificate is for, localhost first and the --tls-host IP last", f.TLS)
+	}
 	// Read as soon as the ready line is out: it was written before.
 	hc := trusting(t, ca)
 	client, err := wrapper.New(f.APIKey, wrapper.WithBaseURL(f.URL), wrapper.WithHTTPClient(hc))
@@ -163,6 +166,55 @@ func TestFakeOwnCertificate(t *testing.T) {
 	}
 	if got := serverCert(t, trusting(t, certFile), f.URL); !got.Equal(c.X) {
 		t.Errorf("the fake serves %v, want the certificate given", got.Subject)
+	}
+}
+
+// TestLoadPairSaysWhatIsWrong: --tls-cert and --tls-key with an encrypted key are an
+// error that says so; a certificate expired, or not yet valid, at start loads (a test
+// may want clients to see it) with a warning that names the file and the date.
+func TestLoadPairSaysWhatIsWrong(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	now := time.Now()
+	write := func(name, data string) string {
+		file := filepath.Join(dir, name)
+		if err := os.WriteFile(file, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return file
+	}
+	pair := func(name string, notBefore, notAfter time.Time) (certFile, keyFile string) {
+		c := testcert.New(t, testcert.Spec{CN: name, NotBefore: notBefore, NotAfter: notAfter})
+		der, err := x509.MarshalPKCS8PrivateKey(c.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return write(name+".pem", testcert.PEM(c.X)), write(name+".key", string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})))
+	}
+	current, _ := pair("current", now.Add(-time.Hour), now.Add(time.Hour))
+	encrypted := write("encrypted.key", string(pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: []byte("0123456789")})))
+	f := tlsFlags{certFile: current, keyFile: encrypted}
+	if _, err := f.setUp(now, "", "127.0.0.1"); err == nil || !strings.Contains(err.Error(), "the key is encrypted, and the fake takes no passphrase") {
+		t.Errorf("an encrypted key: %v, want an error that says it is encrypted", err)
+	}
+	for _, tc := range []struct {
+		name                string
+		notBefore, notAfter time.Time
+		want                string
+	}{
+		{"current", now.Add(-time.Hour), now.Add(time.Hour), ""},
+		{"expired", now.Add(-2 * time.Hour), now.Add(-time.Hour), " expired at " + now.Add(-time.Hour).UTC().Format(time.RFC3339) + ": clients will refuse it"},
+		{"early", now.Add(time.Hour), now.Add(2 * time.Hour), " is not valid before " + now.Add(time.Hour).UTC().Format(time.RFC3339) + ": clients will refuse it"},
+	} {
+		certFile, keyFile := pair(tc.name, tc.notBefore, tc.notAfter)
+		f := tlsFlags{certFile: certFile, keyFile: keyFile}
+		st, err := f.setUp(now, "", "127.0.0.1")
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if want := "--tls-cert " + certFile + tc.want; tc.want == "" && st.warning != "" || tc.want != "" && !strings.HasPrefix(st.warning, want) {
+			t.Errorf("%s: warning %q, want one starting %q (none when empty)", tc.name, st.warning, tc.want)
+		}
 	}
 }
 
@@ -352,7 +404,8 @@ func TestFakeEnvironment(t *testing.T) {
 		{"SENDGRID_SSO_FAKE_CERT_EXPIRES_IN=soon", "SENDGRID_SSO_FAKE_CERT_EXPIRES_IN (for --cert-expires-in)"},
 		{"SENDGRID_SSO_FAKE_SEED=" + filepath.Join(dir, "none.json"), "SENDGRID_SSO_FAKE_SEED: --seed: open "},
 		{"SENDGRID_SSO_FAKE_ADDR=8025", "SENDGRID_SSO_FAKE_ADDR: --addr \"8025\""},
-		{"SENDGRID_SSO_FAKE_CA_OUT=" + ca, "SENDGRID_SSO_FAKE_CA_OUT: --ca-out writes the CA that --tls generates: add --tls"},
+		{"SENDGRID_SSO_FAKE_CA_OUT=" + ca, "SENDGRID_SSO_FAKE_CA_OUT: --ca-out writes the CA that --tls generates: add --tls, or leave out --ca-out (an empty SENDGRID_SSO_FAKE_CA_OUT counts as unset)"},
+		{"SENDGRID_SSO_FAKE_TLS_HOSTS=a.test", "SENDGRID_SSO_FAKE_TLS_HOSTS: --tls-host names the server certificate that --tls generates: add --tls, or leave out --tls-host (an empty SENDGRID_SSO_FAKE_TLS_HOSTS counts as unset)"},
 	} {
 		r := clitest.Run(t, bin, []string{tc.env})
 		r.WantExit(t, cli.ExitUsage)

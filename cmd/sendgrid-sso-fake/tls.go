@@ -52,18 +52,21 @@ func (f *tlsFlags) check() error {
 	case own && (f.caOut != "" || len(f.hosts) > 0):
 		return errors.New("--ca-out and --tls-host are for the CA --tls generates, not for --tls-cert and --tls-key: leave them out, or leave out --tls-cert and --tls-key")
 	case !f.on && !own && f.caOut != "":
-		return errors.New("--ca-out writes the CA that --tls generates: add --tls")
+		return errors.New("--ca-out writes the CA that --tls generates: add --tls, or leave out --ca-out (an empty SENDGRID_SSO_FAKE_CA_OUT counts as unset)")
 	case !f.on && !own && len(f.hosts) > 0:
-		return errors.New("--tls-host names the server certificate that --tls generates: add --tls")
+		return errors.New("--tls-host names the server certificate that --tls generates: add --tls, or leave out --tls-host (an empty SENDGRID_SSO_FAKE_TLS_HOSTS counts as unset)")
 	}
 	return nil
 }
 
-// servingTLS is the fake's TLS: the configuration, and the CA --tls generated (nil
-// for a pair of one's own).
+// servingTLS is the fake's TLS: the configuration, the CA --tls generated (nil for a
+// pair of one's own) and the names its server certificate is for, and a warning for
+// a pair of one's own that clients will refuse ("" when there is none).
 type servingTLS struct {
-	config *tls.Config
-	ca     *x509.Certificate
+	config  *tls.Config
+	ca      *x509.Certificate
+	names   []string // DNS names then IP addresses, as the announcement lists them
+	warning string
 }
 
 // setUp builds the TLS configuration: it loads the pair given, or generates a CA and
@@ -72,11 +75,7 @@ type servingTLS struct {
 // --tls-host, and writes the CA to --ca-out.
 func (f *tlsFlags) setUp(now time.Time, hostname, listenHost string) (*servingTLS, error) {
 	if f.certFile != "" {
-		pair, err := tls.LoadX509KeyPair(f.certFile, f.keyFile)
-		if err != nil {
-			return nil, usageError(fmt.Errorf("--tls-cert %s --tls-key %s: %w: give a PEM certificate and the PEM private key that goes with it", f.certFile, f.keyFile, err))
-		}
-		return &servingTLS{config: &tls.Config{Certificates: []tls.Certificate{pair}}}, nil
+		return f.loadPair(now)
 	}
 	names := []string{"localhost"}
 	ips := []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback}
@@ -105,7 +104,49 @@ func (f *tlsFlags) setUp(now time.Time, hostname, listenHost string) (*servingTL
 			return nil, usageError(fmt.Errorf("--ca-out: %w: give a path in a directory you can write", err))
 		}
 	}
-	return &servingTLS{config: &tls.Config{Certificates: []tls.Certificate{leaf}}, ca: ca}, nil
+	for _, ip := range ips {
+		names = append(names, ip.String())
+	}
+	return &servingTLS{config: &tls.Config{Certificates: []tls.Certificate{leaf}}, ca: ca, names: names}, nil
+}
+
+// loadPair loads --tls-cert and --tls-key. An encrypted key is named as such (the
+// fake has no passphrase to give); a certificate outside its validity at now loads,
+// for a test of how clients refuse it, with a warning.
+func (f *tlsFlags) loadPair(now time.Time) (*servingTLS, error) {
+	pair, err := tls.LoadX509KeyPair(f.certFile, f.keyFile)
+	if err != nil {
+		hint := "give a PEM certificate and the PEM private key that goes with it"
+		if keyPEM, rerr := os.ReadFile(f.keyFile); rerr == nil && encryptedPEM(keyPEM) {
+			hint = "the key is encrypted, and the fake takes no passphrase: give it decrypted, such as openssl pkey -in KEY -out KEY.plain"
+		}
+		return nil, usageError(fmt.Errorf("--tls-cert %s --tls-key %s: %w: %s", f.certFile, f.keyFile, err, hint))
+	}
+	st := &servingTLS{config: &tls.Config{Certificates: []tls.Certificate{pair}}}
+	if leaf := pair.Leaf; leaf != nil {
+		switch {
+		case now.After(leaf.NotAfter):
+			st.warning = "--tls-cert " + f.certFile + " expired at " + leaf.NotAfter.UTC().Format(time.RFC3339) + ": clients will refuse it; give a current one, or --tls for a generated CA"
+		case now.Before(leaf.NotBefore):
+			st.warning = "--tls-cert " + f.certFile + " is not valid before " + leaf.NotBefore.UTC().Format(time.RFC3339) + ": clients will refuse it; give a current one, or --tls for a generated CA"
+		}
+	}
+	return st, nil
+}
+
+// encryptedPEM reports whether data holds an encrypted private key: PKCS #8's
+// ENCRYPTED PRIVATE KEY, or a legacy PEM block with a Proc-Type of ENCRYPTED.
+func encryptedPEM(data []byte) bool {
+	for {
+		var block *pem.Block
+		block, data = pem.Decode(data)
+		if block == nil {
+			return false
+		}
+		if block.Type == "ENCRYPTED PRIVATE KEY" || strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") {
+			return true
+		}
+	}
 }
 
 // newCA generates an ECDSA P-256 CA, valid for caValidity from now and constrained to

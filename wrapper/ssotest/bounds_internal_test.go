@@ -1,6 +1,7 @@
 package ssotest
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -86,4 +87,46 @@ func TestClipCopies(t *testing.T) {
 	if got := clip("a€bcd", 5); got != "a"+clipMark {
 		t.Errorf("clip cuts inside a rune: %q", got)
 	}
+}
+
+// A request body is read up to maxRequestBytes and no further: a larger one, with
+// the key (the published one, say, of a fake listening off loopback), is answered 413
+// and never held whole in memory. A body of 400 MB once took the fake to 1.7 GB.
+func TestRequestBodyIsBounded(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	for _, chunked := range []bool{false, true} {
+		body := &countingReader{left: 16 << 20}
+		r := httptest.NewRequest("POST", "/v3/sso/certificates", body)
+		r.Header.Set("Authorization", "Bearer "+s.APIKey)
+		r.Header.Set("Content-Type", "application/json")
+		r.ContentLength = body.left
+		if chunked {
+			r.ContentLength = -1
+		}
+		w := httptest.NewRecorder()
+		s.serveHTTP(w, r)
+		if w.Code != http.StatusRequestEntityTooLarge {
+			t.Errorf("chunked %v: a body of 16 MiB: %d, want 413", chunked, w.Code)
+		}
+		if body.read > maxRequestBytes+1 {
+			t.Errorf("chunked %v: a body of 16 MiB: %d bytes read, want at most %d", chunked, body.read, maxRequestBytes+1)
+		}
+	}
+}
+
+// countingReader yields left bytes of JSON-ish filler, counting those read.
+type countingReader struct{ left, read int64 }
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	if c.left == 0 {
+		return 0, io.EOF
+	}
+	n := min(int64(len(p)), c.left)
+	for i := range n {
+		p[i] = ' '
+	}
+	c.left -= n
+	c.read += n
+	return int(n), nil
 }

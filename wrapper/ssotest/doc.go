@@ -49,7 +49,8 @@
 // its validity window is read from it) gets the next free ID and is served by
 // GetSsoCertificate and ListSsoIntegrationCertificate afterwards. A server creates at
 // most MaxCreatedCertificates (100) in its life, so that a long-running fake holds
-// bounded state; the next is refused with 400.
+// bounded state; the next is refused with 400. A request body over 64 KiB (far above
+// a certificate's PEM) is refused with 413, unread.
 //
 // The 303 of AuthenticateAccount points at a login page on the fake itself, on the
 // scheme (https with WithTLS) and host the client addressed; a request whose Host header cannot make an absolute URL

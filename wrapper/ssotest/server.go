@@ -1,11 +1,14 @@
 package ssotest
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/subtle"
 	"crypto/tls"
 	"encoding/hex"
 	"errors"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -237,6 +240,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, route, err)
 		return
 	}
+	if err := readBody(w, r); err != nil {
+		s.refuse(w, r, route, err)
+		return
+	}
 	if err := s.contract.CheckRequest(route); err != nil {
 		s.refuse(w, r, route, err)
 		return
@@ -262,6 +269,35 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		// A success status, or none: served as the fake knows the call.
 		s.respond(w, r, route, func(w http.ResponseWriter) { s.serveOperation(w, r, route) })
 	}
+}
+
+// maxRequestBytes bounds an API request's body: the largest the API takes is a
+// certificate's PEM, a few KiB, so that 64 KiB is far above any real call, and a
+// client (anyone holding the key of a fake listening off loopback) cannot make the
+// fake hold a body of gigabytes in memory.
+const maxRequestBytes = 64 << 10
+
+// errTooLarge is wrapped by the refusal of a body larger than maxRequestBytes,
+// answered 413.
+var errTooLarge = fmt.Errorf("%w: the request body is larger than %d bytes (64 KiB), the most the fake reads: send the certificate's PEM alone", errCannotServe, maxRequestBytes)
+
+// readBody reads r's body, at most maxRequestBytes of it, and puts it back for the
+// checks and the operation; a larger one is errTooLarge, and the connection closes
+// once answered.
+func readBody(w http.ResponseWriter, r *http.Request) error {
+	if r.ContentLength > maxRequestBytes {
+		return errTooLarge
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBytes))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return errTooLarge
+	case err != nil:
+		return fmt.Errorf("%w: reading the request body: %w", errCannotServe, err)
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return nil
 }
 
 // respond records the fake's answer to a call of route, checks it against the spec,

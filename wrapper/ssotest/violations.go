@@ -135,6 +135,8 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, route contract.R
 		status = http.StatusNotFound
 	case errors.Is(err, contract.ErrMethodNotAllowed):
 		status = http.StatusMethodNotAllowed
+	case errors.Is(err, errTooLarge):
+		status = http.StatusRequestEntityTooLarge
 	}
 	s.record(&s.badReqs, r, route.Operation, status, err)
 	msg := err.Error()
