@@ -19,6 +19,8 @@ mutations=(
 	's/>= 7 \* 86400/> 7 * 86400/'                     # a certificate with 7 days left is in neither rule
 	's/not_after_timestamp_seconds >= 0/not_after_timestamp_seconds > 0/' # at its last second, in no rule
 	's/max by (integration_id)/min by (integration_id)/' # a dropped old certificate pages
+	'/unless on(job, instance, cert_id)/,+1d'          # an expired or dropped certificate pages twice
+	'/check_success == 0/s/== 0/== 1/'                  # an unreadable certificate is silent
 	's/rollover_pending > 0/rollover_pending > 1/'      # one pending certificate is silent
 	'/by (entity_id)/s/30 \*/40 */'                     # IdP certificate warning at 40 days
 	's/max by (entity_id)/min by (entity_id)/'          # an IdP's old certificate pages mid-rollover
