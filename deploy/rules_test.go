@@ -67,7 +67,7 @@ func TestAlertRulesDocumented(t *testing.T) {
 		}
 	}
 	for _, n := range []string{"SendGridSSOCertificateExpiring", "SendGridSSOCertificateExpired",
-		"SendGridSSORolloverPending", "SendGridSSOIdPCertificateExpiring", "SendGridSSOExporterRefreshFailing",
+		"SendGridSSOCertificateCheckFailing", "SendGridSSORolloverPending", "SendGridSSOIdPCertificateExpiring", "SendGridSSOExporterRefreshFailing",
 		"SendGridSSOExporterStale", "SendGridSSOTextfileStale"} {
 		if !slices.Contains(names, n) {
 			t.Errorf("no alert %s", n)

@@ -19,14 +19,20 @@ mutations=(
 	's/>= 7 \* 86400/> 7 * 86400/'                     # a certificate with 7 days left is in neither rule
 	's/not_after_timestamp_seconds >= 0/not_after_timestamp_seconds > 0/' # at its last second, in no rule
 	's/max by (integration_id)/min by (integration_id)/' # a dropped old certificate pages
+	'/unless on(job, instance, cert_id)/,+1d'          # an expired or dropped certificate pages twice
+	'/check_success == 0/s/== 0/== 1/'                  # an unreadable certificate is silent
 	's/rollover_pending > 0/rollover_pending > 1/'      # one pending certificate is silent
 	'/by (entity_id)/s/30 \*/40 */'                     # IdP certificate warning at 40 days
 	's/max by (entity_id)/min by (entity_id)/'          # an IdP's old certificate pages mid-rollover
 	's/< 30 \* 60/< 15 * 60/'                          # one failed refresh pages
 	's/_seconds > 0) < 30/_seconds) < 30/'              # a success gauge at 0 (none yet) hides the failures
 	's/> 3 \* 15 \* 60/> 4 * 15 * 60/'                 # stale after an hour instead of 45 minutes
-	's/\[1d\]) > 0)/[1d]))/'                            # a starting exporter (success gauge 0) is stale
+	's/_seconds > 0) > 3/_seconds) > 3/'                # a starting exporter (success gauge 0) is stale
 	's/\[5m\]) == 0/[1m]) == 0/'                       # a restart pages
+	's/(up\[5m\])/(up{job="sendgrid-sso"}[5m])/'        # a pod scraped by kubernetes-pods is never stale
+	's/ and on(job, instance) max_over_time(sendgrid_sso_exporter_build_info\[1d\])//' # any target down pages
+	's/build_info\[5m\])/build_info[1m])/'              # a restart of the only exporter pages
+	's/ unless on() node_textfile_mtime_seconds{[^}]*}//' # the cron fallback, with no exporter, pages
 	's/> 3 \* 3600/> 4 * 3600/'                        # textfile stale after 4 hours instead of 3
 )
 tmp=$(mktemp -d)
