@@ -143,7 +143,7 @@ func TestSyncHelp(t *testing.T) {
 	t.Parallel()
 	r := sso(t, nil, "sync", "--help")
 	r.WantExit(t, ExitOK)
-	for _, want := range []string{"Usage: sendgrid-sso [global flags] sync --idp-metadata URL|FILE [--integration ID] [--apply]", "--apply", "--integration ID", "Exit statuses:", "dry run: there are certificates to upload", "never deleted", "never uploaded"} {
+	for _, want := range []string{"Usage: sendgrid-sso [global flags] sync [--format text|json] --idp-metadata URL|FILE [--integration ID] [--apply]", "--format format", "action is one of: to_upload", "cert --all --format prometheus", "--apply", "--integration ID", "Exit statuses:", "dry run: there are certificates to upload", "never deleted", "never uploaded"} {
 		if !strings.Contains(r.Stdout, want) {
 			t.Errorf("sync --help lacks %q:\n%s", want, r.Stdout)
 		}
