@@ -20,13 +20,6 @@ import (
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper"
 )
 
-// Output formats of cert.
-const (
-	formatText       = "text"
-	formatJSON       = "json"
-	formatPrometheus = "prometheus"
-)
-
 var certCommand = &command{
 	name:     "cert",
 	synopsis: "[--format text|json|prometheus] [--warn-within DURATION] [--idp-metadata URL|FILE [--entity-id ID]] [--pem] (--all | CERT_ID...)",
@@ -99,16 +92,8 @@ func (o *certOptions) resolve(fs *flag.FlagSet, asJSON bool, ids []string) error
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	o.warnSet = set["warn-within"]
-	switch o.format {
-	case formatText, formatJSON, formatPrometheus:
-	default:
-		return &UsageError{Err: fmt.Errorf("--format %q: use text, json or prometheus", o.format)}
-	}
-	if asJSON {
-		if set["format"] && o.format != formatJSON {
-			return &UsageError{Err: fmt.Errorf("--json and --format %s exclude each other: pick one", o.format)}
-		}
-		o.format = formatJSON
+	if err := resolveFormat(fs, &o.format, asJSON, formatText, formatJSON, formatPrometheus); err != nil {
+		return err
 	}
 	if o.pem {
 		for _, other := range []string{"json", "format", "warn-within", "idp-metadata"} {

@@ -143,7 +143,7 @@ func TestSyncHelp(t *testing.T) {
 	t.Parallel()
 	r := sso(t, nil, "sync", "--help")
 	r.WantExit(t, ExitOK)
-	for _, want := range []string{"Usage: sendgrid-sso [global flags] sync --idp-metadata URL|FILE [--integration ID] [--apply]", "--apply", "--integration ID", "Exit statuses:", "dry run: there are certificates to upload", "never deleted", "never uploaded"} {
+	for _, want := range []string{"Usage: sendgrid-sso [global flags] sync [--format text|json] --idp-metadata URL|FILE [--integration ID] [--apply]", "--format format", "action is one of: to_upload", "cert --all --format prometheus", "--apply", "--integration ID", "Exit statuses:", "dry run: there are certificates to upload", "never deleted", "never uploaded"} {
 		if !strings.Contains(r.Stdout, want) {
 			t.Errorf("sync --help lacks %q:\n%s", want, r.Stdout)
 		}
@@ -206,13 +206,20 @@ func TestSyncAndCertAllEscapeServerText(t *testing.T) {
 	_, _, certs := allFakeCerts(t)
 	fake, _, _ := allFakeCerts(t, ssotest.WithIntegration(ssotest.Integration{ID: "okta", Name: hostile, EntityID: "http://www.okta.com/exk1", Enabled: true}))
 	md := aggregateFile(t, []*x509.Certificate{certs[7]}, nil)
-	for _, args := range [][]string{{"sync", "--idp-metadata", md}, {"cert", "--all"}, {"cert", "--all", "--json"}} {
+	for _, args := range [][]string{{"sync", "--idp-metadata", md}, {"sync", "--idp-metadata", md, "--format", "json"}, {"cert", "--all"}, {"cert", "--all", "--json"}} {
 		r := sso(t, clitest.KeyEnv(fake.APIKey), append([]string{"--base-url", fake.URL}, args...)...)
 		if strings.ContainsAny(r.Stdout+r.Stderr, "\x1b\x07\r\u202e") {
 			t.Errorf("%v: output carries the server's control characters raw:\n%q", args, r.Stdout)
 		}
 		if !strings.Contains(r.Stdout, "Okta") {
 			t.Errorf("%v: the integration's name is not shown:\n%q", args, r.Stdout)
+		}
+	}
+	// The JSON escapes decode to the name exactly.
+	r := sso(t, clitest.KeyEnv(fake.APIKey), "--base-url", fake.URL, "sync", "--idp-metadata", md, "--json")
+	for _, l := range syncJSONLines(t, r.Stdout) {
+		if l.Integration.Name != hostile {
+			t.Errorf("sync --json: integration name %q, want %q", l.Integration.Name, hostile)
 		}
 	}
 }
