@@ -123,7 +123,7 @@ test-deploy:
 ## FUZZTIME is a count of executions, not a duration: with a duration, Go 1.26's fuzz
 ## coordinator can report its own deadline as a failure, "context deadline exceeded" with
 ## no failing input (golang/go#75804, fixed in Go 1.27); CI failed on it once. 30000x
-## took 0.4 to 11 s a target here, 60 s for all eight, baseline corpus included.
+## took 0.4 to 11 s a target here, 60 s for the first eight and 8 s more for FuzzSeed, baseline corpus included.
 ## FUZZMINIMIZE bounds the minimizing of each new input: with go's default (60s) the
 ## certificate targets, whose seeds hold a 1 kB PEM, spent their whole FUZZTIME
 ## minimizing at 0 execs/s.

@@ -46,7 +46,7 @@ func TestPrometheusFiresExpiringAlert(t *testing.T) {
 	}
 
 	key := clitest.NewKey()
-	fake := clitest.StartFake(t, fakeBin, nil, "--addr", "127.0.0.1:0", "--api-key", key, "--cert-expires-in", "10d")
+	fake := clitest.StartFake(t, fakeBin, nil, "--addr", "127.0.0.1:0", "--key", key, "--cert-expires-in", "10d")
 	exporter := startExporter(t, nil, "--base-url", fake.URL, "--api-key-file", keyFile(t, key), "--interval", "2s")
 	exporter.waitFor(t, "refresh succeeded")
 

@@ -241,10 +241,14 @@ func TestRateLimitedRefreshWaits(t *testing.T) {
 	second.ID = "second-integration"
 	cert2 := ssotest.DefaultCertificate()
 	cert2.ID, cert2.IntegrationID = 7, second.ID
-	// Three calls (the list, then two integrations' certificates) on a budget of two
-	// a second: the third is answered 429 with Retry-After.
+	// Three calls: the list, then two integrations' certificates, the first of which is
+	// answered 429 with Retry-After. A queued fault, not a spent budget on the wall
+	// clock (WithRateLimit(2, time.Second) was): on a loaded machine the window could
+	// end between the list and the certificates, and no call was answered 429.
 	fake := clitest.NewFake(t, ssotest.WithIntegration(ssotest.DefaultIntegration()), ssotest.WithIntegration(second),
-		ssotest.WithCertificate(ssotest.DefaultCertificate()), ssotest.WithCertificate(cert2), ssotest.WithRateLimit(2, time.Second))
+		ssotest.WithCertificate(ssotest.DefaultCertificate()), ssotest.WithCertificate(cert2))
+	fake.FailNext(1, ssotest.Fault{})
+	fake.FailNext(1, ssotest.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Second})
 	var log syncBuffer
 	e := testExporter(t, fake.URL, fake.APIKey, nil, &log)
 	if err := e.refresh(context.Background()); err != nil {
