@@ -91,7 +91,7 @@ Exit status:
 ` + cli.Table(
 	cli.Row{Key: "0", Text: "stopped by SIGTERM or SIGINT"},
 	cli.Row{Key: "1", Text: "the server failed"},
-	cli.Row{Key: "2", Text: "usage or configuration error: a bad flag, no API key, an unreadable or empty --api-key-file, an address that cannot be listened on"},
+	cli.Row{Key: "2", Text: "usage or configuration error: a bad flag, no API key, an unreadable, empty or over-4-KiB --api-key-file, an address that cannot be listened on"},
 )
 
 func main() {

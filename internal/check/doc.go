@@ -4,6 +4,6 @@
 // plan (what to upload to SendGrid before the IdP switches keys) belongs here too.
 //
 // Results are plain data, for every tool that reports on certificates (sendgrid-sso
-// cert, an exporter) to show in its own way: this package knows no flag, no output
-// format and no exit status.
+// cert and sync, sendgrid-sso-exporter) to show in its own way: this package knows no
+// flag, no output format and no exit status.
 package check
