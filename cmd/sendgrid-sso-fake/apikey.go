@@ -7,18 +7,19 @@ import (
 	"github.com/sendgrid-sso/sendgrid-sso/wrapper/ssotest"
 )
 
-// defaultAPIKey is the published key the fake accepts unless --api-key says
-// otherwise, as the docs' examples send it. (An ssotest server in a Go test makes a
-// random key of its own unless WithAPIKey gives one.)
+// defaultAPIKey is the published key the fake accepts unless --key (or its old
+// spelling, --api-key) says otherwise, as the docs' examples send it. (An ssotest
+// server in a Go test makes a random key of its own unless WithAPIKey gives one.)
 const defaultAPIKey = "SG.ssotest-fake-api-key"
 
-// randomKey is the --api-key value that asks for a fresh random key.
+// randomKey is the --key value that asks for a fresh random key.
 const randomKey = "random"
 
-// maxKeyBytes bounds --api-key: far above a SendGrid key's 69 bytes.
+// maxKeyBytes bounds --key: far above a SendGrid key's 69 bytes.
 const maxKeyBytes = 256
 
-// apiKeyFlag is --api-key KEY|random: the key the fake accepts.
+// apiKeyFlag is --key KEY|random (--api-key its old spelling): the key the fake
+// accepts.
 type apiKeyFlag struct {
 	key string // "" when unset
 }
