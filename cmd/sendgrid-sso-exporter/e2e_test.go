@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,6 +29,10 @@ import (
 
 // e2eDeadline bounds the wait for the alert.
 const e2eDeadline = 2 * time.Minute
+
+// pollClient asks Prometheus' API; its timeout bounds each poll, so that a port some
+// other process holds (and never answers on) cannot hang the test.
+var pollClient = &http.Client{Timeout: 5 * time.Second}
 
 func TestPrometheusFiresExpiringAlert(t *testing.T) {
 	promBin := os.Getenv("PROMETHEUS")
@@ -51,7 +56,6 @@ func TestPrometheusFiresExpiringAlert(t *testing.T) {
 	exporter.waitFor(t, "refresh succeeded")
 
 	dir := t.TempDir()
-	promAddr := freeAddr(t)
 	config := fmt.Sprintf(`global:
   scrape_interval: 1s
   evaluation_interval: 1s
@@ -66,29 +70,14 @@ scrape_configs:
 	if err := os.WriteFile(configFile, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var promLog bytes.Buffer
-	prom := exec.Command(promBin, "--config.file="+configFile, "--storage.tsdb.path="+filepath.Join(dir, "data"),
-		"--web.listen-address="+promAddr)
-	prom.Stdout, prom.Stderr = &promLog, &promLog
-	if err := prom.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() {
-		_ = prom.Wait()
-		close(exited)
-	}()
-	t.Cleanup(func() {
-		_ = prom.Process.Kill()
-		<-exited
-	})
+	promAddr, promLog, exited := startPrometheus(t, promBin, configFile, filepath.Join(dir, "data"))
 
 	deadline := time.Now().Add(e2eDeadline)
 	var last string
 	for {
 		select {
 		case <-exited:
-			t.Fatalf("prometheus exited:\n%s", promLog.String())
+			t.Fatalf("prometheus exited:\n%s", promLog)
 		default:
 		}
 		firing, body := alertFiring("http://" + promAddr + "/api/v1/alerts")
@@ -98,7 +87,7 @@ scrape_configs:
 		last = body
 		if time.Now().After(deadline) {
 			t.Fatalf("SendGridSSOCertificateExpiring{severity=\"warning\"} not firing within %v; last /api/v1/alerts:\n%s\nprometheus' log:\n%s\nthe exporter's log:\n%s",
-				e2eDeadline, last, promLog.String(), exporter.stderr.String())
+				e2eDeadline, last, promLog, exporter.stderr.String())
 		}
 		time.Sleep(500 * time.Millisecond) // polling an outside process's API, bounded by the deadline
 	}
@@ -107,10 +96,64 @@ scrape_configs:
 	}
 }
 
+// startPrometheus starts promBin with configFile on a free loopback port and waits
+// until its /-/ready answers. Prometheus cannot be told to pick a port and report it,
+// so the port is one that was free a moment ago: when another process took it in
+// between, Prometheus exits with "address already in use" and it starts again on
+// another, at most three times. It returns the address, Prometheus' log (safe to
+// read once exited is closed, or for a failure message) and a channel closed when
+// the process exits.
+func startPrometheus(t *testing.T, promBin, configFile, dataDir string) (string, *syncBuffer, <-chan struct{}) {
+	t.Helper()
+	for attempt := 1; ; attempt++ {
+		addr := freeAddr(t)
+		promLog := &syncBuffer{}
+		prom := exec.Command(promBin, "--config.file="+configFile, "--storage.tsdb.path="+filepath.Join(dataDir, strconv.Itoa(attempt)),
+			"--web.listen-address="+addr)
+		prom.Stdout, prom.Stderr = promLog, promLog
+		if err := prom.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan struct{})
+		go func() {
+			_ = prom.Wait()
+			close(exited)
+		}()
+		t.Cleanup(func() {
+			_ = prom.Process.Kill()
+			<-exited
+		})
+		deadline := time.Now().Add(e2eDeadline)
+		for {
+			select {
+			case <-exited:
+				if attempt < 3 && strings.Contains(promLog.String(), "address already in use") {
+					t.Logf("port of %s taken before prometheus bound it; another", addr)
+				} else {
+					t.Fatalf("prometheus exited before it was ready:\n%s", promLog)
+				}
+			default:
+				if resp, err := pollClient.Get("http://" + addr + "/-/ready"); err == nil {
+					_ = resp.Body.Close()
+					if resp.StatusCode == http.StatusOK {
+						return addr, promLog, exited
+					}
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("prometheus not ready within %v:\n%s", e2eDeadline, promLog)
+				}
+				time.Sleep(200 * time.Millisecond) // polling an outside process, bounded by the deadline
+				continue
+			}
+			break
+		}
+	}
+}
+
 // alertFiring asks Prometheus' /api/v1/alerts whether SendGridSSOCertificateExpiring
 // with severity="warning" fires, and returns the body it read.
 func alertFiring(url string) (bool, string) {
-	resp, err := http.Get(url)
+	resp, err := pollClient.Get(url)
 	if err != nil {
 		return false, err.Error()
 	}
