@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,15 +25,16 @@ import (
 // sendgrid-sso-fake binary serves a certificate expiring in 10 days, the exporter
 // reads it, a real Prometheus (the prometheus binary on PATH, or $PROMETHEUS) scrapes
 // the exporter every second and evaluates the shipped rules
-// (deploy/prometheus/sendgrid-sso-alerts.yml) every second, and its HTTP API must
-// report SendGridSSOCertificateExpiring firing with severity="warning" within two
-// minutes. A missing prometheus fails the test: it never skips.
+// (deploy/prometheus/sendgrid-sso-alerts.yml) every second, it must send
+// SendGridSSOCertificateExpiring with severity="warning" to its Alertmanager (a
+// stand-in the test waits on) within two minutes, and its HTTP API
+// (/api/v1/alerts) must then show it firing. A missing prometheus fails the test: it never skips.
 
 // e2eDeadline bounds the wait for the alert.
 const e2eDeadline = 2 * time.Minute
 
-// pollClient asks Prometheus' API; its timeout bounds each poll, so that a port some
-// other process holds (and never answers on) cannot hang the test.
+// pollClient asks Prometheus' API; its timeout bounds each request, so that a port
+// some other process holds (and never answers on) cannot hang the test.
 var pollClient = &http.Client{Timeout: 5 * time.Second}
 
 func TestPrometheusFiresExpiringAlert(t *testing.T) {
@@ -55,61 +58,55 @@ func TestPrometheusFiresExpiringAlert(t *testing.T) {
 	exporter := startExporter(t, nil, "--base-url", fake.URL, "--api-key-file", keyFile(t, key), "--interval", "2s")
 	exporter.waitFor(t, "refresh succeeded")
 
+	// Prometheus sends what fires to its Alertmanager; this stand-in is one, so that
+	// the test waits on the alert's arrival instead of polling for it.
+	arrived := make(chan struct{})
+	var once sync.Once
+	alertmanager := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var alerts []struct {
+			Labels map[string]string `json:"labels"`
+		}
+		if r.Method == http.MethodPost && r.URL.Path == "/api/v2/alerts" && json.NewDecoder(r.Body).Decode(&alerts) == nil {
+			for _, a := range alerts {
+				if isExpiringWarning(a.Labels) {
+					once.Do(func() { close(arrived) })
+				}
+			}
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(alertmanager.Close)
+
 	dir := t.TempDir()
 	config := fmt.Sprintf(`global:
   scrape_interval: 1s
   evaluation_interval: 1s
+alerting:
+  alertmanagers:
+    - static_configs:
+        - targets: [%q]
 rule_files:
   - %q
 scrape_configs:
   - job_name: sendgrid-sso
     static_configs:
       - targets: [%q]
-`, rules, exporter.addr)
+`, strings.TrimPrefix(alertmanager.URL, "http://"), rules, exporter.addr)
 	configFile := filepath.Join(dir, "prometheus.yml")
 	if err := os.WriteFile(configFile, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	promAddr, promLog, exited := startPrometheus(t, promBin, configFile, filepath.Join(dir, "data"))
 
-	deadline := time.Now().Add(e2eDeadline)
-	var last string
-	for {
-		select {
-		case <-exited:
-			t.Fatalf("prometheus exited:\n%s", promLog)
-		default:
-		}
-		firing, body := alertFiring("http://" + promAddr + "/api/v1/alerts")
-		if firing {
-			break
-		}
-		last = body
-		if time.Now().After(deadline) {
-			t.Fatalf("SendGridSSOCertificateExpiring{severity=\"warning\"} not firing within %v; last /api/v1/alerts:\n%s\nprometheus' log:\n%s\nthe exporter's log:\n%s",
-				e2eDeadline, last, promLog, exporter.stderr.String())
-		}
-		time.Sleep(500 * time.Millisecond) // polling an outside process's API, bounded by the deadline
-	}
-	if code := exporter.signal(t, os.Interrupt); code != 0 {
-		t.Errorf("the exporter exited %d, want 0", code)
-	}
-}
-
-// startPrometheus starts promBin with configFile on a free loopback port and waits
-// until its /-/ready answers. Prometheus cannot be told to pick a port and report it,
-// so the port is one that was free a moment ago: when another process took it in
-// between, Prometheus exits with "address already in use" and it starts again on
-// another, at most three times. It returns the address, Prometheus' log (safe to
-// read once exited is closed, or for a failure message) and a channel closed when
-// the process exits.
-func startPrometheus(t *testing.T, promBin, configFile, dataDir string) (string, *syncBuffer, <-chan struct{}) {
-	t.Helper()
+	// Prometheus cannot be told to pick a port and report it, so its port is one that
+	// was free a moment ago: when another process took it in between, Prometheus exits
+	// with "address already in use" and starts again on another, at most three times.
+	deadline := time.NewTimer(e2eDeadline)
+	defer deadline.Stop()
 	for attempt := 1; ; attempt++ {
-		addr := freeAddr(t)
+		promAddr := freeAddr(t)
 		promLog := &syncBuffer{}
-		prom := exec.Command(promBin, "--config.file="+configFile, "--storage.tsdb.path="+filepath.Join(dataDir, strconv.Itoa(attempt)),
-			"--web.listen-address="+addr)
+		prom := exec.Command(promBin, "--config.file="+configFile,
+			"--storage.tsdb.path="+filepath.Join(dir, "data"+strconv.Itoa(attempt)), "--web.listen-address="+promAddr)
 		prom.Stdout, prom.Stderr = promLog, promLog
 		if err := prom.Start(); err != nil {
 			t.Fatal(err)
@@ -123,31 +120,33 @@ func startPrometheus(t *testing.T, promBin, configFile, dataDir string) (string,
 			_ = prom.Process.Kill()
 			<-exited
 		})
-		deadline := time.Now().Add(e2eDeadline)
-		for {
-			select {
-			case <-exited:
-				if attempt < 3 && strings.Contains(promLog.String(), "address already in use") {
-					t.Logf("port of %s taken before prometheus bound it; another", addr)
-				} else {
-					t.Fatalf("prometheus exited before it was ready:\n%s", promLog)
-				}
-			default:
-				if resp, err := pollClient.Get("http://" + addr + "/-/ready"); err == nil {
-					_ = resp.Body.Close()
-					if resp.StatusCode == http.StatusOK {
-						return addr, promLog, exited
-					}
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("prometheus not ready within %v:\n%s", e2eDeadline, promLog)
-				}
-				time.Sleep(200 * time.Millisecond) // polling an outside process, bounded by the deadline
+		select {
+		case <-arrived:
+			// What Prometheus sent out, its own API must show firing.
+			if firing, body := alertFiring("http://" + promAddr + "/api/v1/alerts"); !firing {
+				t.Fatalf("the alert reached the Alertmanager, but /api/v1/alerts does not show it firing:\n%s", body)
+			}
+			if code := exporter.signal(t, os.Interrupt); code != 0 {
+				t.Errorf("the exporter exited %d, want 0", code)
+			}
+			return
+		case <-exited:
+			if attempt < 3 && strings.Contains(promLog.String(), "address already in use") {
+				t.Logf("port of %s taken before prometheus bound it; another", promAddr)
 				continue
 			}
-			break
+			t.Fatalf("prometheus exited:\n%s", promLog)
+		case <-deadline.C:
+			_, body := alertFiring("http://" + promAddr + "/api/v1/alerts")
+			t.Fatalf("SendGridSSOCertificateExpiring{severity=\"warning\"} not sent within %v; /api/v1/alerts:\n%s\nprometheus' log:\n%s\nthe exporter's log:\n%s",
+				e2eDeadline, body, promLog, exporter.stderr.String())
 		}
 	}
+}
+
+// isExpiringWarning reports whether labels are those of the alert the test waits for.
+func isExpiringWarning(labels map[string]string) bool {
+	return labels["alertname"] == "SendGridSSOCertificateExpiring" && labels["severity"] == "warning"
 }
 
 // alertFiring asks Prometheus' /api/v1/alerts whether SendGridSSOCertificateExpiring
@@ -172,7 +171,7 @@ func alertFiring(url string) (bool, string) {
 		return false, strconv.Quote(buf.String())
 	}
 	for _, a := range doc.Data.Alerts {
-		if a.Labels["alertname"] == "SendGridSSOCertificateExpiring" && a.Labels["severity"] == "warning" && a.State == "firing" {
+		if isExpiringWarning(a.Labels) && a.State == "firing" {
 			return true, buf.String()
 		}
 	}
