@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/sendgrid-sso/sendgrid-sso/internal/clitest"
+	"github.com/sendgrid-sso/sendgrid-sso/internal/testnet"
 )
 
 // The end-to-end test (make e2e-prometheus, which sets the e2e build tag): the
@@ -103,7 +103,7 @@ scrape_configs:
 	deadline := time.NewTimer(e2eDeadline)
 	defer deadline.Stop()
 	for attempt := 1; ; attempt++ {
-		promAddr := freeAddr(t)
+		promAddr := testnet.FreeAddr(t)
 		promLog := &syncBuffer{}
 		prom := exec.Command(promBin, "--config.file="+configFile,
 			"--storage.tsdb.path="+filepath.Join(dir, "data"+strconv.Itoa(attempt)), "--web.listen-address="+promAddr)
@@ -176,17 +176,4 @@ func alertFiring(url string) (bool, string) {
 		}
 	}
 	return false, buf.String()
-}
-
-// freeAddr is a loopback address with a port that was free a moment ago, for a
-// process that cannot report the port it picked.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	return addr
 }

@@ -33,10 +33,7 @@ func TestAPIKeyFlag(t *testing.T) {
 			}
 		}
 	}
-	_, stderr := mine.Interrupt(t)
-	if rep, err := clitest.ParseReport(stderr); err != nil || rep != (clitest.Report{Requests: 1, WithoutKey: 2}) {
-		t.Errorf("report %+v, %v; want 1 request with the key and 2 without", rep, err)
-	}
+	mine.WantReport(t, clitest.Report{Requests: 1, WithoutKey: 2})
 }
 
 // Without --api-key the fake accepts the published defaultAPIKey, as README's examples
@@ -73,10 +70,7 @@ func TestReportListsTheViolationsKept(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	_, stderr := f.Interrupt(t)
-	if rep, err := clitest.ParseReport(stderr); err != nil || rep != (clitest.Report{Requests: 105, BadRequests: 105}) {
-		t.Errorf("report %+v, %v; want 105 requests, all broken", rep, err)
-	}
+	stderr := f.WantReport(t, clitest.Report{Requests: 105, BadRequests: 105})
 	if n := strings.Count(stderr, "\n  request: GET /v3/nothing/"); n != 100 || !strings.Contains(stderr, "/v3/nothing/99: 404") ||
 		!strings.Contains(stderr, "\n  (5 more requests not kept)\n") {
 		t.Errorf("stderr lists %d requests, want the first 100 and a count of 5 more:\n%s", n, stderr)

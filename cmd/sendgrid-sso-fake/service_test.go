@@ -135,10 +135,7 @@ func TestFakeTLS(t *testing.T) {
 		t.Fatalf("Try it: %q, want SSL_CERT_FILE first", f.Try)
 	}
 	runTryIt(t, f, path)
-	status, stderr := f.Interrupt(t)
-	if rep, err := clitest.ParseReport(stderr); status != 0 || err != nil || rep != (clitest.Report{Requests: 4, LoginsOpened: 1}) {
-		t.Errorf("exit %d, report %+v, %v; want 0, 4 requests and 1 login opened", status, rep, err)
-	}
+	stderr := f.WantReport(t, clitest.Report{Requests: 4, LoginsOpened: 1})
 	if strings.Contains(stderr, "warning") {
 		t.Errorf("a fake on loopback warns:\n%s", stderr)
 	}
@@ -324,10 +321,7 @@ func TestFakeSeed(t *testing.T) {
 	if resp, _ := call(t, f.URL, f.APIKey, "GET", "/v3/sso/integrations/int-two/certificates", "", "code=500"); resp.StatusCode != 500 {
 		t.Errorf("Prefer: code=500 with a seed: %d", resp.StatusCode)
 	}
-	_, stderr := f.Interrupt(t)
-	if rep, err := clitest.ParseReport(stderr); err != nil || rep != (clitest.Report{Requests: 3}) {
-		t.Errorf("report %+v, %v; want 3 requests", rep, err)
-	}
+	f.WantReport(t, clitest.Report{Requests: 3})
 
 	// A mistake is named by its place, and nothing is served.
 	bad := writeJSON(t, map[string]any{"integrations": []any{map[string]any{"id": "i", "certificates": []any{
@@ -433,8 +427,5 @@ func TestFakeServesItsSpec(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/yaml" {
 		t.Errorf("GET /openapi.yaml: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	_, stderr := f.Interrupt(t)
-	if rep, err := clitest.ParseReport(stderr); err != nil || rep != (clitest.Report{}) {
-		t.Errorf("report %+v, %v; want nothing counted", rep, err)
-	}
+	f.WantReport(t, clitest.Report{}) // nothing counted
 }

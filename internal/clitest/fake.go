@@ -122,6 +122,18 @@ func (f *Fake) Interrupt(t *testing.T) (status int, stderr string) {
 	}
 }
 
+// WantReport interrupts the fake and fails the test unless it exits 0 with exactly
+// the report want. It returns the fake's stderr, for checks of its own.
+func (f *Fake) WantReport(t *testing.T, want Report) string {
+	t.Helper()
+	status, stderr := f.Interrupt(t)
+	rep, err := ParseReport(stderr)
+	if status != 0 || err != nil || rep != want {
+		t.Errorf("the fake exited %d with report %+v (%v), want 0 and %+v; stderr:\n%s", status, rep, err, want, stderr)
+	}
+	return stderr
+}
+
 // Report is the fake's account of itself as it stopped.
 type Report struct {
 	// Requests counts the API requests with the fake's key, WithoutKey the others.
